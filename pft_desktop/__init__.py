@@ -1,0 +1,3 @@
+"""pft-desktop: fine-tune pretrained transformer models on your own machine."""
+
+__version__ = "0.1.0"

@@ -1,0 +1,3 @@
+from pft_desktop.cli import main
+
+raise SystemExit(main())

@@ -1,0 +1,246 @@
+"""The ``pft-desktop`` command: no arguments opens the app; subcommands work headless."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import signal
+import sys
+import threading
+import time
+from pathlib import Path
+
+from pft_desktop.core.errors import UserError
+
+EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
+
+
+def _add_train_flags(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--config", help="a run config (TOML or JSON) saved by the app or by hand")
+    p.add_argument("--resume", metavar="RUN_DIR", help="continue a stopped or interrupted run")
+    p.add_argument("--output", "-o", metavar="RUN_DIR", help="the new run's folder")
+    p.add_argument("--model", help="local model folder or Hugging Face hub id")
+    p.add_argument("--data", help="training data (CSV, TSV, JSONL, Parquet)")
+    p.add_argument("--validation-data", help="separate validation file")
+    p.add_argument("--task", choices=["classification", "causal-lm"])
+    for role in ("text", "text-pair", "label", "prompt", "response"):
+        p.add_argument(f"--{role}-column")
+    p.add_argument("--method", choices=["full", "freeze", "lora", "qlora-4bit", "qlora-8bit"])
+    p.add_argument("--epochs", type=float)
+    p.add_argument("--max-steps", type=int)
+    p.add_argument("--batch-size", type=int)
+    p.add_argument("--learning-rate", type=float)
+    p.add_argument("--max-length", type=int)
+    p.add_argument("--seed", type=int)
+    p.add_argument("--lora-r", type=int)
+    p.add_argument("--eval-steps", type=int)
+    p.add_argument("--max-rows", type=int, help="use at most this many training rows")
+    p.add_argument("--save-config", metavar="FILE", help="write the resulting config and exit")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="pft-desktop", description="Fine-tune pretrained transformer models on your own "
+        "machine. Run without a command to open the app.")
+    parser.add_argument("--screenshots", metavar="DIR",
+                        help="render every wizard page to PNG files in DIR and exit")
+    sub = parser.add_subparsers(dest="command")
+    _add_train_flags(sub.add_parser("train", help="fine-tune a model (no window)"))
+    export = sub.add_parser("export", help="export a run's model")
+    export.add_argument("run_dir")
+    kind = export.add_mutually_exclusive_group(required=True)
+    kind.add_argument("--merged", metavar="OUT_DIR", help="full model with the adapter merged")
+    kind.add_argument("--adapter", metavar="OUT_DIR", help="the LoRA adapter only")
+    predict = sub.add_parser("predict", help="try a trained or exported model on text")
+    predict.add_argument("model_dir")
+    predict.add_argument("texts", nargs="+")
+    predict.add_argument("--json", action="store_true", help="print JSON")
+    inspect = sub.add_parser("inspect", help="describe a model folder or hub id")
+    inspect.add_argument("model")
+    return parser
+
+
+def config_from_args(args) -> "RunConfig":
+    from pft_desktop.core.config import RunConfig
+
+    config = RunConfig.load(args.config) if args.config else RunConfig()
+    mapping = {
+        ("model", "name_or_path"): args.model, ("data", "train_file"): args.data,
+        ("data", "validation_file"): args.validation_data, ("task", "kind"): args.task,
+        ("data", "text_column"): args.text_column,
+        ("data", "text_pair_column"): args.text_pair_column,
+        ("data", "label_column"): args.label_column, ("data", "prompt_column"): args.prompt_column,
+        ("data", "response_column"): args.response_column, ("method", "kind"): args.method,
+        ("training", "epochs"): args.epochs, ("training", "max_steps"): args.max_steps,
+        ("training", "batch_size"): args.batch_size,
+        ("training", "learning_rate"): args.learning_rate, ("task", "max_length"): args.max_length,
+        ("training", "seed"): args.seed, ("method", "lora_r"): args.lora_r,
+        ("training", "eval_steps"): args.eval_steps, ("data", "max_rows"): args.max_rows,
+    }
+    for (section, name), value in mapping.items():
+        if value is not None:
+            setattr(getattr(config, section), name, value)
+    needed = ("text_column", "label_column") if config.task.kind == "classification" else \
+        ("prompt_column", "response_column")
+    if config.data.train_file and not all(getattr(config.data, name) for name in needed):
+        _guess_mapping(config)
+    return config
+
+
+def _guess_mapping(config) -> None:
+    """Flags left out: fill the column mapping from the file, and say so."""
+    from pft_desktop.core.data import guess_columns, load_table
+
+    table = load_table(config.data.train_file)
+    guess = guess_columns(table, config.task.kind)
+    for name, value in guess.items():
+        if not getattr(config.data, name) and value:
+            setattr(config.data, name, value)
+            print(f"Using column '{value}' as {name.replace('_column', '').replace('_', ' ')} "
+                  "(set it with --" + name.replace("_", "-") + ").", file=sys.stderr)
+
+
+class ProgressPrinter:
+    """Draws events as a progress bar with loss and ETA (tqdm), plus status and eval lines."""
+
+    def __init__(self):
+        self.bar = None
+
+    def __call__(self, event: dict) -> None:
+        from tqdm import tqdm
+
+        kind = event.get("type")
+        if kind == "status":
+            self._write(f"· {event['text']}")
+        elif kind == "data_report":
+            from pft_desktop.core.data import DataReport
+
+            fields = {k: v for k, v in event.items() if k in DataReport.__dataclass_fields__}
+            for line in DataReport(**fields).lines():
+                self._write(f"  {line}")
+        elif kind == "started":
+            self._write(f"· Training on {event['device']['name']} ({event['precision']}), "
+                        f"{event['trainable_parameters']:,} of {event['total_parameters']:,} "
+                        "parameters trainable. Ctrl+C stops after the current step and saves.")
+            self.bar = tqdm(total=event["total_steps"], unit="step", dynamic_ncols=True,
+                            file=sys.stderr)
+        elif kind == "step" and self.bar is not None:
+            self.bar.total = event.get("max_steps") or self.bar.total
+            self.bar.update(event["step"] - self.bar.n)
+            self.bar.set_postfix(loss=f"{event['loss']:.4f}", lr=f"{event['learning_rate']:.2e}")
+        elif kind == "eval":
+            shown = ", ".join(f"{k[5:]} {v:.4f}" for k, v in event.items()
+                              if k.startswith("eval_") and isinstance(v, float)
+                              and "runtime" not in k and "per_second" not in k)
+            self._write(f"  eval @ step {event['step']}: {shown}")
+        elif kind == "checkpoint":
+            self._write(f"  checkpoint saved: {event['path']}")
+        elif kind == "finished" and self.bar is not None:
+            self.bar.close()
+
+    def _write(self, text: str) -> None:
+        from tqdm import tqdm
+
+        tqdm.write(text, file=sys.stderr) if self.bar is not None else print(text,
+                                                                              file=sys.stderr)
+
+
+def _print_error(error: UserError) -> None:
+    print(f"\nError: {error.message}", file=sys.stderr)
+    if error.fix:
+        print(f"Fix: {error.fix}", file=sys.stderr)
+
+
+def cmd_train(args) -> int:
+    from pft_desktop.core.recipe import run_training
+
+    if args.resume:
+        run_dir, config = Path(args.resume), None
+    else:
+        config = config_from_args(args)
+        if args.save_config:
+            config.save(args.save_config)
+            print(f"Config written to {args.save_config}", file=sys.stderr)
+            return EXIT_OK
+        if not args.output:
+            raise UserError("missing_output", "No output folder was given for the run.",
+                            "Add --output RUN_DIR (a new folder).")
+        run_dir = Path(args.output)
+        config.validate()
+    stop = threading.Event()
+
+    def on_interrupt(signum, frame):
+        if stop.is_set():
+            raise KeyboardInterrupt
+        stop.set()
+        print("\nStopping after the current step (press Ctrl+C again to abort)...",
+              file=sys.stderr)
+
+    previous = signal.signal(signal.SIGINT, on_interrupt)
+    try:
+        outcome = run_training(config, run_dir, sink=ProgressPrinter(), stop=stop,
+                               resume=bool(args.resume))
+    finally:
+        signal.signal(signal.SIGINT, previous)
+    if outcome.error is not None:
+        _print_error(outcome.error)
+        if outcome.run_dir and (outcome.run_dir / "train.log").is_file():
+            print(f"Full log: {outcome.run_dir / 'train.log'}", file=sys.stderr)
+        return EXIT_FAILED
+    print(f"\n{outcome}\nRun folder: {outcome.run_dir}", file=sys.stderr)
+    return EXIT_OK
+
+
+def cmd_export(args) -> int:
+    from pft_desktop.core.export import export_run
+
+    kind, out = ("merged", args.merged) if args.merged else ("adapter", args.adapter)
+    started = time.monotonic()
+    path = export_run(args.run_dir, out, kind, progress=lambda t: print(f"· {t}",
+                                                                      file=sys.stderr))
+    print(f"Exported the {kind} model to {path} in {time.monotonic() - started:.1f} s",
+          file=sys.stderr)
+    return EXIT_OK
+
+
+def cmd_predict(args) -> int:
+    from pft_desktop.core.predict import Predictor
+
+    predictor = Predictor(args.model_dir)
+    for text in args.texts:
+        result = predictor(text)
+        if args.json:
+            print(json.dumps({"text": text, **result}))
+        elif "label" in result:
+            others = ", ".join(f"{k} {v:.3f}" for k, v in result["probabilities"].items())
+            print(f"{result['label']}\t{result['score']:.3f}\t({others})\t{text}")
+        else:
+            print(result["text"])
+    return EXIT_OK
+
+
+def cmd_inspect(args) -> int:
+    from pft_desktop.core.models import inspect_model, resolve_model
+
+    info = inspect_model(resolve_model(args.model), source=args.model)
+    print(info.summary())
+    print(json.dumps(info.to_dict(), indent=2))
+    return EXIT_OK
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    if args.command is None:
+        from pft_desktop.ui.app import main as run_app
+
+        return run_app(screenshots=args.screenshots)
+    handlers = {"train": cmd_train, "export": cmd_export, "predict": cmd_predict,
+                "inspect": cmd_inspect}
+    try:
+        return handlers[args.command](args)
+    except UserError as error:
+        _print_error(error)
+        return EXIT_FAILED
+    except KeyboardInterrupt:
+        print("\nInterrupted.", file=sys.stderr)
+        return 130

@@ -1,0 +1,86 @@
+"""A TrainerCallback that turns training into events and honours a stop request."""
+
+from __future__ import annotations
+
+import math
+import threading
+import time
+
+from transformers import TrainerCallback
+
+from pft_desktop.core import events
+
+
+def memory_in_use() -> int:
+    """Peak device memory (CUDA) or the process's resident memory (CPU), in bytes."""
+    import torch
+
+    if torch.cuda.is_available():
+        return int(torch.cuda.max_memory_allocated())
+    try:
+        import psutil
+
+        return int(psutil.Process().memory_info().rss)
+    except ImportError:
+        return 0
+
+
+class EventCallback(TrainerCallback):
+    """Emits ``step``, ``eval`` and ``checkpoint`` events; stops cleanly when asked.
+
+    Stopping sets ``should_training_stop`` and ``should_save`` at the end of the current step,
+    so the Trainer writes a resumable checkpoint before it returns.
+    """
+
+    def __init__(self, sink, stop: threading.Event, perplexity: bool = False):
+        self.sink = sink
+        self.stop = stop
+        self.perplexity = perplexity
+        self.stopped_early = False
+        self.final = False  # set before the closing evaluation so its event says so
+        self._start = 0.0
+        self._last_time = 0.0
+        self._last_tokens = 0
+        self._first_step = 0
+
+    def on_train_begin(self, args, state, control, **kwargs):
+        self._start = self._last_time = time.monotonic()
+        self._first_step = state.global_step
+        self._last_tokens = state.num_input_tokens_seen or 0
+
+    def on_step_end(self, args, state, control, **kwargs):
+        if self.stop.is_set():
+            self.stopped_early = True
+            control.should_training_stop = True
+            control.should_save = True
+        return control
+
+    def on_log(self, args, state, control, logs=None, **kwargs):
+        logs = dict(logs or {})
+        now = time.monotonic()
+        elapsed = now - self._start
+        common = {"step": state.global_step, "max_steps": state.max_steps,
+                  "epoch": round(state.epoch or 0.0, 4), "elapsed_s": round(elapsed, 2)}
+        if any(key.startswith("eval_") for key in logs):
+            metrics = {k: v for k, v in logs.items() if k.startswith("eval_")}
+            if self.perplexity and "eval_loss" in metrics:
+                metrics["eval_perplexity"] = math.exp(min(metrics["eval_loss"], 50.0))
+            self.sink(events.make_event(events.EVAL, **common, **metrics, final=self.final))
+            return
+        if "loss" not in logs:
+            return  # the end-of-training summary; the recipe reports final metrics itself
+        tokens = state.num_input_tokens_seen or 0
+        interval = max(now - self._last_time, 1e-9)
+        done = state.global_step - self._first_step
+        remaining = max(state.max_steps - state.global_step, 0)
+        self.sink(events.make_event(
+            events.STEP, **common, loss=logs.get("loss"),
+            learning_rate=logs.get("learning_rate"), grad_norm=logs.get("grad_norm"),
+            tokens_per_second=round((tokens - self._last_tokens) / interval, 1),
+            tokens_seen=tokens, memory_bytes=memory_in_use(),
+            eta_s=round(elapsed / done * remaining, 1) if done else None))
+        self._last_time, self._last_tokens = now, tokens
+
+    def on_save(self, args, state, control, **kwargs):
+        self.sink(events.make_event(events.CHECKPOINT, step=state.global_step,
+                                    path=f"{args.output_dir}/checkpoint-{state.global_step}"))

@@ -1,0 +1,311 @@
+"""Run configuration: typed dataclasses that fully describe one run.
+
+They are the single source of truth: the command line fills them from flags, the wizard's forms
+are built from their fields (``help`` becomes the tooltip), the runner receives them as a TOML
+file, and the exported model card prints them. Constraints live in field metadata so that
+validation, the UI's spin boxes and the docs agree.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import tomllib
+from dataclasses import MISSING, asdict, dataclass, field, fields
+from pathlib import Path
+from typing import Any
+
+from pft_desktop.core.errors import UserError
+
+TASKS = ("classification", "causal-lm")
+METHODS = ("full", "freeze", "lora", "qlora-4bit", "qlora-8bit")
+PRECISIONS = ("auto", "fp32", "bf16", "fp16")
+SCHEDULERS = ("linear", "cosine", "constant_with_warmup", "constant")
+
+
+def option(default: Any, help: str, *, label: str = "", choices: tuple = (), minimum=None,
+           maximum=None, advanced: bool = False, exclusive_min: bool = False):
+    """A dataclass field whose metadata carries its help text, label and allowed range."""
+    meta = {"help": help, "label": label, "choices": choices, "min": minimum, "max": maximum,
+            "advanced": advanced, "exclusive_min": exclusive_min}
+    if isinstance(default, list):
+        return field(default_factory=lambda: list(default), metadata=meta)
+    return field(default=default, metadata=meta)
+
+
+@dataclass
+class ModelSettings:
+    name_or_path: str = option(
+        "", "A local Hugging Face model folder, or a model id on the Hugging Face hub "
+        "(for example 'bert-base-uncased'), which is downloaded once and cached.",
+        label="Model")
+    revision: str = option("", "Hub revision (branch, tag or commit) to download; empty means "
+                           "the default branch.", label="Revision", advanced=True)
+    trust_remote_code: bool = option(
+        False, "Run Python code shipped with the model. Only turn this on for models you trust.",
+        label="Trust remote code", advanced=True)
+
+
+@dataclass
+class DataSettings:
+    train_file: str = option("", "The training data: a CSV, TSV, JSON Lines or Parquet file.",
+                             label="Training file")
+    validation_file: str = option(
+        "", "Optional separate validation file. When empty, a share of the training file is "
+        "held out instead.", label="Validation file")
+    text_column: str = option("", "Column with the text to classify.", label="Text column")
+    text_pair_column: str = option(
+        "", "Optional second text column for pair tasks (question/answer, premise/hypothesis).",
+        label="Second text column")
+    label_column: str = option("", "Column with the class label (text or number).",
+                               label="Label column")
+    prompt_column: str = option("", "Column with the prompt (what the model is given).",
+                                label="Prompt column")
+    response_column: str = option(
+        "", "Column with the response the model should learn to write; the loss is computed "
+        "on these tokens only.", label="Response column")
+    validation_text_column: str = option(
+        "", "Text column of the validation file, when it is named differently from the "
+        "training file's. Empty means the same name, or the only text column there.",
+        label="Validation text column", advanced=True)
+    validation_split: float = option(
+        0.1, "Share of the training rows held out for validation when there is no validation "
+        "file (stratified by label for classification).", label="Validation share",
+        minimum=0.0, maximum=0.5)
+    max_rows: int = option(0, "Use at most this many training rows (0 = all). Handy for a quick "
+                           "first run.", label="Row limit", minimum=0, advanced=True)
+    delimiter: str = option("", "Field delimiter for CSV/TSV files; empty means detect it.",
+                            label="Delimiter", advanced=True)
+    encoding: str = option("", "Text encoding of the file; empty means detect it (UTF-8, UTF-8 "
+                           "with BOM, then Windows-1252).", label="Encoding", advanced=True)
+
+
+@dataclass
+class TaskSettings:
+    kind: str = option("classification", "What the model learns: 'classification' assigns one "
+                       "label per text; 'causal-lm' learns to write the response to a prompt.",
+                       label="Task", choices=TASKS)
+    max_length: int = option(
+        128, "Longest input in tokens; longer texts are truncated. Batches are padded only to "
+        "their own longest text, so a generous value costs little.", label="Max length",
+        minimum=8, maximum=32768)
+
+
+@dataclass
+class MethodSettings:
+    kind: str = option("lora", "How much of the model is trained: 'full' updates every weight; "
+                       "'freeze' trains the head (and the top layers you choose); 'lora' trains "
+                       "small adapter matrices; 'qlora-4bit'/'qlora-8bit' do LoRA on a quantized "
+                       "model to save memory.", label="Method", choices=METHODS)
+    lora_r: int = option(8, "LoRA rank: the size of the adapter matrices. 8-16 suits most "
+                         "tasks; higher learns more and costs more.", label="LoRA rank",
+                         minimum=1, maximum=1024)
+    lora_alpha: int = option(16, "LoRA scaling; the adapter update is scaled by alpha/rank. "
+                             "Twice the rank is a common choice.", label="LoRA alpha",
+                             minimum=1, maximum=4096)
+    lora_dropout: float = option(0.05, "Dropout on the adapter's input during training.",
+                                 label="LoRA dropout", minimum=0.0, maximum=0.9)
+    lora_target_modules: list = option(
+        [], "Module names to adapt (for example q_proj, v_proj). Empty means the usual choice "
+        "for this architecture.", label="LoRA target modules", advanced=True)
+    trainable_top_layers: int = option(
+        0, "With 'freeze': also train this many of the top transformer layers besides the "
+        "head.", label="Trainable top layers", minimum=0, maximum=1000)
+    gradient_checkpointing: bool = option(
+        False, "Recompute activations in the backward pass: much less memory, about 30% "
+        "slower.", label="Gradient checkpointing", advanced=True)
+    precision: str = option(
+        "auto", "Number format for training: 'auto' uses bf16 on GPUs that support it and "
+        "fp32 otherwise; fp16 needs a CUDA GPU.", label="Precision", choices=PRECISIONS,
+        advanced=True)
+
+
+@dataclass
+class TrainingSettings:
+    epochs: float = option(3.0, "Passes over the training data.", label="Epochs",
+                           minimum=0.0, maximum=1000.0, exclusive_min=True)
+    max_steps: int = option(0, "Stop after this many optimizer steps; overrides epochs when "
+                            "above 0.", label="Max steps", minimum=0)
+    batch_size: int = option(16, "Examples per step on the device.", label="Batch size",
+                             minimum=1, maximum=4096)
+    gradient_accumulation: int = option(
+        1, "Add up gradients over this many batches before each update: a larger effective "
+        "batch without more memory.", label="Gradient accumulation", minimum=1, maximum=1024,
+        advanced=True)
+    learning_rate: float = option(
+        2e-4, "Step size of the optimizer. LoRA likes 1e-4 to 5e-4; full fine-tuning 1e-5 to "
+        "5e-5.", label="Learning rate", minimum=0.0, maximum=1.0, exclusive_min=True)
+    weight_decay: float = option(0.01, "L2-style decay applied by AdamW.", label="Weight decay",
+                                 minimum=0.0, maximum=1.0, advanced=True)
+    warmup_ratio: float = option(0.06, "Share of the steps spent ramping the learning rate "
+                                 "up from zero.", label="Warmup share", minimum=0.0,
+                                 maximum=0.99, advanced=True)
+    scheduler: str = option("linear", "How the learning rate changes after warmup.",
+                            label="Schedule", choices=SCHEDULERS, advanced=True)
+    max_grad_norm: float = option(1.0, "Clip gradients to this norm (0 = no clipping).",
+                                  label="Gradient clipping", minimum=0.0, advanced=True)
+    eval_steps: int = option(0, "Evaluate every N steps (0 = once per epoch).",
+                             label="Evaluate every", minimum=0)
+    save_steps: int = option(0, "Save a checkpoint every N steps (0 = once per epoch). The "
+                             "best checkpoint is always kept.", label="Checkpoint every",
+                             minimum=0, advanced=True)
+    save_total_limit: int = option(2, "Keep at most this many checkpoints besides the best.",
+                                   label="Checkpoints kept", minimum=1, advanced=True)
+    logging_steps: int = option(1, "Report training loss every N steps.", label="Log every",
+                                minimum=1, advanced=True)
+    early_stopping_patience: int = option(
+        0, "Stop when the chosen metric has not improved for this many evaluations (0 = off).",
+        label="Early stopping patience", minimum=0, advanced=True)
+    metric_for_best: str = option(
+        "", "Metric that picks the best checkpoint and drives early stopping, for example "
+        "'eval_f1' or 'eval_loss'. Empty means eval_f1 for classification, eval_loss "
+        "otherwise.", label="Best-model metric", advanced=True)
+    seed: int = option(42, "Random seed: the same seed, data and settings give the same run.",
+                       label="Seed", minimum=0)
+
+
+@dataclass
+class RunConfig:
+    model: ModelSettings = field(default_factory=ModelSettings)
+    data: DataSettings = field(default_factory=DataSettings)
+    task: TaskSettings = field(default_factory=TaskSettings)
+    method: MethodSettings = field(default_factory=MethodSettings)
+    training: TrainingSettings = field(default_factory=TrainingSettings)
+
+    SECTIONS = ("model", "data", "task", "method", "training")
+
+    # -- validation -------------------------------------------------------------------------
+    def problems(self) -> list[str]:
+        """Every out-of-range or missing value, each as a sentence naming the field and a fix."""
+        found = []
+        for section in self.SECTIONS:
+            found += _field_problems(section, getattr(self, section))
+        if not self.model.name_or_path.strip():
+            found.append("model.name_or_path is empty: choose a model folder or a hub id.")
+        if not self.data.train_file.strip():
+            found.append("data.train_file is empty: choose a training data file.")
+        if self.task.kind == "classification":
+            if not self.data.text_column:
+                found.append("data.text_column is empty: name the column that holds the text.")
+            if not self.data.label_column:
+                found.append("data.label_column is empty: name the column that holds the label.")
+        elif self.task.kind == "causal-lm":
+            if not self.data.prompt_column or not self.data.response_column:
+                found.append("data.prompt_column and data.response_column must both be set for "
+                             "causal-lm: name the prompt and the response columns.")
+        if self.method.precision == "fp16" and self.method.kind.startswith("qlora-8"):
+            found.append("method.precision = fp16 does not combine with 8-bit QLoRA: use auto.")
+        return found
+
+    def validate(self) -> "RunConfig":
+        found = self.problems()
+        if found:
+            raise UserError("invalid_config", "The run settings have problems: "
+                            + " ".join(found), "Correct the values named above and try again.")
+        return self
+
+    # -- (de)serialisation ------------------------------------------------------------------
+    def to_dict(self) -> dict:
+        return {section: asdict(getattr(self, section)) for section in self.SECTIONS}
+
+    @classmethod
+    def from_dict(cls, data: dict) -> "RunConfig":
+        unknown = sorted(set(data) - set(cls.SECTIONS))
+        if unknown:
+            raise UserError("invalid_config", f"Unknown config section(s): {', '.join(unknown)}.",
+                            f"Use only these sections: {', '.join(cls.SECTIONS)}.")
+        config = cls()
+        for section in cls.SECTIONS:
+            setattr(config, section, _section_from_dict(section, type(getattr(config, section)),
+                                                         data.get(section, {})))
+        return config
+
+    def save(self, path: str | Path) -> Path:
+        """Write the config as TOML or JSON (chosen by the suffix), keys sorted, atomically."""
+        path = Path(path)
+        if path.suffix == ".json":
+            text = json.dumps(self.to_dict(), indent=2, sort_keys=True) + "\n"
+        else:
+            import tomli_w
+
+            text = tomli_w.dumps(_sorted(self.to_dict()))
+        tmp = path.with_name(path.name + ".tmp")
+        tmp.write_text(text, encoding="utf-8")
+        tmp.replace(path)
+        return path
+
+    @classmethod
+    def load(cls, path: str | Path) -> "RunConfig":
+        path = Path(path)
+        if not path.is_file():
+            raise UserError("missing_file", f"The config file {path} does not exist.",
+                            "Check the path, or save a config from the app first.")
+        try:
+            text = path.read_text(encoding="utf-8")
+            data = json.loads(text) if path.suffix == ".json" else tomllib.loads(text)
+        except (ValueError, UnicodeDecodeError) as exc:
+            raise UserError("invalid_config", f"The config file {path} cannot be read: {exc}.",
+                            "Fix the syntax, or save a fresh config from the app.") from None
+        return cls.from_dict(data)
+
+
+def _sorted(value):
+    if isinstance(value, dict):
+        return {key: _sorted(value[key]) for key in sorted(value)}
+    return value
+
+
+def _section_from_dict(section: str, kind: type, values: dict):
+    if not isinstance(values, dict):
+        raise UserError("invalid_config", f"Config section [{section}] is not a table.",
+                        "Write it as a [section] with key = value lines.")
+    known = {f.name: f for f in fields(kind)}
+    unknown = sorted(set(values) - set(known))
+    if unknown:
+        raise UserError("invalid_config",
+                        f"Unknown setting(s) in [{section}]: {', '.join(unknown)}.",
+                        f"Known settings there are: {', '.join(known)}.")
+    converted = {}
+    for name, value in values.items():
+        converted[name] = _coerce(f"{section}.{name}", known[name], value)
+    return kind(**converted)
+
+
+def _coerce(where: str, spec, value):
+    default = spec.default if spec.default is not MISSING else spec.default_factory()
+    wanted = type(default)
+    if wanted is float and isinstance(value, int) and not isinstance(value, bool):
+        return float(value)
+    if wanted is list and isinstance(value, str):
+        return [part.strip() for part in value.split(",") if part.strip()]
+    if not isinstance(value, wanted) or (wanted is int and isinstance(value, bool)):
+        raise UserError("invalid_config", f"{where} = {value!r} should be a {wanted.__name__}.",
+                        f"Write a {wanted.__name__} value, for example {default!r}.")
+    return value
+
+
+def _field_problems(section: str, settings) -> list[str]:
+    found = []
+    for spec in fields(settings):
+        value = getattr(settings, spec.name)
+        meta = spec.metadata
+        where = f"{section}.{spec.name} = {value!r}"
+        if meta.get("choices") and value not in meta["choices"]:
+            found.append(f"{where} is not one of {', '.join(meta['choices'])}: pick one of those.")
+            continue
+        if isinstance(value, bool) or not isinstance(value, (int, float)):
+            continue
+        low, high = meta.get("min"), meta.get("max")
+        if isinstance(value, float) and not math.isfinite(value):
+            found.append(f"{where} is not a finite number: enter a number.")
+        elif low is not None and (value < low or (meta.get("exclusive_min") and value <= low)):
+            sign = "above" if meta.get("exclusive_min") else "at least"
+            found.append(f"{where} is out of range: it must be {sign} {low}.")
+        elif high is not None and value > high:
+            found.append(f"{where} is out of range: it must be at most {high}.")
+    return found
+
+
+def field_help(settings_type: type) -> dict[str, dict]:
+    """Metadata (help, label, choices, range) per field, for building forms and tooltips."""
+    return {spec.name: dict(spec.metadata) for spec in fields(settings_type)}

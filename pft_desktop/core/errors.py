@@ -1,0 +1,50 @@
+"""Errors a user can meet: a kind, a message that names the problem, and a suggested fix."""
+
+from __future__ import annotations
+
+
+class UserError(Exception):
+    """A problem with the user's input or machine, explained well enough to act on.
+
+    ``kind`` is a short machine-readable tag (``missing_file``, ``out_of_memory`` ...) that the
+    app uses to pick an icon or a follow-up action; ``message`` names the problem; ``fix`` says
+    what to do about it.
+    """
+
+    def __init__(self, kind: str, message: str, fix: str = ""):
+        super().__init__(message)
+        self.kind = kind
+        self.message = message
+        self.fix = fix
+
+    def __str__(self) -> str:
+        return f"{self.message} {self.fix}".strip()
+
+    def to_dict(self) -> dict:
+        return {"kind": self.kind, "message": self.message, "fix": self.fix}
+
+
+def explain_exception(exc: BaseException) -> UserError:
+    """Turn an unexpected exception into a UserError, recognising the common failures."""
+    if isinstance(exc, UserError):
+        return exc
+    text = f"{type(exc).__name__}: {exc}"
+    lowered = text.lower()
+    if "out of memory" in lowered or isinstance(exc, MemoryError):
+        return UserError(
+            "out_of_memory",
+            "Training ran out of memory on the device.",
+            "Lower the batch size or the maximum sequence length, turn on gradient "
+            "checkpointing, or switch to LoRA or QLoRA (4-bit), which keep far less in memory.",
+        )
+    if isinstance(exc, OSError) and getattr(exc, "errno", None) == 28:
+        return UserError(
+            "no_disk_space",
+            "The disk filled up while writing the run.",
+            "Free some disk space or choose an output folder on another drive, then resume.",
+        )
+    return UserError(
+        "internal",
+        f"Training failed with an unexpected error ({text.strip()[:500]}).",
+        "The full traceback is in the run's train.log; please include it if you report this.",
+    )

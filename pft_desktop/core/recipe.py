@@ -1,0 +1,305 @@
+"""The training recipe: prepare (check everything, touch nothing), then train, evaluate, save.
+
+One function per phase, no class tree. ``prepare`` validates the config, finds and inspects the
+model, loads and checks the data and tokenizes it, so that bad input fails before a run folder
+exists. ``run_training`` is what the runner process and the command line both call.
+"""
+
+from __future__ import annotations
+
+import logging
+import math
+import shutil
+import tempfile
+import threading
+import traceback
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from pft_desktop.core import events
+from pft_desktop.core.config import RunConfig
+from pft_desktop.core.data import load_table
+from pft_desktop.core.errors import UserError, explain_exception
+from pft_desktop.core.models import ModelInfo, inspect_model, resolve_model
+from pft_desktop.core.rundir import RunFolder, write_json
+from pft_desktop.core.tasks import PreparedData, Task, get_task
+
+log = logging.getLogger("pft_desktop")
+RUN_INFO = "pft_run.json"   # written beside the saved model: what export and predict need
+
+
+@dataclass
+class Prepared:
+    config: RunConfig
+    task: Task
+    model: ModelInfo
+    tokenizer: object
+    data: PreparedData
+
+
+@dataclass
+class RunOutcome:
+    status: str                      # completed | stopped | failed
+    metrics: dict = field(default_factory=dict)
+    error: UserError | None = None
+    run_dir: Path | None = None
+
+    def was_successful(self) -> bool:
+        return self.status in ("completed", "stopped")
+
+    def __str__(self) -> str:
+        if self.error is not None:
+            return f"Run failed: {self.error}"
+        shown = ", ".join(f"{k} {v:.4g}" for k, v in self.metrics.items()
+                          if isinstance(v, float))
+        return f"Run {self.status}" + (f": {shown}" if shown else ".")
+
+
+def load_tokenizer(path: str, trust_remote_code: bool = False):
+    from transformers import AutoTokenizer
+
+    try:
+        return AutoTokenizer.from_pretrained(path, trust_remote_code=trust_remote_code)
+    except Exception as exc:
+        raise UserError("bad_tokenizer", f"The tokenizer in {path} could not be loaded "
+                        f"({type(exc).__name__}: {str(exc)[:200]}).",
+                        "Make sure the folder holds the model's tokenizer files "
+                        "(tokenizer.json or vocab files) saved with the same transformers.") \
+            from None
+
+
+def prepare(config: RunConfig, sink=lambda event: None) -> Prepared:
+    """Check and load everything a run needs, raising UserError before anything is written."""
+    config.validate()
+    task = get_task(config.task.kind)
+    sink(events.make_event(events.STATUS, text="Checking the model"))
+    path = resolve_model(config.model.name_or_path, config.model.revision, progress=sink)
+    info = inspect_model(path, source=config.model.name_or_path)
+    if info.is_adapter:
+        raise UserError("adapter_as_base", f"{path} holds a LoRA adapter, not a full model.",
+                        "Export the run as a merged model first, and fine-tune that.")
+    task.check_model(info)
+    sink(events.make_event(events.STATUS, text="Reading the data"))
+    train = load_table(config.data.train_file, encoding=config.data.encoding,
+                       delimiter=config.data.delimiter)
+    validation = None
+    if config.data.validation_file:
+        validation = load_table(config.data.validation_file, encoding=config.data.encoding,
+                                delimiter=config.data.delimiter)
+    tokenizer = load_tokenizer(str(path), config.model.trust_remote_code)
+    sink(events.make_event(events.STATUS, text="Tokenizing"))
+    data = task.prepare(config, train, validation, tokenizer)
+    sink(events.make_event(events.DATA_REPORT, **data.report.to_dict()))
+    return Prepared(config, task, info, tokenizer, data)
+
+
+def training_arguments(config: RunConfig, task: Task, folder: RunFolder, has_validation: bool,
+                       precision: str, device):
+    from transformers import TrainingArguments
+
+    t = config.training
+    steps_based = bool(t.eval_steps or t.save_steps)
+    eval_every = t.eval_steps or t.save_steps
+    save_every = t.save_steps or eval_every
+    if has_validation and steps_based:
+        save_every = math.ceil(save_every / eval_every) * eval_every  # best-model bookkeeping
+    metric = t.metric_for_best or task.default_best_metric
+    return TrainingArguments(
+        output_dir=str(folder.checkpoints),
+        num_train_epochs=t.epochs, max_steps=t.max_steps or -1,
+        per_device_train_batch_size=t.batch_size, per_device_eval_batch_size=t.batch_size,
+        gradient_accumulation_steps=t.gradient_accumulation,
+        learning_rate=t.learning_rate, weight_decay=t.weight_decay,
+        warmup_steps=t.warmup_ratio, lr_scheduler_type=t.scheduler,
+        max_grad_norm=t.max_grad_norm or 0.0,
+        eval_strategy=("steps" if steps_based else "epoch") if has_validation else "no",
+        eval_steps=eval_every or None,
+        save_strategy="steps" if steps_based else "epoch", save_steps=save_every or None,
+        save_total_limit=t.save_total_limit,
+        load_best_model_at_end=has_validation, metric_for_best_model=metric if has_validation
+        else None, greater_is_better=not metric.endswith("loss") if has_validation else None,
+        logging_strategy="steps", logging_steps=t.logging_steps,
+        seed=t.seed, data_seed=t.seed,
+        bf16=precision == "bf16", fp16=precision == "fp16",
+        use_cpu=device.kind == "cpu", dataloader_pin_memory=device.kind == "cuda",
+        train_sampling_strategy="group_by_length", length_column_name="length",
+        remove_unused_columns=False, include_num_input_tokens_seen="non_padding",
+        report_to="none", disable_tqdm=True, save_only_model=False,
+    )
+
+
+def load_model(prepared: Prepared, device, precision: str):
+    """Load the base model for the method (quantized for QLoRA) and wrap it for training."""
+    import torch
+    from transformers import set_seed
+
+    from pft_desktop.core.methods import apply_method, head_names, quantization_config
+
+    config = prepared.config
+    set_seed(config.training.seed)  # the new head's initial weights depend on it
+    kwargs = {"trust_remote_code": config.model.trust_remote_code, "dtype": torch.float32}
+    if config.method.kind.startswith("qlora"):
+        # The head is new and must not be quantized: its names are known only for a loaded
+        # model, so pass the usual head names; bitsandbytes skips those that do not exist.
+        quant = quantization_config(config.method.kind, device, [])
+        kwargs.update(quantization_config=quant,
+                      device_map={"": 0 if device.kind == "cuda" else "cpu"})
+        if precision == "bf16":
+            kwargs["dtype"] = torch.bfloat16
+    model, loading = prepared.task.load_model(prepared.model.path, prepared.data,
+                                              output_loading_info=True, **kwargs)
+    new_modules = newly_initialized_modules(loading.get("missing_keys", ()))
+    if new_modules:
+        log.info("Modules not in the checkpoint (initialised fresh, trained and saved): %s",
+                 ", ".join(new_modules))
+    if getattr(model.config, "pad_token_id", None) is None and \
+            prepared.tokenizer.pad_token_id is not None:
+        model.config.pad_token_id = prepared.tokenizer.pad_token_id
+    model = apply_method(model, config.method, prepared.task, prepared.model.model_type, device,
+                         new_modules)
+    log.info("Heads kept trainable: %s", head_names(getattr(model, "base_model", model)))
+    return model
+
+
+def newly_initialized_modules(missing_keys) -> list[str]:
+    """Module paths whose weights the checkpoint lacked. They start random, so they must train
+    and be saved with an adapter, or every later load would draw different weights."""
+    return sorted({key.rsplit(".", 1)[0] for key in missing_keys if "." in key})
+
+
+def _attach_log(folder: RunFolder) -> logging.Handler:
+    handler = logging.FileHandler(folder.log_file, encoding="utf-8")
+    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+    for name in ("pft_desktop", "transformers", "peft", "datasets", "py.warnings"):
+        logging.getLogger(name).addHandler(handler)
+    logging.getLogger("pft_desktop").setLevel(logging.INFO)
+    logging.captureWarnings(True)
+    return handler
+
+
+def _detach_log(handler: logging.Handler) -> None:
+    for name in ("pft_desktop", "transformers", "peft", "datasets", "py.warnings"):
+        logging.getLogger(name).removeHandler(handler)
+    handler.close()
+
+
+def run_training(config: RunConfig | None, run_dir: str | Path, sink=lambda e: None,
+                 stop: threading.Event | None = None, resume: bool = False) -> RunOutcome:
+    """Train one run into ``run_dir``. Never raises for a user-facing problem: the outcome and
+    the events say what happened. With ``resume``, the folder's own config and latest
+    checkpoint are used."""
+    stop = stop or threading.Event()
+    folder = RunFolder(run_dir)
+    buffered = events.BufferedSink(sink)
+    writer = handler = None
+    outcome = RunOutcome("failed", run_dir=folder.path)
+    try:
+        if resume or config is None:
+            config = folder.load_config()
+        checkpoint = folder.latest_checkpoint() if resume else None
+        if resume and checkpoint is None:
+            raise UserError("no_checkpoint", f"{folder.path} has no checkpoint to resume from.",
+                            "Start a new run; checkpoints are saved every epoch or every N "
+                            "steps, and when a run is stopped.")
+        prepared = prepare(config, buffered)
+        if not folder.exists():
+            RunFolder.create(folder.path, config)
+        writer = events.JsonlWriter(folder.events_file)
+        buffered.attach(writer)
+        handler = _attach_log(folder)
+        write_json(folder.report_file, prepared.data.report.to_dict())
+        folder.set_status("running")
+        outcome = _train(prepared, folder, buffered, stop, checkpoint)
+    except BaseException as exc:  # noqa: BLE001 - every failure becomes an event
+        if isinstance(exc, KeyboardInterrupt):
+            exc = UserError("interrupted", "The run was interrupted.", "Resume it with "
+                            "`pft-desktop train --resume RUN_DIR`.")
+        error = explain_exception(exc)
+        if handler is not None:
+            log.error("%s\n%s", error, "".join(traceback.format_exception(exc)))
+        buffered(events.make_event(events.ERROR, **error.to_dict()))
+        outcome = RunOutcome("failed", error=error, run_dir=folder.path)
+    finally:
+        buffered(events.make_event(events.FINISHED, status=outcome.status,
+                                   metrics=outcome.metrics))
+        if folder.exists() and writer is not None:
+            folder.set_status(outcome.status, error=outcome.error.to_dict()
+                              if outcome.error else None)
+        if writer is not None:
+            writer.close()
+        if handler is not None:
+            _detach_log(handler)
+    return outcome
+
+
+def _train(prepared: Prepared, folder: RunFolder, sink, stop, checkpoint) -> RunOutcome:
+    from transformers import EarlyStoppingCallback, PrinterCallback, Trainer
+
+    from pft_desktop.core.callbacks import EventCallback
+    from pft_desktop.core.methods import count_parameters, detect_device, resolve_precision
+
+    config, task, data = prepared.config, prepared.task, prepared.data
+    device = detect_device()
+    precision = resolve_precision(config.method.precision, device)
+    sink(events.make_event(events.STATUS, text="Loading the model"))
+    model = load_model(prepared, device, precision)
+    trainable, total = count_parameters(model)
+    has_validation = data.validation is not None
+    args = training_arguments(config, task, folder, has_validation, precision, device)
+    callback = EventCallback(sink, stop, perplexity=task.name == "causal-lm")
+    callbacks = [callback]
+    if config.training.early_stopping_patience and has_validation:
+        callbacks.append(EarlyStoppingCallback(config.training.early_stopping_patience))
+    trainer = Trainer(model=model, args=args, train_dataset=data.train,
+                      eval_dataset=data.validation, processing_class=prepared.tokenizer,
+                      data_collator=task.collator(prepared.tokenizer),
+                      compute_metrics=task.compute_metrics(), callbacks=callbacks)
+    trainer.remove_callback(PrinterCallback)  # stdout carries JSON events only
+    steps_per_epoch = math.ceil(len(data.train) / (config.training.batch_size *
+                                                   config.training.gradient_accumulation))
+    total_steps = config.training.max_steps or math.ceil(steps_per_epoch * config.training.epochs)
+    sink(events.make_event(
+        events.STARTED, total_steps=total_steps, epochs=config.training.epochs,
+        device=device.to_dict(), precision=precision, method=config.method.kind,
+        task=task.name, trainable_parameters=trainable, total_parameters=total,
+        train_rows=len(data.train), validation_rows=len(data.validation or []),
+        resumed_from=str(checkpoint) if checkpoint else None))
+    log.info("Training %s on %s (%s), %d of %d parameters trainable", prepared.model.source,
+             device.name, precision, trainable, total)
+    result = trainer.train(resume_from_checkpoint=str(checkpoint) if checkpoint else None)
+    status = "stopped" if callback.stopped_early else "completed"
+    metrics = {key: value for key, value in result.metrics.items()
+               if key in ("train_loss", "train_runtime", "train_samples_per_second",
+                          "train_steps_per_second")}
+    if has_validation and status == "completed":
+        sink(events.make_event(events.STATUS, text="Evaluating"))
+        callback.final = True
+        metrics.update(trainer.evaluate())
+        metrics = task.final_metrics(trainer, data, metrics)
+    elif has_validation:
+        last_eval = events.last_of(events.read_events(folder.events_file), events.EVAL) or {}
+        metrics.update({k: v for k, v in last_eval.items() if k.startswith("eval_")})
+    sink(events.make_event(events.STATUS, text="Saving the model"))
+    save_model(trainer.model, prepared, folder)
+    write_json(folder.metrics_file, metrics)
+    return RunOutcome(status, metrics=metrics, run_dir=folder.path)
+
+
+def save_model(model, prepared: Prepared, folder: RunFolder) -> Path:
+    """Save the trained weights (or adapter) and tokenizer aside, then move them into place."""
+    staging = Path(tempfile.mkdtemp(dir=folder.path, prefix=".model."))
+    try:
+        model.save_pretrained(staging)
+        prepared.tokenizer.save_pretrained(staging)
+        config = prepared.config
+        write_json(staging / RUN_INFO, {
+            "base_model": prepared.model.path, "base_model_source": prepared.model.source,
+            "task": config.task.kind, "method": config.method.kind,
+            "label_names": prepared.data.label_names, "max_length": config.task.max_length,
+            "is_adapter": hasattr(model, "peft_config"),
+            "data_report": prepared.data.report.to_dict(), "config": config.to_dict()})
+        folder.replace_dir(staging, folder.model_dir)
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+    return folder.model_dir

@@ -1,0 +1,247 @@
+"""Single-label text classification, on one text column or a text pair."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from pft_desktop.core.data import (
+    DataReport,
+    Table,
+    guess_columns,
+    require_columns,
+    token_length_summary,
+)
+from pft_desktop.core.errors import UserError
+from pft_desktop.core.tasks.base import PreparedData, Task, clean_rows
+
+LENGTH_SAMPLE = 5000
+
+
+class ClassificationTask(Task):
+    name = "classification"
+    peft_task_type = "SEQ_CLS"
+    default_best_metric = "eval_f1"
+    model_hint = "Choose an encoder such as BERT or RoBERTa, or a decoder with a classification " \
+                 "head (Llama, Qwen, GPT-2)."
+
+    def columns(self, config) -> dict[str, str]:
+        d = config.data
+        return {"text_column": d.text_column, "text_pair_column": d.text_pair_column,
+                "label_column": d.label_column}
+
+    # -- data -------------------------------------------------------------------------------
+    def prepare(self, config, train: Table, validation: Table | None, tokenizer) -> PreparedData:
+        d = config.data
+        report = DataReport(rows_read=len(train))
+        require_columns(train, self.columns(config))
+        roles = {"text": d.text_column, "label": d.label_column}
+        if d.text_pair_column:
+            roles["pair"] = d.text_pair_column
+        if len(set(roles.values())) < len(roles):
+            raise UserError("invalid_mapping", "The same column is mapped to two roles ("
+                            + ", ".join(f"{k}: {v}" for k, v in roles.items()) + ").",
+                            "Map a different column to each role.")
+        frame = clean_rows(train.dataset.to_pandas(), list(roles.values()), report)
+        frame.columns = list(roles)
+        if d.max_rows and len(frame) > d.max_rows:
+            frame = frame.sample(n=d.max_rows, random_state=config.training.seed)
+            report.notes.append(f"Using {d.max_rows} of the rows (row limit).")
+        label_names = _label_order(frame["label"].unique())
+        if len(label_names) < 2:
+            raise UserError("one_label", f"The label column '{d.label_column}' holds only one "
+                            f"value ({label_names[0] if label_names else 'none'}), so there is "
+                            "nothing to tell apart.", "Map the column that holds the classes, "
+                            "or add examples of the other classes.")
+        if len(label_names) > max(50, len(frame) // 2):
+            report.warnings.append(f"The label column has {len(label_names)} distinct values "
+                                   f"for {len(frame)} rows; is it really the label?")
+        label2id = {name: i for i, name in enumerate(label_names)}
+        frame["labels"] = frame["label"].map(label2id)
+
+        if validation is not None:
+            val_frame = self._validation_frame(config, validation, report, label2id)
+            train_frame = frame
+        else:
+            train_frame, val_frame = _stratified_split(frame, d.validation_split,
+                                                       config.training.seed, report)
+        report.rows_kept = len(train_frame) + len(val_frame)
+        report.train_rows, report.validation_rows = len(train_frame), len(val_frame)
+        counts = train_frame["label"].value_counts()
+        report.label_counts = {name: int(counts.get(name, 0)) for name in label_names}
+        smallest = min(report.label_counts.values())
+        if smallest < 0.05 * max(report.label_counts.values()):
+            report.warnings.append("The classes are very unbalanced; macro F1 is the metric to "
+                                   "watch, not accuracy.")
+        max_length = config.task.max_length
+        sample = train_frame.head(LENGTH_SAMPLE)
+        lengths = tokenizer(list(sample["text"]), list(sample["pair"]) if "pair" in sample else
+                            None, truncation=False)["input_ids"]
+        report.token_lengths = token_length_summary([len(x) for x in lengths], max_length)
+        return PreparedData(
+            train=_tokenize(train_frame, tokenizer, max_length),
+            validation=_tokenize(val_frame, tokenizer, max_length) if len(val_frame) else None,
+            report=report, label_names=label_names,
+            validation_texts=list(val_frame["text"].head(5)))
+
+    def _validation_frame(self, config, table: Table, report: DataReport, label2id: dict):
+        d = config.data
+        guess = guess_columns(table, "classification")
+        mapping = {}
+        for role, wanted in (("text", d.validation_text_column or d.text_column),
+                             ("pair", d.text_pair_column), ("label", d.label_column)):
+            if not wanted and role == "pair":
+                continue
+            if wanted in table.columns:
+                mapping[role] = wanted
+                continue
+            fallback = guess[{"text": "text_column", "pair": "text_pair_column",
+                              "label": "label_column"}[role]]
+            if not fallback:
+                require_columns(table, {f"{role} column": wanted})
+            report.notes.append(f"The validation file has no column '{wanted}'; using "
+                                f"'{fallback}' as its {role} column.")
+            mapping[role] = fallback
+        val_report = DataReport()
+        frame = clean_rows(table.dataset.to_pandas(), list(mapping.values()), val_report)
+        frame.columns = list(mapping)
+        for reason, count in val_report.dropped.items():
+            report.drop(f"{reason} (validation file)", count)
+        frame["label"] = frame["label"].astype(str)
+        unknown = ~frame["label"].isin(list(label2id))
+        if unknown.any():
+            report.drop("validation label not seen in training", int(unknown.sum()))
+            frame = frame[~unknown]
+        if not len(frame):
+            raise UserError("empty_validation", f"No usable rows remain in {table.path.name}.",
+                            "Check its label values match the training file's.")
+        report.rows_read += len(table)
+        frame["labels"] = frame["label"].map(label2id)
+        return frame.reset_index(drop=True)
+
+    # -- model ------------------------------------------------------------------------------
+    def load_model(self, path: str, data: PreparedData, **kwargs):
+        from transformers import AutoModelForSequenceClassification
+
+        names = data.label_names
+        model = AutoModelForSequenceClassification.from_pretrained(
+            path, num_labels=len(names), id2label=dict(enumerate(names)),
+            label2id={name: i for i, name in enumerate(names)}, **kwargs)
+        return model
+
+    def collator(self, tokenizer):
+        from transformers import DataCollatorWithPadding
+
+        return WithoutLength(DataCollatorWithPadding(tokenizer))
+
+    def compute_metrics(self):
+        def compute(prediction):
+            logits = prediction.predictions
+            logits = logits[0] if isinstance(logits, tuple) else logits
+            return scalar_metrics(np.asarray(prediction.label_ids),
+                                  np.argmax(logits, axis=-1), logits.shape[-1])
+        return compute
+
+    def final_metrics(self, trainer, data: PreparedData, metrics: dict) -> dict:
+        if data.validation is None:
+            return metrics
+        output = trainer.predict(data.validation)
+        logits = output.predictions[0] if isinstance(output.predictions, tuple) \
+            else output.predictions
+        detail = detailed_report(np.asarray(output.label_ids), np.argmax(logits, axis=-1),
+                                 data.label_names)
+        return {**metrics, **detail}
+
+
+class WithoutLength:
+    """Wraps a collator so the ``length`` column (kept for grouping by length) never reaches
+    the model's forward."""
+
+    def __init__(self, collator):
+        self.collator = collator
+
+    def __call__(self, features):
+        return self.collator([{k: v for k, v in f.items() if k != "length"} for f in features])
+
+
+def _label_order(values) -> list[str]:
+    values = [str(v) for v in values]
+    try:
+        return [str(v) for v in sorted(values, key=float)]
+    except ValueError:
+        return sorted(values)
+
+
+def _stratified_split(frame, share: float, seed: int, report: DataReport):
+    if share <= 0:
+        report.warnings.append("No validation data: metrics cannot be computed and the best "
+                               "checkpoint cannot be chosen.")
+        return frame, frame.iloc[0:0]
+    rng = np.random.default_rng(seed)
+    val_index = []
+    for _, group in frame.groupby("labels"):
+        take = int(round(len(group) * share))
+        if len(group) >= 2:
+            take = max(1, min(take, len(group) - 1))
+        else:
+            take = 0
+        val_index += list(rng.choice(group.index.to_numpy(), size=take, replace=False))
+    mask = frame.index.isin(val_index)
+    return frame[~mask].reset_index(drop=True), frame[mask].reset_index(drop=True)
+
+
+def _tokenize(frame, tokenizer, max_length: int):
+    import datasets
+
+    columns = ["text", "labels"] + (["pair"] if "pair" in frame else [])
+    dataset = datasets.Dataset.from_pandas(frame[columns], preserve_index=False)
+
+    def encode(batch):
+        encoded = tokenizer(batch["text"], batch.get("pair"), truncation=True,
+                            max_length=max_length)
+        encoded["length"] = [len(ids) for ids in encoded["input_ids"]]
+        return encoded
+
+    return dataset.map(encode, batched=True, remove_columns=[c for c in columns if c != "labels"],
+                       desc="Tokenizing")
+
+
+def scalar_metrics(labels, predictions, num_labels: int) -> dict:
+    """Accuracy and macro precision/recall/F1 (classes absent from both sides are skipped)."""
+    precision, recall, f1, support = _per_class(labels, predictions, num_labels)
+    present = (support > 0) | (np.bincount(predictions, minlength=num_labels) > 0)
+    return {"accuracy": float((labels == predictions).mean()) if len(labels) else 0.0,
+            "precision": float(precision[present].mean()) if present.any() else 0.0,
+            "recall": float(recall[present].mean()) if present.any() else 0.0,
+            "f1": float(f1[present].mean()) if present.any() else 0.0}
+
+
+def _per_class(labels, predictions, num_labels: int):
+    matrix = confusion_matrix(labels, predictions, num_labels)
+    true_pos = np.diag(matrix).astype(float)
+    predicted = matrix.sum(axis=0).astype(float)
+    support = matrix.sum(axis=1).astype(float)
+    precision = np.divide(true_pos, predicted, out=np.zeros_like(true_pos), where=predicted > 0)
+    recall = np.divide(true_pos, support, out=np.zeros_like(true_pos), where=support > 0)
+    total = precision + recall
+    f1 = np.divide(2 * precision * recall, total, out=np.zeros_like(total), where=total > 0)
+    return precision, recall, f1, support
+
+
+def confusion_matrix(labels, predictions, num_labels: int):
+    """Rows are true classes, columns predicted classes."""
+    matrix = np.zeros((num_labels, num_labels), dtype=np.int64)
+    np.add.at(matrix, (np.asarray(labels, dtype=int), np.asarray(predictions, dtype=int)), 1)
+    return matrix
+
+
+def detailed_report(labels, predictions, label_names: list[str]) -> dict:
+    n = len(label_names)
+    precision, recall, f1, support = _per_class(labels, predictions, n)
+    return {
+        "label_names": list(label_names),
+        "confusion_matrix": confusion_matrix(labels, predictions, n).tolist(),
+        "per_class": {name: {"precision": round(float(precision[i]), 4),
+                             "recall": round(float(recall[i]), 4),
+                             "f1": round(float(f1[i]), 4), "support": int(support[i])}
+                      for i, name in enumerate(label_names)},
+    }

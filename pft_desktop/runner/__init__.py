@@ -1,0 +1,7 @@
+"""The training child process: ``python -m pft_desktop.runner RUN_DIR [--resume]``.
+
+Reads the run's ``config.toml``, trains, and writes one JSON event per line to stdout (and to
+``events.jsonl``). A line ``stop`` on stdin, or SIGTERM, asks it to finish the current step, save
+a checkpoint and the model, and exit. Everything else the libraries print goes to stderr, so
+stdout carries events only.
+"""

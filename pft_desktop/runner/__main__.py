@@ -1,0 +1,5 @@
+import sys
+
+from pft_desktop.runner.process import main
+
+sys.exit(main())
