@@ -134,7 +134,7 @@ def tiny_chat_decoder(tmp_path_factory) -> Path:
 
 @pytest.fixture
 def sentiment_csv(tmp_path) -> Path:
-    return write_csv(tmp_path / "reviews.csv", ["review", "sentiment"], sentiment_rows(80))
+    return write_csv(tmp_path / "reviews.csv", ["review", "sentiment"], sentiment_rows(160))
 
 
 @pytest.fixture

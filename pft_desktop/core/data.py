@@ -8,8 +8,10 @@ a million rows stays fast) and every cell arrives as a string: labels are mapped
 from __future__ import annotations
 
 import codecs
+import contextlib
 import csv
 import io
+import logging
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
@@ -173,6 +175,24 @@ def load_table(path: str | Path, *, encoding: str = "", delimiter: str = "") -> 
     return table
 
 
+@contextlib.contextmanager
+def _quiet_datasets():
+    """datasets logs its own copy of a parse error and draws progress bars on stderr; the
+    UserError we raise says it better, so keep both out of the user's terminal."""
+    import datasets
+
+    logger = logging.getLogger("datasets")
+    level, bars = logger.level, datasets.utils.logging.is_progress_bar_enabled()
+    logger.setLevel(logging.CRITICAL)
+    datasets.utils.logging.disable_progress_bar()
+    try:
+        yield
+    finally:
+        logger.setLevel(level)
+        if bars:
+            datasets.utils.logging.enable_progress_bar()
+
+
 def _load_delimited(path: Path, wanted_encoding: str, wanted_delimiter: str) -> Table:
     import datasets
 
@@ -190,11 +210,15 @@ def _load_delimited(path: Path, wanted_encoding: str, wanted_delimiter: str) -> 
     else:
         names = [f"column_{i + 1}" for i in range(len(first_row))]
     features = datasets.Features({name: datasets.Value("string") for name in names})
+    if has_header and len([line for line in sample.splitlines() if line.strip()]) < 2:
+        raise UserError("header_only", f"{path.name} has a header but no data rows.",
+                        "Add rows below the header, or choose another file.")
     try:
-        dataset = datasets.load_dataset(
-            "csv", data_files=str(path), split="train", sep=delimiter, encoding=encoding,
-            header=0 if has_header else None, names=names, features=features,
-            keep_default_na=False, na_filter=False, skip_blank_lines=True)
+        with _quiet_datasets():
+            dataset = datasets.load_dataset(
+                "csv", data_files=str(path), split="train", sep=delimiter, encoding=encoding,
+                header=0 if has_header else None, names=names, features=features,
+                keep_default_na=False, na_filter=False, skip_blank_lines=True)
     except Exception as exc:  # datasets wraps pandas' parser errors; find the cause
         raise _explain_parse_error(exc, path, delimiter) from None
     table = Table(path, "csv", dataset, encoding, delimiter, has_header)
@@ -205,7 +229,8 @@ def _load_other(path: Path, fmt: str) -> Table:
     import datasets
 
     try:
-        dataset = datasets.load_dataset(fmt, data_files=str(path), split="train")
+        with _quiet_datasets():
+            dataset = datasets.load_dataset(fmt, data_files=str(path), split="train")
     except Exception as exc:
         raise _explain_parse_error(exc, path, "") from None
     casts = {name: datasets.Value("string") for name, feature in dataset.features.items()
@@ -262,6 +287,9 @@ def _explain_parse_error(exc: BaseException, path: Path, delimiter: str) -> User
         return UserError("ragged_rows", f"{path.name} is not a regular table: {where} "
                          f"(delimiter: {shown}).", "Quote text that contains the delimiter, or "
                          "fix that row, or choose the right delimiter in Advanced.")
+    if "corresponds to no data" in text:
+        return UserError("header_only", f"{path.name} holds no data rows.",
+                         "Add rows to the file, or choose another file.")
     if "UnicodeDecodeError" in text:
         return UserError("undecodable", f"{path.name} contains bytes that are not valid text.",
                          "Save the file as UTF-8, or choose its encoding in Advanced.")

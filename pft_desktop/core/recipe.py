@@ -201,12 +201,16 @@ def run_training(config: RunConfig | None, run_dir: str | Path, sink=lambda e: N
             raise UserError("no_checkpoint", f"{folder.path} has no checkpoint to resume from.",
                             "Start a new run; checkpoints are saved every epoch or every N "
                             "steps, and when a run is stopped.")
+        if folder.exists():  # made by the app (or resumed): record everything from the start
+            writer = events.JsonlWriter(folder.events_file)
+            buffered.attach(writer)
+            handler = _attach_log(folder)
         prepared = prepare(config, buffered)
-        if not folder.exists():
+        if writer is None:  # the command line: the folder appears only once inputs check out
             RunFolder.create(folder.path, config)
-        writer = events.JsonlWriter(folder.events_file)
-        buffered.attach(writer)
-        handler = _attach_log(folder)
+            writer = events.JsonlWriter(folder.events_file)
+            buffered.attach(writer)
+            handler = _attach_log(folder)
         write_json(folder.report_file, prepared.data.report.to_dict())
         folder.set_status("running")
         outcome = _train(prepared, folder, buffered, stop, checkpoint)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import numpy as np
+import pandas as pd
 
 from pft_desktop.core.data import (
     DataReport,
@@ -73,7 +74,7 @@ class ClassificationTask(Task):
             report.warnings.append("The classes are very unbalanced; macro F1 is the metric to "
                                    "watch, not accuracy.")
         max_length = config.task.max_length
-        sample = train_frame.head(LENGTH_SAMPLE)
+        sample = pd.concat([train_frame, val_frame]).head(LENGTH_SAMPLE)
         lengths = tokenizer(list(sample["text"]), list(sample["pair"]) if "pair" in sample else
                             None, truncation=False)["input_ids"]
         report.token_lengths = token_length_summary([len(x) for x in lengths], max_length)

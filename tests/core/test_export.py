@@ -1,0 +1,122 @@
+"""Exports load with plain transformers/peft code and predict what the run predicts."""
+
+import json
+
+import pytest
+import torch
+
+from conftest import classification_config
+from pft_desktop.core.errors import UserError
+from pft_desktop.core.export import export_run
+from pft_desktop.core.predict import Predictor
+from pft_desktop.core.recipe import run_training
+
+TEXTS = ["the film was great fun", "a dull and boring plot", "music"]
+
+
+@pytest.fixture(scope="module")
+def lora_run(tmp_path_factory, tiny_encoder):
+    from conftest import sentiment_rows, write_csv
+
+    root = tmp_path_factory.mktemp("lora-run")
+    data = write_csv(root / "d.csv", ["review", "sentiment"], sentiment_rows(80))
+    config = classification_config(tiny_encoder, data, max_steps=6, learning_rate=5e-3)
+    config.method.kind = "lora"
+    assert run_training(config, root / "run").status == "completed"
+    return root / "run"
+
+
+def _probabilities(model, tokenizer):
+    batch = tokenizer(TEXTS, return_tensors="pt", padding=True)
+    with torch.no_grad():
+        return model(**batch).logits.softmax(-1)
+
+
+def test_merged_export_loads_with_plain_transformers(tmp_path, lora_run):
+    from transformers import AutoModelForSequenceClassification, AutoTokenizer
+
+    out = export_run(lora_run, tmp_path / "merged", "merged")
+    assert not any(p.name.startswith(".") for p in tmp_path.iterdir())
+    model = AutoModelForSequenceClassification.from_pretrained(out).eval()
+    tokenizer = AutoTokenizer.from_pretrained(out)
+    expected = torch.tensor([[r["probabilities"][n] for n in ("negative", "positive")]
+                             for r in Predictor(lora_run).classify(TEXTS)])
+    assert torch.allclose(_probabilities(model, tokenizer), expected, atol=1e-5)
+    assert model.config.id2label == {0: "negative", 1: "positive"}
+    assert (out / "model.safetensors").is_file()
+
+
+def test_adapter_export_loads_with_plain_peft(tmp_path, lora_run, tiny_encoder):
+    from peft import AutoPeftModelForSequenceClassification
+    from transformers import AutoTokenizer
+
+    out = export_run(lora_run, tmp_path / "adapter", "adapter")
+    config = json.loads((out / "adapter_config.json").read_text())
+    assert config["base_model_name_or_path"] == str(tiny_encoder)
+    model = AutoPeftModelForSequenceClassification.from_pretrained(
+        out, num_labels=2, id2label={0: "negative", 1: "positive"}).eval()
+    tokenizer = AutoTokenizer.from_pretrained(out)
+    expected = torch.tensor([[r["probabilities"][n] for n in ("negative", "positive")]
+                             for r in Predictor(lora_run).classify(TEXTS)])
+    assert torch.allclose(_probabilities(model, tokenizer), expected, atol=1e-5)
+
+
+def test_model_card_describes_the_run(tmp_path, lora_run):
+    out = export_run(lora_run, tmp_path / "adapter", "adapter")
+    card = (out / "README.md").read_text()
+    for needed in ("base_model:", "classification", "lora", "eval_accuracy", "learning_rate",
+                   "AutoPeftModelForSequenceClassification", "negative"):
+        assert needed in card, needed
+
+
+def test_export_refuses_non_empty_destination(tmp_path, lora_run):
+    (tmp_path / "taken").mkdir()
+    (tmp_path / "taken" / "file.txt").write_text("keep me")
+    with pytest.raises(UserError) as caught:
+        export_run(lora_run, tmp_path / "taken", "merged")
+    assert caught.value.kind == "export_exists"
+    assert (tmp_path / "taken" / "file.txt").read_text() == "keep me"
+
+
+def test_no_disk_space_leaves_nothing_behind(tmp_path, lora_run, monkeypatch):
+    import shutil
+    from collections import namedtuple
+
+    usage = namedtuple("usage", "total used free")
+    monkeypatch.setattr(shutil, "disk_usage", lambda path: usage(10**9, 10**9 - 1000, 1000))
+    with pytest.raises(UserError) as caught:
+        export_run(lora_run, tmp_path / "out", "merged")
+    assert caught.value.kind == "no_disk_space" and "MB is free" in caught.value.message
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_full_fine_tune_has_no_adapter_to_export(tmp_path, tiny_encoder, sentiment_csv):
+    config = classification_config(tiny_encoder, sentiment_csv, max_steps=2)
+    run_training(config, tmp_path / "run")
+    with pytest.raises(UserError) as caught:
+        export_run(tmp_path / "run", tmp_path / "adapter", "adapter")
+    assert caught.value.kind == "no_adapter" and "merged" in caught.value.fix
+    out = export_run(tmp_path / "run", tmp_path / "merged", "merged")
+    assert (out / "config.json").is_file()
+
+
+def test_causal_lm_merged_export_generates_like_the_run(tmp_path, tiny_decoder, qa_csv):
+    from transformers import AutoModelForCausalLM, AutoTokenizer
+
+    from pft_desktop.core.config import RunConfig
+
+    config = RunConfig()
+    config.model.name_or_path, config.data.train_file = str(tiny_decoder), str(qa_csv)
+    config.data.prompt_column, config.data.response_column = "prompt", "response"
+    config.task.kind, config.method.kind = "causal-lm", "lora"
+    config.training.max_steps, config.training.learning_rate = 5, 5e-3
+    assert run_training(config, tmp_path / "run").status == "completed"
+    out = export_run(tmp_path / "run", tmp_path / "merged", "merged")
+    expected = Predictor(tmp_path / "run").generate("what color is the sky", max_new_tokens=8)
+    model = AutoModelForCausalLM.from_pretrained(out).eval()
+    tokenizer = AutoTokenizer.from_pretrained(out)
+    batch = tokenizer("what color is the sky\n", return_tensors="pt")
+    output = model.generate(**batch, max_new_tokens=8, do_sample=False,
+                            pad_token_id=tokenizer.eos_token_id)
+    assert tokenizer.decode(output[0, batch["input_ids"].shape[1]:],
+                            skip_special_tokens=True) == expected

@@ -1,0 +1,157 @@
+"""The command line: a full train/export/predict round trip, and every bad input the issue
+lists, each failing with a paragraph that names the problem and the fix, exit code 1, and no
+run folder left behind."""
+
+import json
+import shutil
+
+import pytest
+
+from conftest import sentiment_rows, write_csv
+from pft_desktop.cli import main
+
+
+def train_args(model, data, out, *extra):
+    return ["train", "--model", str(model), "--data", str(data), "--output", str(out),
+            "--method", "full", "--max-steps", "4", "--batch-size", "8", "--max-length", "32",
+            *extra]
+
+
+def test_train_export_predict_round_trip(tmp_path, tiny_encoder, sentiment_csv, capsys):
+    run = tmp_path / "run"
+    assert main(train_args(tiny_encoder, sentiment_csv, run)) == 0
+    err = capsys.readouterr().err
+    assert "Using column 'review' as text" in err and "Run completed" in err
+    assert main(["export", str(run), "--merged", str(tmp_path / "merged")]) == 0
+    capsys.readouterr()
+    assert main(["predict", str(tmp_path / "merged"), "the film was great", "--json"]) == 0
+    result = json.loads(capsys.readouterr().out)
+    assert result["label"] in ("positive", "negative")
+    assert sum(result["probabilities"].values()) == pytest.approx(1.0, abs=1e-4)
+
+
+def test_saved_config_reproduces_the_flags(tmp_path, tiny_encoder, sentiment_csv):
+    saved = tmp_path / "run.toml"
+    assert main(train_args(tiny_encoder, sentiment_csv, tmp_path / "x", "--learning-rate",
+                           "0.001", "--save-config", str(saved))) == 0
+    assert not (tmp_path / "x").exists()
+    assert main(["train", "--config", str(saved), "--output", str(tmp_path / "run")]) == 0
+    from pft_desktop.core.config import RunConfig
+
+    assert RunConfig.load(tmp_path / "run" / "config.toml") == RunConfig.load(saved)
+
+
+def _fails_cleanly(argv, out, capsys, *needles):
+    code = main(argv)
+    err = capsys.readouterr().err
+    assert code == 1, err
+    assert "Error: " in err and "Fix: " in err and "Traceback" not in err
+    for needle in needles:
+        assert needle in err, f"{needle!r} not in {err!r}"
+    assert not out.exists(), "a failed start must not leave a run folder"
+    return err
+
+
+def test_missing_file(tmp_path, tiny_encoder, capsys):
+    _fails_cleanly(train_args(tiny_encoder, tmp_path / "nope.csv", tmp_path / "run"),
+                   tmp_path / "run", capsys, "does not exist")
+
+
+def test_empty_file(tmp_path, tiny_encoder, capsys):
+    data = tmp_path / "empty.csv"
+    data.write_text("")
+    _fails_cleanly(train_args(tiny_encoder, data, tmp_path / "run"), tmp_path / "run", capsys,
+                   "is empty")
+
+
+def test_header_only(tmp_path, tiny_encoder, capsys):
+    data = tmp_path / "h.csv"
+    data.write_text("review,sentiment\n")
+    _fails_cleanly(train_args(tiny_encoder, data, tmp_path / "run", "--text-column", "review",
+                              "--label-column", "sentiment"),
+                   tmp_path / "run", capsys, "header but no data rows")
+
+
+def test_mapped_column_does_not_exist(tmp_path, tiny_encoder, sentiment_csv, capsys):
+    _fails_cleanly(train_args(tiny_encoder, sentiment_csv, tmp_path / "run", "--text-column",
+                              "body", "--label-column", "sentiment"),
+                   tmp_path / "run", capsys, "'body'", "review, sentiment")
+
+
+def test_one_label_only(tmp_path, tiny_encoder, capsys):
+    data = write_csv(tmp_path / "d.csv", ["review", "sentiment"],
+                     [(t, "pos") for t, _ in sentiment_rows(20)])
+    _fails_cleanly(train_args(tiny_encoder, data, tmp_path / "run", "--text-column", "review",
+                              "--label-column", "sentiment"),
+                   tmp_path / "run", capsys, "only one value")
+
+
+def test_undecodable_bytes(tmp_path, tiny_encoder, capsys):
+    data = tmp_path / "d.csv"
+    data.write_bytes(b"review,sentiment\n\x00\x01\x02\xff\xfe,1\n" * 5)
+    _fails_cleanly(train_args(tiny_encoder, data, tmp_path / "run", "--text-column", "review",
+                              "--label-column", "sentiment"),
+                   tmp_path / "run", capsys, "binary data")
+
+
+def test_forced_wrong_encoding(tmp_path, tiny_encoder, capsys):
+    data = tmp_path / "d.csv"
+    data.write_bytes("review,sentiment\ncafé “quoted”,pos\nbad,neg\n".encode("cp1252"))
+    config = tmp_path / "c.toml"
+    main(train_args(tiny_encoder, data, tmp_path / "x", "--text-column", "review",
+                    "--label-column", "sentiment", "--save-config", str(config)))
+    config.write_text(config.read_text().replace('encoding = ""', 'encoding = "utf-8"'))
+    capsys.readouterr()
+    _fails_cleanly(["train", "--config", str(config), "--output", str(tmp_path / "run")],
+                   tmp_path / "run", capsys, "not valid utf-8")
+
+
+def test_ragged_rows(tmp_path, tiny_encoder, capsys):
+    data = tmp_path / "d.csv"
+    data.write_text("review,sentiment\ngood film,pos\nbad, really bad,neg,extra\nok,pos\n")
+    _fails_cleanly(train_args(tiny_encoder, data, tmp_path / "run", "--text-column", "review",
+                              "--label-column", "sentiment"),
+                   tmp_path / "run", capsys, "line 3 has 4 fields where the header has 2")
+
+
+@pytest.mark.parametrize("remove, needle", [("model.safetensors", "the weights"),
+                                            ("tokenizer.json", "a tokenizer")])
+def test_incomplete_model_folder(tmp_path, tiny_encoder, sentiment_csv, capsys, remove, needle):
+    model = tmp_path / "model"
+    shutil.copytree(tiny_encoder, model)
+    (model / remove).unlink()
+    _fails_cleanly(train_args(model, sentiment_csv, tmp_path / "run"), tmp_path / "run", capsys,
+                   needle)
+
+
+def test_architecture_cannot_do_the_task(tmp_path, tiny_encoder, capsys):
+    data = write_csv(tmp_path / "qa.csv", ["prompt", "response"], [("a", "b")] * 4)
+    _fails_cleanly(train_args(tiny_encoder, data, tmp_path / "run", "--task", "causal-lm"),
+                   tmp_path / "run", capsys, "cannot do causal-lm", "decoder model")
+
+
+def test_hyperparameter_out_of_range(tmp_path, tiny_encoder, sentiment_csv, capsys):
+    _fails_cleanly(train_args(tiny_encoder, sentiment_csv, tmp_path / "run", "--learning-rate",
+                              "-0.5"),
+                   tmp_path / "run", capsys, "training.learning_rate = -0.5 is out of range")
+
+
+def test_existing_run_folder_is_not_overwritten(tmp_path, tiny_encoder, sentiment_csv, capsys):
+    run = tmp_path / "run"
+    run.mkdir()
+    (run / "notes.txt").write_text("mine")
+    assert main(train_args(tiny_encoder, sentiment_csv, run)) == 1
+    assert "already exists" in capsys.readouterr().err
+    assert [p.name for p in run.iterdir()] == ["notes.txt"]
+
+
+def test_no_disk_space_for_export(tmp_path, tiny_encoder, sentiment_csv, capsys, monkeypatch):
+    import shutil as sh
+    from collections import namedtuple
+
+    assert main(train_args(tiny_encoder, sentiment_csv, tmp_path / "run")) == 0
+    usage = namedtuple("usage", "total used free")
+    monkeypatch.setattr(sh, "disk_usage", lambda path: usage(10**9, 10**9, 0))
+    capsys.readouterr()
+    _fails_cleanly(["export", str(tmp_path / "run"), "--merged", str(tmp_path / "out")],
+                   tmp_path / "out", capsys, "Not enough disk space")
