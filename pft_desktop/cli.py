@@ -57,6 +57,15 @@ def build_parser() -> argparse.ArgumentParser:
     predict.add_argument("--json", action="store_true", help="print JSON")
     inspect = sub.add_parser("inspect", help="describe a model folder or hub id")
     inspect.add_argument("model")
+    inspect.add_argument("--json", action="store_true", help="print only JSON")
+    check = sub.add_parser("check", help="check a config's model and data without training")
+    check.add_argument("config")
+    check.add_argument("--json", action="store_true", help="print the data report as JSON")
+    download = sub.add_parser("download", help="download a hub model into the local cache")
+    download.add_argument("model")
+    download.add_argument("--json", action="store_true", help="print progress as JSON lines")
+    serve = sub.add_parser("serve", help=argparse.SUPPRESS)  # the app's try-it box
+    serve.add_argument("model_dir")
     return parser
 
 
@@ -223,8 +232,52 @@ def cmd_inspect(args) -> int:
     from pft_desktop.core.models import inspect_model, resolve_model
 
     info = inspect_model(resolve_model(args.model), source=args.model)
-    print(info.summary())
-    print(json.dumps(info.to_dict(), indent=2))
+    if not args.json:
+        print(info.summary())
+    print(json.dumps(info.to_dict(), indent=None if args.json else 2))
+    return EXIT_OK
+
+
+def cmd_check(args) -> int:
+    """Everything a run checks before training (model, data, tokenizer), without training."""
+    from pft_desktop.core.config import RunConfig
+    from pft_desktop.core.recipe import prepare
+
+    prepared = prepare(RunConfig.load(args.config))
+    report = prepared.data.report
+    if args.json:
+        print(json.dumps({"report": report.to_dict(), "model": prepared.model.to_dict(),
+                          "label_names": prepared.data.label_names}))
+    else:
+        print(prepared.model.summary())
+        print("\n".join(report.lines()))
+    return EXIT_OK
+
+
+def cmd_download(args) -> int:
+    from pft_desktop.core.models import download_model
+
+    def progress(event):
+        if args.json:
+            print(json.dumps(event), flush=True)
+
+    path = download_model(args.model, progress=progress)
+    print(json.dumps({"type": "downloaded", "path": str(path)}) if args.json else path)
+    return EXIT_OK
+
+
+def cmd_serve(args) -> int:
+    """Load once, then answer one JSON line per input line: {"text": ...} -> result."""
+    from pft_desktop.core.predict import Predictor
+
+    predictor = Predictor(args.model_dir)
+    print(json.dumps({"type": "ready", "task": predictor.task}), flush=True)
+    for line in sys.stdin:
+        try:
+            text = json.loads(line)["text"]
+            print(json.dumps({"type": "result", "input": text, **predictor(text)}), flush=True)
+        except Exception as exc:  # keep serving; report the problem for this input
+            print(json.dumps({"type": "error", "message": str(exc)}), flush=True)
     return EXIT_OK
 
 
@@ -235,10 +288,13 @@ def main(argv: list[str] | None = None) -> int:
 
         return run_app(screenshots=args.screenshots)
     handlers = {"train": cmd_train, "export": cmd_export, "predict": cmd_predict,
-                "inspect": cmd_inspect}
+                "inspect": cmd_inspect, "check": cmd_check, "download": cmd_download,
+                "serve": cmd_serve}
     try:
         return handlers[args.command](args)
     except UserError as error:
+        if getattr(args, "json", False):
+            print(json.dumps({"type": "error", **error.to_dict()}))
         _print_error(error)
         return EXIT_FAILED
     except KeyboardInterrupt:

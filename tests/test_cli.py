@@ -7,7 +7,7 @@ import shutil
 
 import pytest
 
-from conftest import sentiment_rows, write_csv
+from helpers import sentiment_rows, write_csv
 from pft_desktop.cli import main
 
 

@@ -368,6 +368,9 @@ def token_length_summary(lengths: list[int], max_length: int) -> dict:
         return {}
     values = np.asarray(lengths)
     pct = {f"p{q}": int(np.percentile(values, q)) for q in (50, 90, 95, 99)}
+    counts, edges = np.histogram(values, bins=min(40, max(5, int(values.max()) // 4 or 1)))
     return {**pct, "max": int(values.max()), "mean": round(float(values.mean()), 1),
             "max_length": max_length,
-            "truncated_share": round(float((values > max_length).mean()), 4)}
+            "truncated_share": round(float((values > max_length).mean()), 4),
+            "histogram": {"counts": counts.tolist(), "edges": [round(float(e), 2)
+                                                             for e in edges]}}

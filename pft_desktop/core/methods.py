@@ -190,7 +190,8 @@ def _modules_to_save(model, task, new_modules) -> list[str] | None:
     heads = set(head_names(model)) if task.peft_task_type == "SEQ_CLS" else set()
     extra = {name for name in new_modules
              if name.split(".")[0] not in heads and not name.endswith("lm_head")}
-    return sorted(heads | extra) or None
+    # peft adds the usual head names ("classifier", "score") itself for SEQ_CLS
+    return sorted((heads | extra) - {"classifier", "score"}) or None
 
 
 def count_parameters(model) -> tuple[int, int]:

@@ -170,6 +170,18 @@ def inspect_model(path: str | Path, source: str = "") -> ModelInfo:
     return info
 
 
+def display_name(source: str) -> str:
+    """A short name for a model: the hub id of a cache snapshot, or the folder's name (its
+    parent's when the folder is just called 'model')."""
+    parts = Path(source.rstrip("/")).parts
+    for part in parts:
+        if part.startswith("models--"):
+            return part[len("models--"):].replace("--", "/")
+    if len(parts) >= 2 and parts[-1] in ("model", "models", "final", "merged"):
+        return parts[-2]
+    return parts[-1] if parts else source
+
+
 def looks_like_hub_id(text: str) -> bool:
     parts = text.strip().split("/")
     return 1 <= len(parts) <= 2 and all(parts) and not text.startswith((".", "~", "/")) \

@@ -45,8 +45,16 @@ def main(argv: list[str] | None = None) -> int:
     from pft_desktop.core.recipe import run_training
 
     def emit(event: dict) -> None:
-        events_out.write(events.dumps(event) + "\n")
-        events_out.flush()
+        # If the app that started us has gone (window closed, app crashed), keep training:
+        # events.jsonl still records everything, and the app can reattach to the run later.
+        nonlocal events_out
+        if events_out is None:
+            return
+        try:
+            events_out.write(events.dumps(event) + "\n")
+            events_out.flush()
+        except (BrokenPipeError, OSError, ValueError):
+            events_out = None
 
     outcome = run_training(None, args.run_dir, sink=emit, stop=stop, resume=args.resume)
     return EXIT_OK if outcome.was_successful() else EXIT_FAILED

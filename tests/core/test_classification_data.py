@@ -1,6 +1,6 @@
 import pytest
 
-from conftest import classification_config, sentiment_rows, write_csv
+from helpers import classification_config, sentiment_rows, write_csv
 from pft_desktop.core.data import load_table
 from pft_desktop.core.errors import UserError
 from pft_desktop.core.recipe import load_tokenizer

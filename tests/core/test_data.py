@@ -1,6 +1,6 @@
 import pytest
 
-from conftest import SHARED_DATA, sentiment_rows, write_csv
+from helpers import SHARED_DATA, sentiment_rows, write_csv
 from pft_desktop.core.data import DataReport, guess_columns, load_table
 from pft_desktop.core.errors import UserError
 

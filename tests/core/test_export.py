@@ -5,7 +5,7 @@ import json
 import pytest
 import torch
 
-from conftest import classification_config
+from helpers import classification_config
 from pft_desktop.core.errors import UserError
 from pft_desktop.core.export import export_run
 from pft_desktop.core.predict import Predictor
@@ -16,7 +16,7 @@ TEXTS = ["the film was great fun", "a dull and boring plot", "music"]
 
 @pytest.fixture(scope="module")
 def lora_run(tmp_path_factory, tiny_encoder):
-    from conftest import sentiment_rows, write_csv
+    from helpers import sentiment_rows, write_csv
 
     root = tmp_path_factory.mktemp("lora-run")
     data = write_csv(root / "d.csv", ["review", "sentiment"], sentiment_rows(80))

@@ -104,7 +104,7 @@ def test_lora_gradients_match_dequantized_reference_after_eval(tiny_decoder, kin
 
 
 def test_qlora_4bit_classification_trains_end_to_end(tmp_path, tiny_encoder, sentiment_csv):
-    from conftest import classification_config
+    from helpers import classification_config
     from pft_desktop.core.recipe import run_training
 
     config = classification_config(tiny_encoder, sentiment_csv, max_steps=4)

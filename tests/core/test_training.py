@@ -6,7 +6,7 @@ import threading
 import pytest
 from safetensors.torch import load_file
 
-from conftest import classification_config
+from helpers import classification_config
 from pft_desktop.core import events
 from pft_desktop.core.recipe import run_training
 from pft_desktop.core.rundir import RunFolder

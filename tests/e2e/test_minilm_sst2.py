@@ -5,7 +5,7 @@ reload with plain transformers, and predict the same."""
 import pytest
 import torch
 
-from conftest import SHARED_DATA
+from helpers import SHARED_DATA
 from pft_desktop.core.config import RunConfig
 from pft_desktop.core.export import export_run
 from pft_desktop.core.predict import Predictor

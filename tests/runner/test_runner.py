@@ -5,7 +5,7 @@ import subprocess
 import sys
 import time
 
-from conftest import classification_config
+from helpers import classification_config
 from pft_desktop.core import events
 from pft_desktop.core.rundir import RunFolder
 

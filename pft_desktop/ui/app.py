@@ -1,0 +1,34 @@
+"""Start the app: a QApplication, the style sheet, the main window. The first window appears
+before any ML library is imported (they live in child processes)."""
+
+from __future__ import annotations
+
+import sys
+
+
+def create_app(argv: list[str] | None = None):
+    from PySide6.QtWidgets import QApplication
+
+    app = QApplication.instance() or QApplication(argv or sys.argv[:1])
+    app.setApplicationName("pft-desktop")
+    app.setOrganizationName("pft-desktop")
+    from pft_desktop.resources import style_sheet
+
+    app.setStyleSheet(style_sheet())
+    import pyqtgraph as pg
+
+    pg.setConfigOptions(antialias=True, foreground="#52606d", background="w")
+    return app
+
+
+def main(screenshots: str | None = None) -> int:
+    app = create_app()
+    from pft_desktop.ui.main_window import MainWindow
+
+    window = MainWindow()
+    window.show()
+    if screenshots:
+        from pft_desktop.ui.screenshots import take_screenshots
+
+        return take_screenshots(window, screenshots)
+    return app.exec()

@@ -1,0 +1,342 @@
+"""Step 2: open the data, map its columns, and see the data report before training."""
+
+from __future__ import annotations
+
+import json
+import tempfile
+from pathlib import Path
+
+from PySide6.QtCore import QObject, Qt, QThread, QTimer, Signal, Slot
+from PySide6.QtGui import QColor
+from PySide6.QtWidgets import (QComboBox, QDoubleSpinBox, QFormLayout, QGridLayout, QGroupBox,
+                               QHBoxLayout, QHeaderView, QLabel, QListWidget, QListWidgetItem,
+                               QRadioButton, QTableView, QVBoxLayout)
+
+from pft_desktop.ui.child import ChildProcess
+from pft_desktop.ui.pages.base import WizardPage
+from pft_desktop.ui.widgets.charts import bar_chart, draw_bars, draw_histogram
+from pft_desktop.ui.widgets.path_edit import PathEdit
+from pft_desktop.ui.widgets.preview import DatasetTableModel
+
+DATA_FILTER = "Data files (*.csv *.tsv *.tab *.txt *.jsonl *.json *.parquet);;All files (*)"
+NONE = "(none)"
+ROLES = {"classification": [("text_column", "Text"), ("text_pair_column", "Second text"),
+                            ("label_column", "Label")],
+         "causal-lm": [("prompt_column", "Prompt"), ("response_column", "Response")]}
+
+
+class TableLoader(QObject):
+    """Loads a data file in a worker thread (datasets memory-maps it) and guesses columns."""
+
+    loaded = Signal(object, dict)
+    failed = Signal(dict)
+
+    @Slot(str, str)
+    def load(self, path: str, task: str) -> None:
+        from pft_desktop.core.data import guess_columns, load_table
+        from pft_desktop.core.errors import UserError
+
+        try:
+            table = load_table(path)
+            guesses = {kind: guess_columns(table, kind) for kind in ROLES}
+            self.loaded.emit(table, guesses)
+        except UserError as error:
+            self.failed.emit(error.to_dict())
+        except Exception as exc:  # a file the loader did not foresee: still a readable message
+            self.failed.emit({"message": f"{Path(path).name} could not be read ({exc}).",
+                              "fix": "Check the file's format."})
+
+
+class DataPage(WizardPage):
+    title = "Data"
+    subtitle = ("Open a CSV, TSV, JSON Lines or Parquet file, tell pft-desktop which columns "
+                "hold what, and check the report before training.")
+    request_load = Signal(str, str)
+
+    def __init__(self, state, parent=None):
+        super().__init__(state, parent)
+        self.table = None
+        self.guesses: dict = {}
+        self.load_error = ""
+        self.check_error = ""
+        self.checking = False
+        self.loading = False
+        self._worker_thread = QThread(self)
+        self.loader = TableLoader()
+        self.loader.moveToThread(self._worker_thread)
+        self.request_load.connect(self.loader.load)
+        self.loader.loaded.connect(self._loaded)
+        self.loader.failed.connect(self._load_failed)
+        self._worker_thread.start()
+        self.checker = ChildProcess(self)
+        self.checker.message.connect(self._checked)
+        self.checker.done.connect(self._check_done)
+        self.check_timer = QTimer(self)
+        self.check_timer.setSingleShot(True)
+        self.check_timer.setInterval(500)
+        self.check_timer.timeout.connect(self.run_check)
+        self._config_file = Path(tempfile.mkdtemp(prefix="pft-check-")) / "check.json"
+        self._build()
+
+    def _build(self) -> None:
+        self.file = PathEdit("Drop a data file here, or browse…", file_filter=DATA_FILTER)
+        self.file.path_chosen.connect(self.open_file)
+        self.content.addWidget(self.file)
+        self.preview = QTableView()
+        self.preview_model = DatasetTableModel()
+        self.preview.setModel(self.preview_model)
+        self.preview.verticalHeader().setDefaultSectionSize(22)
+        self.preview.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        self.preview.horizontalHeader().setStretchLastSection(True)
+        self.preview.setMinimumHeight(150)
+        self.preview.setMaximumHeight(200)
+        self.preview_note = QLabel()
+        self.preview_note.setObjectName("hint")
+        self.content.addWidget(self.preview)
+        self.content.addWidget(self.preview_note)
+
+        mapping = QGroupBox("Columns")
+        grid = QGridLayout(mapping)
+        self.task_classification = QRadioButton("Classification (text → label)")
+        self.task_causal = QRadioButton("Causal LM (prompt → response)")
+        self.task_classification.toggled.connect(self._task_toggled)
+        grid.addWidget(self.task_classification, 0, 0, 1, 2)
+        grid.addWidget(self.task_causal, 0, 2, 1, 2)
+        self.combos: dict[str, QComboBox] = {}
+        self.combo_labels: dict[str, QLabel] = {}
+        for roles in ROLES.values():
+            for column, (name, label) in enumerate(roles):
+                combo = QComboBox()
+                combo.setObjectName(f"map_{name}")
+                combo.currentTextChanged.connect(self._mapping_changed)
+                self.combos[name] = combo
+                self.combo_labels[name] = QLabel(label)
+                # Both tasks' editors share the grid cells; only the chosen task's are shown.
+                grid.addWidget(self.combo_labels[name], 1, column)
+                grid.addWidget(combo, 2, column)
+        split = QFormLayout()
+        self.validation = PathEdit("Optional separate validation file", file_filter=DATA_FILTER)
+        self.validation.path_chosen.connect(self._validation_changed)
+        self.split = QDoubleSpinBox()
+        self.split.setRange(0.0, 0.5)
+        self.split.setSingleStep(0.05)
+        self.split.setDecimals(2)
+        self.split.setMaximumWidth(110)
+        self.split.valueChanged.connect(self._mapping_changed)
+        split.addRow("Validation file", self.validation)
+        split.addRow("Held-out share", self.split)
+        outer = QVBoxLayout()
+        outer.addWidget(mapping)
+        outer.addLayout(split)
+        self.content.addLayout(outer)
+
+        report_row = QHBoxLayout()
+        self.report_list = QListWidget()
+        self.report_list.setMinimumHeight(130)
+        self.report_list.setWordWrap(True)
+        self.report_list.setHorizontalScrollBarPolicy(
+            Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.labels_chart = bar_chart("Label distribution (training rows)")
+        self.lengths_chart = bar_chart("Tokens per row")
+        report_row.addWidget(self.report_list, 3)
+        report_row.addWidget(self.labels_chart, 2)
+        report_row.addWidget(self.lengths_chart, 2)
+        self.content.addLayout(report_row)
+
+    # -- file loading -----------------------------------------------------------------------
+    def enter(self) -> None:
+        config = self.state.config
+        self.split.blockSignals(True)
+        self.split.setValue(config.data.validation_split)
+        self.split.blockSignals(False)
+        self.validation.set_text(config.data.validation_file)
+        self.task_classification.blockSignals(True)
+        (self.task_causal if config.task.kind == "causal-lm" else
+         self.task_classification).setChecked(True)
+        self.task_classification.blockSignals(False)
+        self._show_roles()
+        if config.data.train_file and (self.table is None or
+                                       str(self.table.path) != config.data.train_file):
+            self.file.set_text(config.data.train_file)
+            self.open_file(config.data.train_file)
+        elif self.table is not None:
+            self._schedule_check()
+
+    def open_file(self, path: str) -> None:
+        if not path:
+            return
+        self.state.config.data.train_file = path
+        self.loading, self.load_error, self.state.report = True, "", None
+        self.preview_note.setText("Reading the file…")
+        self.request_load.emit(path, self.state.config.task.kind)
+        self.completeChanged.emit()
+
+    @Slot(object, dict)
+    def _loaded(self, table, guesses: dict) -> None:
+        self.loading, self.table, self.guesses = False, table, guesses
+        self.preview_model.set_dataset(table.dataset)
+        self._size_columns(table)
+        note = f"{len(table):,} rows · {len(table.columns)} columns · {table.format.upper()}"
+        if table.encoding:
+            note += f" · {table.encoding}"
+        if table.delimiter:
+            note += " · delimiter " + {"\t": "tab", ",": "comma", ";": "semicolon"}.get(
+                table.delimiter, repr(table.delimiter))
+        if not table.has_header:
+            note += " · no header row (columns were named column_1, column_2, …)"
+        if table.ignored_columns:
+            note += f" · ignored empty columns: {', '.join(table.ignored_columns)}"
+        self.preview_note.setText(note)
+        self._fill_combos()
+        self._schedule_check()
+
+    def _size_columns(self, table) -> None:
+        """Wide columns for long text, narrow ones for labels: by mean length of 50 rows."""
+        sample = table.dataset.select(range(min(50, len(table))))
+        for column, name in enumerate(table.columns):
+            mean = sum(len(str(v or "")) for v in sample[name]) / max(1, len(sample))
+            self.preview.setColumnWidth(column, int(min(600, max(90, mean * 7))))
+
+    @Slot(dict)
+    def _load_failed(self, error: dict) -> None:
+        self.loading, self.table = False, None
+        self.preview_model.set_dataset(None)
+        self.load_error = f"{error['message']} {error.get('fix', '')}".strip()
+        self.preview_note.setText(self.load_error)
+        self._show_report_items([("error", self.load_error)])
+        self.completeChanged.emit()
+
+    def _fill_combos(self) -> None:
+        config = self.state.config.data
+        for kind, roles in ROLES.items():
+            for name, _ in roles:
+                combo = self.combos[name]
+                combo.blockSignals(True)
+                combo.clear()
+                optional = name == "text_pair_column"
+                combo.addItems(([NONE] if optional else []) + self.table.columns)
+                current = getattr(config, name)
+                if current not in self.table.columns:
+                    current = self.guesses.get(kind, {}).get(name) or (NONE if optional else "")
+                combo.setCurrentText(current or NONE)
+                setattr(config, name, "" if combo.currentText() == NONE else
+                        combo.currentText())
+                combo.blockSignals(False)
+
+    # -- mapping and checking ---------------------------------------------------------------
+    def _task_toggled(self) -> None:
+        self.state.config.task.kind = "classification" if self.task_classification.isChecked() \
+            else "causal-lm"
+        self._show_roles()
+        self.state.notify("task")
+        self._mapping_changed()
+
+    def _show_roles(self) -> None:
+        kind = self.state.config.task.kind
+        for role_kind, roles in ROLES.items():
+            for name, _ in roles:
+                self.combos[name].setVisible(role_kind == kind)
+                self.combo_labels[name].setVisible(role_kind == kind)
+        self.labels_chart.setVisible(kind == "classification")
+
+    def _validation_changed(self, path: str) -> None:
+        self.state.config.data.validation_file = path
+        self._mapping_changed()
+
+    def _mapping_changed(self, *_) -> None:
+        config = self.state.config.data
+        for name, combo in self.combos.items():
+            if combo.count():
+                setattr(config, name, "" if combo.currentText() == NONE else combo.currentText())
+        config.validation_split = round(self.split.value(), 2)
+        self.state.report = None
+        self._schedule_check()
+        self.completeChanged.emit()
+
+    def _schedule_check(self) -> None:
+        if self.table is not None:
+            self.checking = True
+            self.check_timer.start()
+            self.completeChanged.emit()
+
+    def run_check(self) -> None:
+        """Run the exact checks the runner will run (model, data, tokenizer) in a child."""
+        if not self.state.config.model.name_or_path:
+            self.checking = False
+            self.completeChanged.emit()
+            return
+        self.check_error = ""
+        self._show_report_items([("info", "Checking the data with the model's tokenizer…")])
+        self._config_file.write_text(json.dumps(self.state.config.to_dict()))
+        self.checker.cancel()
+        self.checker.start("check", str(self._config_file), "--json")
+
+    def _checked(self, message: dict) -> None:
+        if message.get("type") == "error":
+            self.check_error = f"{message['message']} {message.get('fix', '')}".strip()
+        elif "report" in message:
+            self.state.report = message
+
+    def _check_done(self, outcome) -> None:
+        if self.checker.is_running():
+            return
+        self.checking = False
+        if self.state.report is None:
+            self.check_error = self.check_error or str(outcome)
+            self._show_report_items([("error", self.check_error)])
+        else:
+            self._show_report(self.state.report)
+        self.state.notify("report")
+        self.completeChanged.emit()
+
+    def _show_report(self, checked: dict) -> None:
+        from pft_desktop.core.data import DataReport
+
+        report = DataReport(**checked["report"])
+        items = [("info", line) for line in report.lines() if not line.startswith("Warning: ")]
+        items += [("warning", warning) for warning in report.warnings]
+        self._show_report_items(items)
+        counts = report.label_counts
+        draw_bars(self.labels_chart, list(counts), list(counts.values()))
+        lengths = report.token_lengths
+        if lengths.get("histogram"):
+            draw_histogram(self.lengths_chart, lengths["histogram"]["counts"],
+                           lengths["histogram"]["edges"], lengths["max_length"])
+            self.lengths_chart.setTitle(f"Tokens per row ({lengths['truncated_share']:.1%} "
+                                        f"longer than {lengths['max_length']})",
+                                        color="#1f2933", size="10pt")
+
+    def _show_report_items(self, items) -> None:
+        self.report_list.clear()
+        colors = {"error": "#b91c1c", "warning": "#b45309", "info": "#1f2933"}
+        marks = {"error": "✖ ", "warning": "⚠ ", "info": "• "}
+        for kind, text in items:
+            item = QListWidgetItem(marks[kind] + text)
+            item.setForeground(QColor(colors[kind]))
+            item.setToolTip(text)
+            self.report_list.addItem(item)
+
+    def problems(self) -> list[str]:
+        config = self.state.config
+        if not config.data.train_file:
+            return ["Choose a data file."]
+        if self.loading:
+            return ["Reading the data file…"]
+        if self.load_error:
+            return [self.load_error]
+        missing = [label for name, label in ROLES[config.task.kind]
+                   if name != "text_pair_column" and not getattr(config.data, name)]
+        if missing:
+            return [f"Choose the {missing[0].lower()} column."]
+        if self.checking or self.checker.is_running():
+            return ["Checking the data…"]
+        if self.check_error:
+            return [self.check_error]
+        if self.state.report is None:
+            return ["The data has not been checked yet."]
+        return []
+
+    def shutdown(self) -> None:
+        self.checker.cancel()
+        self._worker_thread.quit()
+        self._worker_thread.wait(3000)

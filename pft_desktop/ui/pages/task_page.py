@@ -1,0 +1,107 @@
+"""Step 3: what to learn (the task) and how much of the model to train (the method)."""
+
+from __future__ import annotations
+
+from PySide6.QtWidgets import QButtonGroup, QGroupBox, QLabel, QRadioButton, QVBoxLayout
+
+from pft_desktop.ui.pages.base import WizardPage
+
+TASKS = [("classification", "Text classification",
+          "Assign one label to each text (sentiment, topic, intent). Needs a text and a label "
+          "column."),
+         ("causal-lm", "Causal language model fine-tuning",
+          "Teach a decoder (GPT-2, Llama, Qwen…) to write responses to prompts; the loss is on "
+          "the response only.")]
+METHODS = [("lora", "LoRA",
+            "Trains small adapter matrices (under 1% of the weights). The best default: fast, "
+            "light on memory, and the export is a few MB."),
+           ("full", "Full fine-tuning",
+            "Updates every weight. Choose it for small models or when LoRA is not accurate "
+            "enough and memory allows."),
+           ("freeze", "Frozen backbone",
+            "Trains only the new head (and optionally the top layers). The quickest option "
+            "when the pretrained features already fit the task."),
+           ("qlora-4bit", "QLoRA 4-bit",
+            "LoRA on a model stored in 4 bits: about a quarter of the memory, for models that "
+            "do not fit otherwise. Slightly slower per step."),
+           ("qlora-8bit", "QLoRA 8-bit",
+            "LoRA on an 8-bit model: half the memory, closer to full precision than 4-bit.")]
+
+
+class TaskPage(WizardPage):
+    title = "Task and method"
+    subtitle = "Choose what the model should learn and how much of it to train."
+
+    def __init__(self, state, parent=None):
+        super().__init__(state, parent)
+        self.task_group, self.method_group = QButtonGroup(self), QButtonGroup(self)
+        self.task_buttons: dict[str, QRadioButton] = {}
+        self.method_buttons: dict[str, QRadioButton] = {}
+        self.content.addWidget(self._group("Task", TASKS, self.task_group, self.task_buttons))
+        self.content.addWidget(self._group("Method", METHODS, self.method_group,
+                                           self.method_buttons))
+        self.content.addStretch(1)
+        self.task_group.buttonToggled.connect(self._changed)
+        self.method_group.buttonToggled.connect(self._changed)
+        self._disable_qlora_if_unavailable()
+
+    def _group(self, title, options, group, buttons) -> QGroupBox:
+        box = QGroupBox(title)
+        layout = QVBoxLayout(box)
+        for key, name, description in options:
+            button = QRadioButton(name)
+            button.setObjectName(f"option_{key}")
+            note = QLabel(description)
+            note.setObjectName("hint")
+            note.setWordWrap(True)
+            note.setContentsMargins(24, 0, 0, 6)
+            group.addButton(button)
+            buttons[key] = button
+            layout.addWidget(button)
+            layout.addWidget(note)
+        return box
+
+    def _disable_qlora_if_unavailable(self) -> None:
+        from pft_desktop.core.methods import bitsandbytes_status
+
+        available, reason = bitsandbytes_status()
+        for key in ("qlora-4bit", "qlora-8bit"):
+            self.method_buttons[key].setEnabled(available)
+            if not available:
+                self.method_buttons[key].setText(f"{self.method_buttons[key].text()} "
+                                                 f"(unavailable: {reason})")
+
+    def enter(self) -> None:
+        config = self.state.config
+        tasks = (self.state.model_info or {}).get("tasks") or []
+        for key, button in self.task_buttons.items():
+            button.setEnabled(key in tasks)
+            button.setToolTip("" if key in tasks else "The chosen model cannot do this task.")
+        for group, buttons, value in ((self.task_group, self.task_buttons, config.task.kind),
+                                      (self.method_group, self.method_buttons,
+                                       config.method.kind)):
+            group.blockSignals(True)
+            if value in buttons:
+                buttons[value].setChecked(True)
+            group.blockSignals(False)
+
+    def _changed(self, *_) -> None:
+        config = self.state.config
+        for key, button in self.task_buttons.items():
+            if button.isChecked() and config.task.kind != key:
+                config.task.kind = key
+                self.state.report = None  # the mapping must be checked for the new task
+                self.state.notify("task")
+        for key, button in self.method_buttons.items():
+            if button.isChecked():
+                config.method.kind = key
+        self.state.notify("method")
+        self.completeChanged.emit()
+
+    def problems(self) -> list[str]:
+        tasks = (self.state.model_info or {}).get("tasks") or []
+        if self.state.config.task.kind not in tasks:
+            return [f"The model cannot do {self.state.config.task.kind}; pick another task."]
+        if self.state.report is None:
+            return ["The column mapping changed: go back to Data to check it for this task."]
+        return []

@@ -1,0 +1,348 @@
+"""Step 5: train in a child process and watch it live: loss (raw, smoothed, eval), learning
+rate, grad norm, throughput, memory, progress and ETA, the log, Stop and Kill."""
+
+from __future__ import annotations
+
+import os
+import re
+import time
+from pathlib import Path
+
+from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtWidgets import (QDialog, QFrame, QGridLayout, QHBoxLayout, QLabel,
+                               QPlainTextEdit, QProgressBar, QPushButton, QVBoxLayout)
+
+from pft_desktop.core import events as ev
+from pft_desktop.core.rundir import RunFolder
+from pft_desktop.ui.pages.base import WizardPage
+from pft_desktop.ui.trainer_thread import TrainingSession
+from pft_desktop.ui.widgets.charts import PALETTE, LiveChart, LossChart
+
+REFRESH_MS = 100
+
+
+def runs_root() -> Path:
+    override = os.environ.get("PFT_DESKTOP_RUNS_DIR")
+    if override:
+        return Path(override)
+    from platformdirs import user_data_dir
+
+    return Path(user_data_dir("pft-desktop", appauthor=False)) / "runs"
+
+
+def new_run_dir(model: str) -> Path:
+    from pft_desktop.core.models import display_name
+
+    name = re.sub(r"[^A-Za-z0-9._-]+", "-", display_name(model))[:40] or "run"
+    return runs_root() / f"{time.strftime('%Y%m%d-%H%M%S')}-{name}"
+
+
+def clock(seconds) -> str:
+    if seconds is None:
+        return "–"
+    seconds = int(seconds)
+    hours, rest = divmod(seconds, 3600)
+    return f"{hours}:{rest // 60:02d}:{rest % 60:02d}" if hours else f"{rest // 60}:{rest % 60:02d}"
+
+
+class TrainPage(WizardPage):
+    title = "Train"
+    subtitle = ("Training runs in its own process: the window stays responsive, and Stop saves "
+                "a checkpoint you can resume.")
+    run_finished = Signal()
+
+    def __init__(self, state, parent=None):
+        super().__init__(state, parent)
+        self.session = TrainingSession(self)
+        self.session.started.connect(self._started)
+        self.session.status_changed.connect(self._status)
+        self.session.step.connect(self._step)
+        self.session.evaluated.connect(self._evaluated)
+        self.session.checkpoint_saved.connect(
+            lambda e: self._status(f"Checkpoint saved at step {e['step']}"))
+        self.session.failed.connect(self._failed)
+        self.session.stop_overdue.connect(self._stop_overdue)
+        self.session.finished.connect(self._finished)
+        self.timer = QTimer(self)
+        self.timer.setInterval(REFRESH_MS)
+        self.timer.timeout.connect(self.refresh)
+        self.total_steps = 0
+        self.last_step: dict = {}
+        self._log_offsets: dict[str, int] = {}
+        self._build()
+
+    def _build(self) -> None:
+        top = QHBoxLayout()
+        self.summary = QLabel()
+        self.summary.setWordWrap(True)
+        self.start_button = QPushButton("Start training")
+        self.start_button.setObjectName("primary")
+        self.start_button.clicked.connect(self.start)
+        self.resume_button = QPushButton("Resume")
+        self.resume_button.clicked.connect(lambda: self.start(resume=True))
+        self.resume_button.setVisible(False)
+        self.stop_button = QPushButton("Stop")
+        self.stop_button.clicked.connect(self.stop)
+        self.stop_button.setEnabled(False)
+        self.kill_button = QPushButton("Kill")
+        self.kill_button.setObjectName("danger")
+        self.kill_button.setToolTip("End the process now; progress since the last checkpoint "
+                                    "is lost.")
+        self.kill_button.clicked.connect(self.session.kill)
+        self.kill_button.setVisible(False)
+        top.addWidget(self.summary, 1)
+        for button in (self.start_button, self.resume_button, self.stop_button,
+                       self.kill_button):
+            top.addWidget(button)
+        self.content.addLayout(top)
+
+        self.progress = QProgressBar()
+        self.progress.setFormat("%v / %m steps")
+        self.progress_text = QLabel("Not started.")
+        self.status_text = QLabel()
+        self.status_text.setObjectName("hint")
+        self.status_text.setWordWrap(True)
+        self.content.addWidget(self.progress)
+        self.content.addWidget(self.progress_text)
+        self.content.addWidget(self.status_text)
+
+        self.error_panel = QFrame()
+        self.error_panel.setObjectName("errorPanel")
+        error_layout = QHBoxLayout(self.error_panel)
+        self.error_text = QLabel()
+        self.error_text.setWordWrap(True)
+        self.error_text.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        log_button = QPushButton("Show full log")
+        log_button.clicked.connect(self.show_full_log)
+        error_layout.addWidget(self.error_text, 1)
+        error_layout.addWidget(log_button, 0, Qt.AlignmentFlag.AlignTop)
+        self.error_panel.setVisible(False)
+        self.content.addWidget(self.error_panel)
+
+        self.loss_chart = LossChart()
+        self.loss_chart.setMinimumHeight(250)
+        self.loss_chart.setMaximumHeight(330)
+        self.content.addWidget(self.loss_chart)
+        grid = QGridLayout()
+        self.lr_chart = LiveChart("Learning rate")
+        self.lr_chart.add_series("lr", PALETTE["lr"])
+        self.grad_chart = LiveChart("Gradient norm")
+        self.grad_chart.add_series("grad", PALETTE["grad"])
+        self.tps_chart = LiveChart("Tokens per second")
+        self.tps_chart.add_series("tps", PALETTE["tps"])
+        self.mem_chart = LiveChart("Memory (GB)")
+        self.mem_chart.add_series("mem", PALETTE["mem"])
+        for i, chart in enumerate(self.small_charts()):
+            chart.legend.setVisible(False)
+            chart.setMinimumHeight(160)
+            chart.setMaximumHeight(200)
+            grid.addWidget(chart, 0, i)
+        self.content.addLayout(grid)
+        self.log = QPlainTextEdit()
+        self.log.setReadOnly(True)
+        self.log.setMaximumBlockCount(3000)
+        self.log.setMaximumHeight(110)
+        self.log.setPlaceholderText("The run's log appears here as it is written.")
+        self.content.addWidget(self.log)
+
+    def small_charts(self):
+        return [self.lr_chart, self.grad_chart, self.tps_chart, self.mem_chart]
+
+    def charts(self):
+        return [self.loss_chart, *self.small_charts()]
+
+    # -- running ----------------------------------------------------------------------------
+    def enter(self) -> None:
+        from pft_desktop.core.models import display_name
+
+        config, report = self.state.config, (self.state.report or {}).get("report", {})
+        self.summary.setText(
+            f"<b>{display_name(config.model.name_or_path)}</b> · "
+            f"{config.task.kind} · {config.method.kind} · {report.get('train_rows', '?')} "
+            f"training rows · batch {config.training.batch_size} · lr "
+            f"{config.training.learning_rate:g}")
+
+    def is_training(self) -> bool:
+        return self.session.is_running()
+
+    def start(self, resume: bool = False) -> None:
+        if self.session.is_running():
+            return
+        if not resume:
+            self.state.run_dir = RunFolder.create(
+                new_run_dir(self.state.config.model.name_or_path), self.state.config).path
+        self.state.outcome = None
+        self.clear()
+        if resume:
+            self.replay(self.state.run_dir)
+        self.error_panel.setVisible(False)
+        self.start_button.setEnabled(False)
+        self.resume_button.setVisible(False)
+        self.stop_button.setEnabled(True)
+        self.stop_button.setText("Stop")
+        self.progress_text.setText("Starting the training process…")
+        self.status_text.setText("")
+        self.session.start(self.state.run_dir, resume=resume)
+        self.timer.start()
+        self.completeChanged.emit()
+
+    def stop(self) -> None:
+        self.session.stop()
+        self.stop_button.setEnabled(False)
+        self.stop_button.setText("Stopping…")
+        self._status("Stopping after the current step, then saving…")
+
+    def stop_and_wait(self, seconds: int = 60) -> None:
+        self.session.stop()
+        if not self.session.wait(seconds * 1000):
+            self.session.kill()
+            self.session.wait(5000)
+
+    def _stop_overdue(self) -> None:
+        self.kill_button.setVisible(True)
+        self._status("The run has not stopped yet (a long step or evaluation). Wait, or Kill "
+                     "it: progress since the last checkpoint would be lost.")
+
+    def clear(self) -> None:
+        for chart in self.charts():
+            chart.clear_data()
+        self.total_steps, self.last_step = 0, {}
+        self.progress.setValue(0)
+        self.log.clear()
+        self._log_offsets.clear()
+
+    def _started(self, event: dict) -> None:
+        self.total_steps = event.get("total_steps") or 0
+        self.progress.setMaximum(max(self.total_steps, 1))
+        device = event.get("device", {})
+        self._status(f"Training on {device.get('name', '?')} ({event.get('precision')}): "
+                     f"{event.get('trainable_parameters', 0):,} of "
+                     f"{event.get('total_parameters', 0):,} parameters trainable.")
+
+    def _status(self, text: str) -> None:
+        self.status_text.setText(text)
+
+    def _step(self, event: dict) -> None:
+        step = event["step"]
+        self.last_step = event
+        if event.get("loss") is not None:
+            self.loss_chart.add_train(step, event["loss"])
+        for chart, key, scale in ((self.lr_chart, "learning_rate", 1.0),
+                                  (self.grad_chart, "grad_norm", 1.0),
+                                  (self.tps_chart, "tokens_per_second", 1.0),
+                                  (self.mem_chart, "memory_bytes", 2.0 ** -30)):
+            if event.get(key) is not None:
+                next(iter(chart.series.values())).append(step, event[key] * scale)
+        if event.get("max_steps"):
+            self.total_steps = event["max_steps"]
+            self.progress.setMaximum(self.total_steps)
+
+    def _evaluated(self, event: dict) -> None:
+        if event.get("eval_loss") is not None and not event.get("final"):
+            self.loss_chart.add_eval(event["step"], event["eval_loss"])
+        shown = ", ".join(f"{k[5:]} {v:.4f}" for k, v in event.items()
+                          if k.startswith("eval_") and isinstance(v, float)
+                          and not k.endswith(("runtime", "per_second")))
+        self._status(f"Evaluation at step {event['step']}: {shown}")
+
+    def refresh(self) -> None:
+        """Timer-driven redraw: charts, progress line, and new lines of the log files."""
+        for chart in self.charts():
+            chart.refresh()
+        step = self.last_step
+        if step:
+            self.progress.setValue(min(step["step"], self.progress.maximum()))
+            loss = f" · loss {step['loss']:.4f}" if step.get("loss") is not None else ""
+            self.progress_text.setText(
+                f"Step {step['step']} of {self.total_steps} · epoch {step['epoch']:.2f}{loss} · "
+                f"elapsed {clock(step.get('elapsed_s'))} · ETA {clock(step.get('eta_s'))}")
+        self._tail_logs()
+
+    def _tail_logs(self) -> None:
+        if self.state.run_dir is None:
+            return
+        for name in ("train.log",):  # console.log (library chatter) is in the full log
+            path = Path(self.state.run_dir) / name
+            if not path.is_file():
+                continue
+            offset = self._log_offsets.get(name, 0)
+            with open(path, "rb") as handle:
+                handle.seek(offset)
+                chunk = handle.read(200_000)
+            self._log_offsets[name] = offset + len(chunk)
+            text = chunk.decode("utf-8", "replace").replace("\r", "\n")
+            for line in text.splitlines():
+                if line.strip() and "it/s]" not in line:
+                    self.log.appendPlainText(line)
+
+    def _failed(self, event: dict) -> None:
+        self.error_text.setText(f"<b>{event.get('message', 'The run failed.')}</b><br>"
+                                f"{event.get('fix', '')}")
+        self.error_panel.setVisible(True)
+
+    def _finished(self, outcome: dict) -> None:
+        self.timer.stop()
+        self.refresh()
+        self.state.outcome = outcome
+        self.start_button.setEnabled(True)
+        self.start_button.setText("Train again")
+        self.stop_button.setEnabled(False)
+        self.stop_button.setText("Stop")
+        self.kill_button.setVisible(False)
+        status = outcome["status"]
+        if outcome.get("error") and not self.error_panel.isVisible():
+            self._failed(outcome["error"])
+        folder = RunFolder(self.state.run_dir)
+        self.resume_button.setVisible(status in ("stopped", "failed", "killed")
+                                      and folder.latest_checkpoint() is not None)
+        self._status({"completed": "Training completed. Next: results and export.",
+                      "stopped": "Stopped and saved. Resume it, or look at the results."}.get(
+            status, "The run did not finish: see the message above."))
+        self.state.notify("run")
+        self.completeChanged.emit()
+        if status == "completed":
+            self.run_finished.emit()
+
+    def problems(self) -> list[str]:
+        if self.session.is_running():
+            return ["Training is running…"]
+        outcome = self.state.outcome
+        if outcome is None:
+            return ["Start training to continue."]
+        if outcome["status"] not in ("completed", "stopped"):
+            return ["The run failed; fix the problem above and train again."]
+        return []
+
+    # -- history ----------------------------------------------------------------------------
+    def replay(self, run_dir) -> None:
+        """Redraw a run's charts from its events.jsonl alone."""
+        for event in ev.read_events(run_dir):
+            kind = event.get("type")
+            if kind == ev.STARTED:
+                self._started(event)
+            elif kind == ev.STEP:
+                self._step(event)
+            elif kind == ev.EVAL:
+                self._evaluated(event)
+        self.refresh()
+
+    def show_full_log(self) -> None:
+        if self.state.run_dir is None:
+            return
+        dialog = QDialog(self)
+        dialog.setWindowTitle("Full log")
+        dialog.resize(900, 600)
+        view = QPlainTextEdit()
+        view.setReadOnly(True)
+        parts = []
+        for name in ("train.log", "console.log"):
+            path = Path(self.state.run_dir) / name
+            if path.is_file():
+                parts.append(f"===== {name} =====\n" + path.read_text("utf-8", "replace"))
+        view.setPlainText("\n".join(parts) or "The log is empty.")
+        QVBoxLayout(dialog).addWidget(view)
+        dialog.show()
+        self.log_dialog = dialog
+
+    def shutdown(self) -> None:
+        self.timer.stop()

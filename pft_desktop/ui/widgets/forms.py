@@ -1,0 +1,102 @@
+"""Forms built from the config dataclasses: one editor per field, the field's help text as its
+tooltip, its range as the editor's limits. Pages never hard-code a field's meaning twice."""
+
+from __future__ import annotations
+
+from dataclasses import MISSING, fields
+
+from PySide6.QtCore import Signal
+from PySide6.QtWidgets import (QCheckBox, QComboBox, QDoubleSpinBox, QFormLayout, QLabel,
+                               QLineEdit, QSpinBox, QWidget)
+
+INT_MAX = 2_000_000_000
+
+
+def _default(spec):
+    return spec.default if spec.default is not MISSING else spec.default_factory()
+
+
+def _decimals(name: str) -> int:
+    return 6 if "rate" in name else 3 if any(k in name for k in ("dropout", "ratio", "split",
+                                                                  "decay")) else 2
+
+
+class ConfigForm(QWidget):
+    """Editors for some fields of one settings dataclass; ``changed`` fires on any edit."""
+
+    changed = Signal()
+
+    def __init__(self, settings_type: type, names: list[str] | None = None, parent=None):
+        super().__init__(parent)
+        self.specs = {spec.name: spec for spec in fields(settings_type)
+                      if names is None or spec.name in names}
+        if names:
+            self.specs = {name: self.specs[name] for name in names}
+        self.layout_ = QFormLayout(self)
+        self.layout_.setContentsMargins(8, 8, 8, 8)
+        self.editors: dict[str, QWidget] = {}
+        self.labels: dict[str, QLabel] = {}
+        for name, spec in self.specs.items():
+            editor = self._editor(name, spec)
+            editor.setToolTip(spec.metadata.get("help", ""))
+            editor.setObjectName(f"field_{name}")
+            label = QLabel(spec.metadata.get("label") or name.replace("_", " ").capitalize())
+            label.setToolTip(spec.metadata.get("help", ""))
+            self.layout_.addRow(label, editor)
+            self.editors[name], self.labels[name] = editor, label
+
+    def _editor(self, name, spec) -> QWidget:
+        meta, default = spec.metadata, _default(spec)
+        if meta.get("choices"):
+            editor = QComboBox()
+            editor.addItems(list(meta["choices"]))
+            editor.currentIndexChanged.connect(self.changed)
+        elif isinstance(default, bool):
+            editor = QCheckBox()
+            editor.toggled.connect(self.changed)
+        elif isinstance(default, int):
+            editor = QSpinBox()
+            editor.setRange(int(meta.get("min") or 0), int(meta.get("max") or INT_MAX))
+            editor.valueChanged.connect(self.changed)
+        elif isinstance(default, float):
+            editor = QDoubleSpinBox()
+            editor.setDecimals(_decimals(name))
+            editor.setRange(float(meta.get("min") or 0.0), float(meta.get("max") or 1e9))
+            editor.setSingleStep(10 ** -_decimals(name) * (10 if "rate" in name else 1)
+                                 if _decimals(name) > 2 else 0.5)
+            editor.valueChanged.connect(self.changed)
+        else:
+            editor = QLineEdit()
+            editor.textChanged.connect(self.changed)
+        return editor
+
+    def load(self, settings) -> None:
+        for name, editor in self.editors.items():
+            value = getattr(settings, name)
+            editor.blockSignals(True)
+            if isinstance(editor, QComboBox):
+                editor.setCurrentText(str(value))
+            elif isinstance(editor, QCheckBox):
+                editor.setChecked(bool(value))
+            elif isinstance(editor, (QSpinBox, QDoubleSpinBox)):
+                editor.setValue(value)
+            else:
+                editor.setText(", ".join(value) if isinstance(value, list) else str(value))
+            editor.blockSignals(False)
+
+    def store(self, settings) -> None:
+        for name, editor in self.editors.items():
+            if isinstance(editor, QComboBox):
+                value = editor.currentText()
+            elif isinstance(editor, QCheckBox):
+                value = editor.isChecked()
+            elif isinstance(editor, (QSpinBox, QDoubleSpinBox)):
+                value = editor.value()
+            else:
+                text = editor.text()
+                value = [p.strip() for p in text.split(",") if p.strip()] \
+                    if isinstance(_default(self.specs[name]), list) else text
+            setattr(settings, name, value)
+
+    def set_row_visible(self, name: str, visible: bool) -> None:
+        self.layout_.setRowVisible(self.editors[name], visible)

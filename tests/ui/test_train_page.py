@@ -1,0 +1,71 @@
+"""The Train page against the real runner: stop saves and offers resume; a failing runner
+shows a readable message with the log one click away; a run's charts replay from disk."""
+
+import json
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QPlainTextEdit
+
+from helpers import classification_config
+from pft_desktop.core.rundir import RunFolder
+
+
+def prepare(window, tiny_encoder, data, **training):
+    window.state.config = classification_config(tiny_encoder, data, **training)
+    window.state.report = {"report": {"train_rows": 120}}
+    window.stack.setCurrentWidget(window.train_page)
+    window.train_page.enter()
+
+
+def test_stop_saves_a_checkpoint_and_offers_resume(qtbot, window, tiny_encoder,
+                                                   sentiment_csv):
+    prepare(window, tiny_encoder, sentiment_csv, max_steps=100000, eval_steps=100000)
+    page = window.train_page
+    qtbot.mouseClick(page.start_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: page.loss_chart.point_count("train") >= 2, timeout=90000)
+    assert not window.back.isEnabled()  # no wandering off mid-run
+    qtbot.mouseClick(page.stop_button, Qt.MouseButton.LeftButton)
+    assert page.stop_button.text() == "Stopping…"
+    qtbot.waitUntil(lambda: window.state.outcome is not None, timeout=60000)
+    assert window.state.outcome["status"] == "stopped"
+    folder = RunFolder(window.state.run_dir)
+    assert folder.latest_checkpoint() is not None
+    assert (folder.model_dir / "model.safetensors").is_file()
+    assert page.resume_button.isVisible()
+    assert not page.problems()  # a stopped run can go on to results
+
+
+def test_runner_failure_is_readable(qtbot, window, tiny_encoder, sentiment_csv, tmp_path):
+    prepare(window, tiny_encoder, sentiment_csv, max_steps=5)
+    window.state.config.data.train_file = str(tmp_path / "moved-away.csv")
+    page = window.train_page
+    qtbot.mouseClick(page.start_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: window.state.outcome is not None, timeout=60000)
+    assert window.state.outcome["status"] == "failed"
+    assert page.error_panel.isVisible()
+    assert "moved-away.csv" in page.error_text.text() and "does not exist" in \
+        page.error_text.text()
+    assert "Traceback" not in page.error_text.text()
+    page.show_full_log()
+    assert "train.log" in page.log_dialog.findChild(QPlainTextEdit).toPlainText()
+    assert page.problems() == ["The run failed; fix the problem above and train again."]
+
+
+def test_finished_run_charts_redraw_from_events_alone(qtbot, window, tmp_path):
+    run = tmp_path / "old-run"
+    run.mkdir()
+    (run / "config.toml").write_text("[task]\nkind = \"classification\"\n")
+    (run / "status.json").write_text(json.dumps({"status": "completed"}))
+    lines = [{"type": "started", "total_steps": 50, "device": {"name": "CPU"}}]
+    lines += [{"type": "step", "step": s, "epoch": s / 50, "loss": 1 / s, "learning_rate": 1e-3,
+               "grad_norm": 0.5, "tokens_per_second": 100.0, "memory_bytes": 2**30,
+               "elapsed_s": s, "eta_s": 50 - s} for s in range(1, 51)]
+    lines += [{"type": "eval", "step": s, "epoch": s / 50, "eval_loss": 2 / s}
+              for s in (25, 50)]
+    (run / "events.jsonl").write_text("\n".join(json.dumps(x) for x in lines) + "\n{\"type\"")
+    window.results_page.open_run(str(run))
+    page = window.train_page
+    assert page.loss_chart.point_count("train") == 50
+    assert page.loss_chart.point_count("eval") == 2
+    assert page.mem_chart.point_count("mem") == 50
+    assert window.stack.currentWidget() is window.results_page

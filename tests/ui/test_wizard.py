@@ -1,0 +1,82 @@
+"""Click through the whole wizard with a tiny model: real checks, a real training run in the
+child process, live chart points, results, try-it, and an export that transformers loads."""
+
+from PySide6.QtCore import Qt
+
+from helpers import sentiment_rows, write_csv
+from wizard_helpers import choose_model_and_data
+
+
+def click_next(qtbot, win):
+    assert win.next.isEnabled(), win.problem.text()
+    qtbot.mouseClick(win.next, Qt.MouseButton.LeftButton)
+
+
+def test_whole_wizard_trains_and_exports(qtbot, window, tiny_encoder, tmp_path):
+    win = window
+    assert not win.next.isEnabled() and "Choose a model" in win.problem.text()
+    data = write_csv(tmp_path / "reviews.csv", ["review", "sentiment"], sentiment_rows(120))
+    choose_model_and_data(qtbot, win, tiny_encoder, data)
+    assert win.state.config.data.text_column == "review"
+    assert win.state.config.data.label_column == "sentiment"
+    report = win.state.report["report"]
+    assert report["label_counts"] == {"negative": 54, "positive": 54}
+    assert win.data_page.report_list.count() >= 2
+    assert win.data_page.preview_model.rowCount() == 120
+
+    click_next(qtbot, win)
+    assert win.stack.currentWidget() is win.task_page
+    assert not win.task_page.task_buttons["causal-lm"].isEnabled()  # an encoder
+    win.task_page.method_buttons["full"].setChecked(True)
+    click_next(qtbot, win)
+    page = win.hyper_page
+    assert page.basic.editors["learning_rate"].toolTip().startswith("Step size")
+    assert not page.lora_box.isVisible()
+    page.basic.editors["max_steps"].setValue(24)
+    page.basic.editors["eval_steps"].setValue(8)
+    page.basic.editors["learning_rate"].setValue(0.003)
+    assert "Estimated training memory" in page.estimate.text()
+    click_next(qtbot, win)
+
+    train = win.train_page
+    assert train.problems() == ["Start training to continue."]
+    qtbot.mouseClick(train.start_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: train.loss_chart.point_count("train") >= 3, timeout=90000)
+    assert train.is_training() or train.state.outcome is not None
+    qtbot.waitUntil(lambda: win.state.outcome is not None, timeout=120000)
+    assert win.state.outcome["status"] == "completed", win.state.outcome
+    assert train.loss_chart.point_count("train") == 24
+    assert train.loss_chart.point_count("eval") == 3
+    assert train.lr_chart.point_count("lr") == 24
+    qtbot.waitUntil(lambda: win.stack.currentWidget() is win.results_page, timeout=5000)
+
+    results = win.results_page
+    assert "Accuracy" in results.headline.text()
+    assert results.matrix.rowCount() == 2
+    assert not results.export_adapter.isEnabled()  # full fine-tuning has no adapter
+    qtbot.waitUntil(lambda: getattr(results, "ready", False), timeout=60000)
+    results.try_text.setText("a great and lovely film")
+    results.predict()
+    qtbot.waitUntil(lambda: "%" in results.try_result.text(), timeout=30000)
+    assert "positive" in results.try_result.text() or "negative" in results.try_result.text()
+
+    target = tmp_path / "exported"
+    results.export("merged", str(target))
+    qtbot.waitUntil(lambda: not results.exporter.is_running(), timeout=60000)
+    assert results.open_folder.isEnabled(), results.export_note.text()
+    from transformers import AutoModelForSequenceClassification
+
+    model = AutoModelForSequenceClassification.from_pretrained(target)
+    assert model.config.id2label == {0: "negative", 1: "positive"}
+
+
+def test_saved_config_runs_from_the_command_line(qtbot, window, tiny_encoder, tmp_path):
+    from pft_desktop.cli import main
+
+    data = write_csv(tmp_path / "reviews.csv", ["review", "sentiment"], sentiment_rows(60))
+    choose_model_and_data(qtbot, window, tiny_encoder, data)
+    window.state.config.training.max_steps = 3
+    window.state.config.method.kind = "full"
+    saved = window.state.config.save(tmp_path / "from-app.toml")
+    assert main(["train", "--config", str(saved), "--output", str(tmp_path / "run")]) == 0
+    assert (tmp_path / "run" / "model" / "model.safetensors").is_file()
