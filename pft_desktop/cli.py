@@ -46,6 +46,27 @@ def build_parser() -> argparse.ArgumentParser:
                         help="render every wizard page to PNG files in DIR and exit")
     sub = parser.add_subparsers(dest="command")
     _add_train_flags(sub.add_parser("train", help="fine-tune a model (no window)"))
+    pretrain = sub.add_parser("pretrain", help="pretrain on unlabeled text (no window)")
+    pretrain.add_argument("--data", required=True, help="a data file or a folder of .txt files")
+    pretrain.add_argument("--text-column", help="the column with the text (data files)")
+    pretrain.add_argument("--output", "-o", metavar="RUN_DIR", required=True)
+    start = pretrain.add_mutually_exclusive_group(required=True)
+    start.add_argument("--model", help="continue pretraining this model (folder or hub id)")
+    start.add_argument("--from-scratch", choices=["encoder", "decoder"],
+                       help="a new model with a tokenizer trained on the data")
+    pretrain.add_argument("--size", choices=["tiny", "small", "base"], default="small")
+    pretrain.add_argument("--method", choices=["full", "lora"], default="full")
+    pretrain.add_argument("--epochs", type=float, default=1.0)
+    pretrain.add_argument("--max-steps", type=int, default=0)
+    pretrain.add_argument("--batch-size", type=int, default=32)
+    pretrain.add_argument("--learning-rate", type=float, default=5e-4)
+    pretrain.add_argument("--max-length", type=int, default=128, help="block size in tokens")
+    pretrain.add_argument("--vocab-size", type=int, default=0, help="new tokenizer's size "
+                          "(0 = suggest from the corpus)")
+    pretrain.add_argument("--mlm-probability", type=float, default=0.15)
+    pretrain.add_argument("--max-rows", type=int, default=0)
+    pretrain.add_argument("--eval-steps", type=int, default=0)
+    pretrain.add_argument("--seed", type=int, default=42)
     export = sub.add_parser("export", help="export a run's model")
     export.add_argument("run_dir")
     kind = export.add_mutually_exclusive_group(required=True)
@@ -200,6 +221,53 @@ def cmd_train(args) -> int:
     return EXIT_OK
 
 
+def pretrain_config(args):
+    from pft_desktop.core.config import RunConfig
+
+    config = RunConfig()
+    config.task.kind, config.task.max_length = "pretrain", args.max_length
+    config.model.name_or_path = args.model or ""
+    config.pretrain.from_scratch = args.from_scratch or ""
+    config.pretrain.size, config.pretrain.vocab_size = args.size, args.vocab_size
+    config.pretrain.mlm_probability = args.mlm_probability
+    config.data.train_file, config.data.max_rows = args.data, args.max_rows
+    config.method.kind = args.method
+    t = config.training
+    t.epochs, t.max_steps, t.batch_size = args.epochs, args.max_steps, args.batch_size
+    t.learning_rate, t.seed, t.eval_steps = args.learning_rate, args.seed, args.eval_steps
+    if Path(args.data).is_dir():
+        config.data.text_column = args.text_column or ""
+    else:
+        config.data.text_column = args.text_column or _guess_text_column(args.data)
+    return config
+
+
+def _guess_text_column(path: str) -> str:
+    from pft_desktop.core.data import guess_columns, load_table
+
+    column = guess_columns(load_table(path), "classification")["text_column"]
+    print(f"Using column '{column}' as the text (set it with --text-column).", file=sys.stderr)
+    return column
+
+
+def cmd_pretrain(args) -> int:
+    from pft_desktop.core.recipe import run_training
+
+    config = pretrain_config(args).validate()
+    stop = threading.Event()
+    previous = signal.signal(signal.SIGINT, lambda *_: stop.set())
+    try:
+        outcome = run_training(config, Path(args.output), sink=ProgressPrinter(), stop=stop)
+    finally:
+        signal.signal(signal.SIGINT, previous)
+    if outcome.error is not None:
+        _print_error(outcome.error)
+        return EXIT_FAILED
+    print(f"\n{outcome}\nThe pretrained model is in {outcome.run_dir / 'model'}; fine-tune it "
+          f"with: pft-desktop train --model {outcome.run_dir / 'model'} ...", file=sys.stderr)
+    return EXIT_OK
+
+
 def cmd_export(args) -> int:
     from pft_desktop.core.export import export_run
 
@@ -220,6 +288,11 @@ def cmd_predict(args) -> int:
         result = predictor(text)
         if args.json:
             print(json.dumps({"text": text, **result}))
+        elif "fill" in result:
+            for guesses in result["fill"]:
+                print("  ".join(f"{g['token']} {g['score']:.3f}" for g in guesses))
+        elif "error" in result:
+            print(result["error"], file=sys.stderr)
         elif "label" in result:
             others = ", ".join(f"{k} {v:.3f}" for k, v in result["probabilities"].items())
             print(f"{result['label']}\t{result['score']:.3f}\t({others})\t{text}")
@@ -289,6 +362,7 @@ def main(argv: list[str] | None = None) -> int:
         return run_app(screenshots=args.screenshots)
     handlers = {"train": cmd_train, "export": cmd_export, "predict": cmd_predict,
                 "inspect": cmd_inspect, "check": cmd_check, "download": cmd_download,
+                "pretrain": cmd_pretrain,
                 "serve": cmd_serve}
     try:
         return handlers[args.command](args)

@@ -17,7 +17,9 @@ from typing import Any
 
 from pft_desktop.core.errors import UserError
 
-TASKS = ("classification", "causal-lm")
+TASKS = ("classification", "causal-lm", "pretrain")
+SCRATCH_KINDS = ("", "encoder", "decoder")
+SIZES = ("tiny", "small", "base")
 METHODS = ("full", "freeze", "lora", "qlora-4bit", "qlora-8bit")
 PRECISIONS = ("auto", "fp32", "bf16", "fp16")
 SCHEDULERS = ("linear", "cosine", "constant_with_warmup", "constant")
@@ -83,12 +85,15 @@ class DataSettings:
 @dataclass
 class TaskSettings:
     kind: str = option("classification", "What the model learns: 'classification' assigns one "
-                       "label per text; 'causal-lm' learns to write the response to a prompt.",
+                       "label per text; 'causal-lm' learns to write the response to a prompt; "
+                       "'pretrain' learns the language of unlabeled text (masked-word "
+                       "prediction for encoders, next-word prediction for decoders).",
                        label="Task", choices=TASKS)
     max_length: int = option(
         128, "Longest input in tokens; longer texts are truncated. Batches are padded only to "
-        "their own longest text, so a generous value costs little.", label="Max length",
-        minimum=8, maximum=32768)
+        "their own longest text, so a generous value costs little. When pretraining, this is "
+        "the block size: texts are joined and cut into blocks of exactly this many tokens.",
+        label="Max length", minimum=8, maximum=32768)
 
 
 @dataclass
@@ -165,14 +170,46 @@ class TrainingSettings:
 
 
 @dataclass
+class PretrainSettings:
+    from_scratch: str = option(
+        "", "Empty: continue pretraining the chosen model. 'encoder' (BERT-style, masked "
+        "language modelling) or 'decoder' (Llama-style, next-token prediction): build a new "
+        "model with random weights and a tokenizer trained on your text.",
+        label="New model", choices=SCRATCH_KINDS)
+    size: str = option("small", "Size preset of a new model: tiny (quick experiments), small, "
+                       "or base (BERT-base sized; needs a GPU to train in reasonable time).",
+                       label="Model size", choices=SIZES)
+    vocab_size: int = option(0, "Vocabulary size of the tokenizer trained for a new model; 0 "
+                             "suggests one from the size of the corpus.", label="Vocabulary size",
+                             minimum=0, maximum=262144)
+    mlm_probability: float = option(
+        0.15, "Share of tokens an encoder learns to predict; of those, 80% are replaced by the "
+        "mask token, 10% by a random token and 10% left as they are.", label="Masking rate",
+        minimum=0.01, maximum=0.9)
+    hidden_size: int = option(0, "Custom width of a new model (0 = from the size preset); a "
+                              "multiple of the number of heads.", label="Hidden size",
+                              minimum=0, maximum=8192, advanced=True)
+    num_layers: int = option(0, "Custom depth of a new model (0 = from the size preset).",
+                             label="Layers", minimum=0, maximum=96, advanced=True)
+    num_heads: int = option(0, "Custom attention heads of a new model (0 = from the size "
+                            "preset).", label="Attention heads", minimum=0, maximum=128,
+                            advanced=True)
+
+
+@dataclass
 class RunConfig:
     model: ModelSettings = field(default_factory=ModelSettings)
     data: DataSettings = field(default_factory=DataSettings)
     task: TaskSettings = field(default_factory=TaskSettings)
     method: MethodSettings = field(default_factory=MethodSettings)
     training: TrainingSettings = field(default_factory=TrainingSettings)
+    pretrain: PretrainSettings = field(default_factory=PretrainSettings)
 
-    SECTIONS = ("model", "data", "task", "method", "training")
+    SECTIONS = ("model", "data", "task", "method", "training", "pretrain")
+
+    @property
+    def from_scratch(self) -> bool:
+        return self.task.kind == "pretrain" and bool(self.pretrain.from_scratch)
 
     # -- validation -------------------------------------------------------------------------
     def problems(self) -> list[str]:
@@ -180,7 +217,7 @@ class RunConfig:
         found = []
         for section in self.SECTIONS:
             found += _field_problems(section, getattr(self, section))
-        if not self.model.name_or_path.strip():
+        if not self.model.name_or_path.strip() and not self.from_scratch:
             found.append("model.name_or_path is empty: choose a model folder or a hub id.")
         if not self.data.train_file.strip():
             found.append("data.train_file is empty: choose a training data file.")
@@ -193,6 +230,19 @@ class RunConfig:
             if not self.data.prompt_column or not self.data.response_column:
                 found.append("data.prompt_column and data.response_column must both be set for "
                              "causal-lm: name the prompt and the response columns.")
+        elif self.task.kind == "pretrain":
+            if not self.data.text_column and not Path(self.data.train_file).is_dir():
+                found.append("data.text_column is empty: name the column that holds the text.")
+            if self.method.kind not in ("full", "lora"):
+                found.append(f"method.kind = {self.method.kind!r} is not offered for pretraining: "
+                             "use full or lora.")
+            if self.from_scratch and self.method.kind != "full":
+                found.append("A model pretrained from scratch has no pretrained weights to keep: "
+                             "set method.kind to full.")
+            p = self.pretrain
+            if p.hidden_size and (p.num_heads or 1) and p.hidden_size % (p.num_heads or 1):
+                found.append(f"pretrain.hidden_size = {p.hidden_size} must be a multiple of "
+                             f"pretrain.num_heads = {p.num_heads}.")
         if self.method.precision == "fp16" and self.method.kind.startswith("qlora-8"):
             found.append("method.precision = fp16 does not combine with 8-bit QLoRA: use auto.")
         return found

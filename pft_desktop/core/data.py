@@ -55,6 +55,7 @@ class DataReport:
     validation_rows: int = 0
     label_counts: dict = field(default_factory=dict)  # label -> count, training rows
     token_lengths: dict = field(default_factory=dict)  # p50, p90, p95, p99, max, truncated_share
+    packed: dict = field(default_factory=dict)         # pretraining: blocks and tokens
     warnings: list = field(default_factory=list)
     notes: list = field(default_factory=list)
 
@@ -67,14 +68,18 @@ class DataReport:
 
     def lines(self) -> list[str]:
         """Human-readable summary, one finding per line."""
-        out = [f"{self.rows_read} rows read, {self.rows_kept} kept "
-               f"({self.train_rows} train, {self.validation_rows} validation)."]
+        if self.packed:
+            out = [f"{self.rows_read} texts read, {self.rows_kept} kept; {self.train_rows} "
+                   f"training blocks, {self.validation_rows} validation blocks."]
+        else:
+            out = [f"{self.rows_read} rows read, {self.rows_kept} kept "
+                   f"({self.train_rows} train, {self.validation_rows} validation)."]
         out += [f"Dropped {count} rows: {reason}." for reason, count in self.dropped.items()]
         if self.duplicates:
             out.append(f"{self.duplicates} rows are exact duplicates of an earlier row (kept).")
         if self.label_counts:
             out.append("Labels: " + ", ".join(f"{k} {v}" for k, v in self.label_counts.items()))
-        if self.token_lengths:
+        if self.token_lengths and not self.packed:
             t = self.token_lengths
             out.append(f"Tokens per row: median {t['p50']}, 95th percentile {t['p95']}, "
                        f"max {t['max']}; {t['truncated_share']:.1%} truncated.")

@@ -40,16 +40,20 @@ def load_model_for_inference(path: str | Path, merge: bool = False):
     """(model, tokenizer, info) for a run folder, a run's model folder or an exported folder.
     An adapter is loaded onto its base model in full precision, merged when ``merge``."""
     import torch
-    from transformers import AutoModelForCausalLM, AutoModelForSequenceClassification, \
-        AutoTokenizer
+    from transformers import AutoModelForCausalLM, AutoModelForMaskedLM, \
+        AutoModelForSequenceClassification, AutoTokenizer
 
     folder = _model_folder(path)
     info_file = folder / RUN_INFO
     info = json.loads(info_file.read_text(encoding="utf-8")) if info_file.is_file() else {}
     task = _task_of(folder, info)
     info.setdefault("task", task)
-    auto = AutoModelForSequenceClassification if task == "classification" else \
-        AutoModelForCausalLM
+    if task == "classification":
+        auto = AutoModelForSequenceClassification
+    elif task == "pretrain" and info.get("objective") == "mlm":
+        auto = AutoModelForMaskedLM
+    else:
+        auto = AutoModelForCausalLM
     tokenizer = AutoTokenizer.from_pretrained(folder)
     if (folder / "adapter_config.json").is_file():
         from peft import PeftModel
@@ -98,13 +102,37 @@ class Predictor:
             results.append({"label": best, "score": scores[best], "probabilities": scores})
         return results
 
+    def fill_mask(self, text: str, top: int = 5) -> dict:
+        """The likeliest tokens for each [MASK] (or the tokenizer's own mask token)."""
+        import torch
+
+        mask = self.tokenizer.mask_token
+        for spelling in ("[MASK]", "<mask>", "[mask]"):
+            text = text.replace(spelling, mask)
+        batch = self.tokenizer(text, return_tensors="pt", truncation=True)
+        positions = (batch["input_ids"][0] == self.tokenizer.mask_token_id).nonzero().flatten()
+        if len(positions) == 0:
+            return {"error": f"Put {mask} where the model should guess a word, e.g. "
+                             f"'the movie was {mask} .'"}
+        with torch.no_grad():
+            probabilities = self.model(**batch).logits[0, positions].softmax(-1)
+        guesses = []
+        for row in probabilities:
+            values, ids = row.topk(top)
+            guesses.append([{"token": self.tokenizer.decode([int(i)]).strip(),
+                             "score": round(float(v), 4)} for v, i in zip(values, ids)])
+        filled = batch["input_ids"][0].clone()
+        filled[positions] = probabilities.argmax(-1)
+        return {"fill": guesses, "text": self.tokenizer.decode(filled, skip_special_tokens=True)}
+
     def generate(self, prompt: str, max_new_tokens: int = 64) -> str:
         import torch
 
         from pft_desktop.core.tasks.causal_lm import format_prompt
 
-        text = format_prompt(self.tokenizer, prompt)
-        special = not getattr(self.tokenizer, "chat_template", None)
+        raw = self.task == "pretrain"  # a pretrained decoder continues text as it is
+        text = prompt if raw else format_prompt(self.tokenizer, prompt)
+        special = raw or not getattr(self.tokenizer, "chat_template", None)
         batch = self.tokenizer(text, return_tensors="pt", add_special_tokens=special)
         with torch.no_grad():
             output = self.model.generate(**batch, max_new_tokens=max_new_tokens, do_sample=False,
@@ -114,5 +142,8 @@ class Predictor:
                                      skip_special_tokens=True)
 
     def __call__(self, text: str):
-        return self.classify([text])[0] if self.task == "classification" else \
-            {"text": self.generate(text)}
+        if self.task == "classification":
+            return self.classify([text])[0]
+        if self.task == "pretrain" and self.info.get("objective") == "mlm":
+            return self.fill_mask(text)
+        return {"text": self.generate(text)}

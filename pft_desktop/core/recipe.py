@@ -72,23 +72,39 @@ def prepare(config: RunConfig, sink=lambda event: None) -> Prepared:
     """Check and load everything a run needs, raising UserError before anything is written."""
     config.validate()
     task = get_task(config.task.kind)
-    sink(events.make_event(events.STATUS, text="Checking the model"))
-    path = resolve_model(config.model.name_or_path, config.model.revision, progress=sink)
-    info = inspect_model(path, source=config.model.name_or_path)
-    if info.is_adapter:
-        raise UserError("adapter_as_base", f"{path} holds a LoRA adapter, not a full model.",
-                        "Export the run as a merged model first, and fine-tune that.")
-    task.check_model(info)
+    if config.from_scratch:
+        info = task.new_model_info(config)
+    else:
+        sink(events.make_event(events.STATUS, text="Checking the model"))
+        path = resolve_model(config.model.name_or_path, config.model.revision, progress=sink)
+        info = inspect_model(path, source=config.model.name_or_path)
+        if info.is_adapter:
+            raise UserError("adapter_as_base", f"{path} holds a LoRA adapter, not a full model.",
+                            "Export the run as a merged model first, and fine-tune that.")
+        task.check_model(info)
     sink(events.make_event(events.STATUS, text="Reading the data"))
-    train = load_table(config.data.train_file, encoding=config.data.encoding,
-                       delimiter=config.data.delimiter)
-    validation = None
-    if config.data.validation_file:
-        validation = load_table(config.data.validation_file, encoding=config.data.encoding,
-                                delimiter=config.data.delimiter)
-    tokenizer = load_tokenizer(str(path), config.model.trust_remote_code)
-    sink(events.make_event(events.STATUS, text="Tokenizing"))
-    data = task.prepare(config, train, validation, tokenizer)
+    if task.name == "pretrain":
+        tokenizer = None if config.from_scratch else \
+            load_tokenizer(info.path, config.model.trust_remote_code)
+        if config.from_scratch:
+            sink(events.make_event(events.STATUS, text="Training a tokenizer"))
+        data, tokenizer = task.prepare_corpus(config, info, tokenizer)
+        if config.from_scratch:
+            from pft_desktop.core.pretrain import positions_for
+
+            info.vocab_size = len(tokenizer)
+            info.parameters = task.architecture.parameters(
+                len(tokenizer), positions_for(config.task.max_length))
+    else:
+        train = load_table(config.data.train_file, encoding=config.data.encoding,
+                           delimiter=config.data.delimiter)
+        validation = None
+        if config.data.validation_file:
+            validation = load_table(config.data.validation_file, encoding=config.data.encoding,
+                                    delimiter=config.data.delimiter)
+        tokenizer = load_tokenizer(str(path), config.model.trust_remote_code)
+        sink(events.make_event(events.STATUS, text="Tokenizing"))
+        data = task.prepare(config, train, validation, tokenizer)
     sink(events.make_event(events.DATA_REPORT, **data.report.to_dict()))
     return Prepared(config, task, info, tokenizer, data)
 
@@ -176,6 +192,8 @@ def load_model(prepared: Prepared, device, precision: str):
                       device_map={"": 0 if device.kind == "cuda" else "cpu"})
         if precision == "bf16":
             kwargs["dtype"] = torch.bfloat16
+    if prepared.task.name == "pretrain":
+        kwargs["tokenizer"] = prepared.tokenizer
     model, loading = prepared.task.load_model(prepared.model.path, prepared.data,
                                               output_loading_info=True, **kwargs)
     new_modules = newly_initialized_modules(loading.get("missing_keys", ()))
@@ -280,7 +298,7 @@ def _train(prepared: Prepared, folder: RunFolder, sink, stop, checkpoint) -> Run
     trainable, total = count_parameters(model)
     has_validation = data.validation is not None
     args = training_arguments(config, task, folder, has_validation, precision, device)
-    callback = EventCallback(sink, stop, perplexity=task.name == "causal-lm")
+    callback = EventCallback(sink, stop, perplexity=task.name in ("causal-lm", "pretrain"))
     callbacks = [callback]
     if config.training.early_stopping_patience and has_validation:
         callbacks.append(EarlyStoppingCallback(config.training.early_stopping_patience))
@@ -322,6 +340,9 @@ def _train(prepared: Prepared, folder: RunFolder, sink, stop, checkpoint) -> Run
 def save_model(model, prepared: Prepared, folder: RunFolder) -> Path:
     """Save the trained weights (or adapter) and tokenizer aside, then move them into place."""
     staging = Path(tempfile.mkdtemp(dir=folder.path, prefix=".model."))
+    if prepared.task.name == "pretrain" and hasattr(model, "merge_and_unload"):
+        # A pretrained model is a base for later fine-tuning: save it whole, not as an adapter.
+        model = model.merge_and_unload()
     try:
         model.save_pretrained(staging)
         prepared.tokenizer.save_pretrained(staging)
@@ -331,6 +352,8 @@ def save_model(model, prepared: Prepared, folder: RunFolder) -> Path:
             "task": config.task.kind, "method": config.method.kind,
             "label_names": prepared.data.label_names, "max_length": config.task.max_length,
             "is_adapter": hasattr(model, "peft_config"),
+            "objective": getattr(prepared.task, "objective", ""),
+            "from_scratch": config.from_scratch,
             "data_report": prepared.data.report.to_dict(), "config": config.to_dict()})
         folder.replace_dir(staging, folder.model_dir)
     except BaseException:

@@ -70,10 +70,17 @@ class ChildProcess(QObject):
         self.process.write((text + "\n").encode("utf-8"))
 
     def cancel(self) -> None:
+        """Kill a running process and wait for it, so that its end is not mistaken for the
+        end of a process started right after."""
         if self.is_running():
+            self._reported = True  # a cancelled process reports nothing
             self.process.kill()
+            self.process.waitForFinished(5000)
 
     def _read_stdout(self) -> None:
+        if self._reported:  # output of a cancelled process
+            self.process.readAllStandardOutput()
+            return
         self._stdout += bytes(self.process.readAllStandardOutput())
         *lines, self._stdout = self._stdout.split(b"\n")
         for raw in lines:

@@ -85,6 +85,7 @@ class MainWindow(QMainWindow):
         self.state.changed.connect(lambda _: self.update_navigation())
         self.train_page.run_finished.connect(lambda: self.go(5))
         self.results_page.run_opened.connect(self._run_opened)
+        self.results_page.fine_tune_requested.connect(self._fine_tune)
         self.resize(1180, 780)
         geometry = QSettings("pft-desktop", "pft-desktop").value("geometry")
         if geometry is not None:
@@ -151,6 +152,12 @@ class MainWindow(QMainWindow):
             item.setFlags(flags | Qt.ItemFlag.ItemIsEnabled if reachable
                           else flags & ~Qt.ItemFlag.ItemIsEnabled)
             reachable = reachable and (i < index or not page.problems())
+
+    def _fine_tune(self, base: str) -> None:
+        self.stack.setCurrentIndex(0)
+        self.model_page.folder.set_text(base)
+        self.model_page.choose(base)
+        self.go(0)
 
     def _run_opened(self, run_dir: str) -> None:
         """A past run: redraw its charts from events.jsonl and show its results."""

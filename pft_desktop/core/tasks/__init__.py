@@ -10,8 +10,10 @@ from pft_desktop.core.tasks.base import PreparedData, Task
 def get_task(kind: str) -> Task:
     from pft_desktop.core.tasks.causal_lm import CausalLMTask
     from pft_desktop.core.tasks.classification import ClassificationTask
+    from pft_desktop.core.tasks.pretrain import PretrainTask
 
-    registry = {"classification": ClassificationTask, "causal-lm": CausalLMTask}
+    registry = {"classification": ClassificationTask, "causal-lm": CausalLMTask,
+                "pretrain": PretrainTask}
     if kind not in registry:
         raise UserError("invalid_config", f"Unknown task '{kind}'.",
                         f"Choose one of: {', '.join(registry)}.")

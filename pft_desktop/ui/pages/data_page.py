@@ -10,7 +10,7 @@ from PySide6.QtCore import QObject, Qt, QThread, QTimer, Signal, Slot
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (QComboBox, QDoubleSpinBox, QFormLayout, QGridLayout, QGroupBox,
                                QHBoxLayout, QHeaderView, QLabel, QListWidget, QListWidgetItem,
-                               QRadioButton, QTableView, QVBoxLayout)
+                               QPushButton, QRadioButton, QTableView, QVBoxLayout)
 
 from pft_desktop.ui.child import ChildProcess
 from pft_desktop.ui.pages.base import WizardPage
@@ -22,7 +22,8 @@ DATA_FILTER = "Data files (*.csv *.tsv *.tab *.txt *.jsonl *.json *.parquet);;Al
 NONE = "(none)"
 ROLES = {"classification": [("text_column", "Text"), ("text_pair_column", "Second text"),
                             ("label_column", "Label")],
-         "causal-lm": [("prompt_column", "Prompt"), ("response_column", "Response")]}
+         "causal-lm": [("prompt_column", "Prompt"), ("response_column", "Response")],
+         "pretrain": [("text_column", "Text")]}
 
 
 class TableLoader(QObject):
@@ -37,8 +38,19 @@ class TableLoader(QObject):
         from pft_desktop.core.errors import UserError
 
         try:
+            if Path(path).is_dir():  # a folder of .txt files: one text per line
+                from pft_desktop.core.config import DataSettings
+                from pft_desktop.core.data import Table
+                from pft_desktop.core.pretrain import load_corpus
+
+                corpus = load_corpus(DataSettings(train_file=path))
+                table = Table(Path(path), "txt", corpus, "utf-8")
+                self.loaded.emit(table, {"pretrain": {"text_column": "text"}})
+                return
             table = load_table(path)
-            guesses = {kind: guess_columns(table, kind) for kind in ROLES}
+            guesses = {kind: guess_columns(table, kind) for kind in ("classification",
+                                                                     "causal-lm")}
+            guesses["pretrain"] = {"text_column": guesses["classification"]["text_column"]}
             self.loaded.emit(table, guesses)
         except UserError as error:
             self.failed.emit(error.to_dict())
@@ -79,8 +91,13 @@ class DataPage(WizardPage):
         self._build()
 
     def _build(self) -> None:
-        self.file = PathEdit("Drop a data file here, or browse…", file_filter=DATA_FILTER)
+        self.file = PathEdit("Drop a data file (or, for pretraining, a folder of .txt files) "
+                             "here, or browse…", file_filter=DATA_FILTER)
         self.file.path_chosen.connect(self.open_file)
+        folder_button = QPushButton("Folder of .txt…")
+        folder_button.setToolTip("Pretraining only: every line of every .txt file is a text.")
+        folder_button.clicked.connect(self._choose_folder)
+        self.file.layout().addWidget(folder_button)
         self.content.addWidget(self.file)
         self.preview = QTableView()
         self.preview_model = DatasetTableModel()
@@ -99,13 +116,18 @@ class DataPage(WizardPage):
         grid = QGridLayout(mapping)
         self.task_classification = QRadioButton("Classification (text → label)")
         self.task_causal = QRadioButton("Causal LM (prompt → response)")
-        self.task_classification.toggled.connect(self._task_toggled)
-        grid.addWidget(self.task_classification, 0, 0, 1, 2)
-        grid.addWidget(self.task_causal, 0, 2, 1, 2)
+        self.task_pretrain = QRadioButton("Pretraining (unlabeled text)")
+        for button in (self.task_classification, self.task_causal, self.task_pretrain):
+            button.toggled.connect(self._task_toggled)
+        grid.addWidget(self.task_classification, 0, 0)
+        grid.addWidget(self.task_causal, 0, 1)
+        grid.addWidget(self.task_pretrain, 0, 2)
         self.combos: dict[str, QComboBox] = {}
         self.combo_labels: dict[str, QLabel] = {}
         for roles in ROLES.values():
             for column, (name, label) in enumerate(roles):
+                if name in self.combos:
+                    continue
                 combo = QComboBox()
                 combo.setObjectName(f"map_{name}")
                 combo.currentTextChanged.connect(self._mapping_changed)
@@ -150,10 +172,13 @@ class DataPage(WizardPage):
         self.split.setValue(config.data.validation_split)
         self.split.blockSignals(False)
         self.validation.set_text(config.data.validation_file)
-        self.task_classification.blockSignals(True)
-        (self.task_causal if config.task.kind == "causal-lm" else
-         self.task_classification).setChecked(True)
-        self.task_classification.blockSignals(False)
+        buttons = {"classification": self.task_classification, "causal-lm": self.task_causal,
+                   "pretrain": self.task_pretrain}
+        for button in buttons.values():
+            button.blockSignals(True)
+        buttons[config.task.kind].setChecked(True)
+        for button in buttons.values():
+            button.blockSignals(False)
         self._show_roles()
         if config.data.train_file and (self.table is None or
                                        str(self.table.path) != config.data.train_file):
@@ -161,6 +186,13 @@ class DataPage(WizardPage):
             self.open_file(config.data.train_file)
         elif self.table is not None:
             self._schedule_check()
+
+    def _choose_folder(self) -> None:
+        from PySide6.QtWidgets import QFileDialog
+
+        path = QFileDialog.getExistingDirectory(self, "Choose a folder of .txt files")
+        if path:
+            self.file.choose(path)
 
     def open_file(self, path: str) -> None:
         if not path:
@@ -208,7 +240,8 @@ class DataPage(WizardPage):
 
     def _fill_combos(self) -> None:
         config = self.state.config.data
-        for kind, roles in ROLES.items():
+        kind_now = self.state.config.task.kind
+        for kind, roles in sorted(ROLES.items(), key=lambda item: item[0] == kind_now):
             for name, _ in roles:
                 combo = self.combos[name]
                 combo.blockSignals(True)
@@ -218,25 +251,32 @@ class DataPage(WizardPage):
                 current = getattr(config, name)
                 if current not in self.table.columns:
                     current = self.guesses.get(kind, {}).get(name) or (NONE if optional else "")
+                if current not in self.table.columns and not optional:
+                    current = self.table.columns[0]
                 combo.setCurrentText(current or NONE)
                 setattr(config, name, "" if combo.currentText() == NONE else
                         combo.currentText())
                 combo.blockSignals(False)
 
     # -- mapping and checking ---------------------------------------------------------------
-    def _task_toggled(self) -> None:
-        self.state.config.task.kind = "classification" if self.task_classification.isChecked() \
-            else "causal-lm"
+    def _task_toggled(self, checked: bool = True) -> None:
+        if not checked:
+            return
+        config = self.state.config
+        config.task.kind = "classification" if self.task_classification.isChecked() else \
+            "causal-lm" if self.task_causal.isChecked() else "pretrain"
+        if config.task.kind != "pretrain":
+            config.pretrain.from_scratch = ""
         self._show_roles()
         self.state.notify("task")
         self._mapping_changed()
 
     def _show_roles(self) -> None:
         kind = self.state.config.task.kind
-        for role_kind, roles in ROLES.items():
-            for name, _ in roles:
-                self.combos[name].setVisible(role_kind == kind)
-                self.combo_labels[name].setVisible(role_kind == kind)
+        shown = {name for name, _ in ROLES[kind]}
+        for name in self.combos:
+            self.combos[name].setVisible(name in shown)
+            self.combo_labels[name].setVisible(name in shown)
         self.labels_chart.setVisible(kind == "classification")
 
     def _validation_changed(self, path: str) -> None:
@@ -261,7 +301,7 @@ class DataPage(WizardPage):
 
     def run_check(self) -> None:
         """Run the exact checks the runner will run (model, data, tokenizer) in a child."""
-        if not self.state.config.model.name_or_path:
+        if not self.state.config.model.name_or_path and not self.state.config.from_scratch:
             self.checking = False
             self.completeChanged.emit()
             return
@@ -286,6 +326,8 @@ class DataPage(WizardPage):
             self._show_report_items([("error", self.check_error)])
         else:
             self._show_report(self.state.report)
+            if self.state.config.from_scratch:  # the new model's size, for the estimates
+                self.state.model_info = self.state.report.get("model")
         self.state.notify("report")
         self.completeChanged.emit()
 
@@ -302,9 +344,10 @@ class DataPage(WizardPage):
         if lengths.get("histogram"):
             draw_histogram(self.lengths_chart, lengths["histogram"]["counts"],
                            lengths["histogram"]["edges"], lengths["max_length"])
-            self.lengths_chart.setTitle(f"Tokens per row ({lengths['truncated_share']:.1%} "
-                                        f"longer than {lengths['max_length']})",
-                                        color="#1f2933", size="10pt")
+            title = f"Tokens per text (packed into blocks of {lengths['max_length']})" \
+                if report.packed else (f"Tokens per row ({lengths['truncated_share']:.1%} "
+                                       f"longer than {lengths['max_length']})")
+            self.lengths_chart.setTitle(title, color="#1f2933", size="10pt")
 
     def _show_report_items(self, items) -> None:
         self.report_list.clear()
@@ -325,7 +368,8 @@ class DataPage(WizardPage):
         if self.load_error:
             return [self.load_error]
         missing = [label for name, label in ROLES[config.task.kind]
-                   if name != "text_pair_column" and not getattr(config.data, name)]
+                   if name != "text_pair_column" and not getattr(config.data, name)
+                   and not (self.table is not None and self.table.format == "txt")]
         if missing:
             return [f"Choose the {missing[0].lower()} column."]
         if self.checking or self.checker.is_running():

@@ -6,7 +6,8 @@ from __future__ import annotations
 from PySide6.QtWidgets import (QComboBox, QFileDialog, QGroupBox, QHBoxLayout, QLabel,
                                QMessageBox, QPushButton, QVBoxLayout)
 
-from pft_desktop.core.config import MethodSettings, RunConfig, TaskSettings, TrainingSettings
+from pft_desktop.core.config import (MethodSettings, PretrainSettings, RunConfig, TaskSettings,
+                                     TrainingSettings)
 from pft_desktop.core.errors import UserError
 from pft_desktop.ui.estimates import memory_text, time_text
 from pft_desktop.ui.pages.base import WizardPage
@@ -55,9 +56,18 @@ class HyperparametersPage(WizardPage):
         self.lora = ConfigForm(MethodSettings, LORA)
         self.lora_box = QGroupBox("LoRA")
         QVBoxLayout(self.lora_box).addWidget(self.lora)
+        self.pretrain = ConfigForm(PretrainSettings, ["size", "vocab_size", "mlm_probability"])
+        self.pretrain_note = QLabel()
+        self.pretrain_note.setObjectName("hint")
+        self.pretrain_note.setWordWrap(True)
+        self.pretrain_box = QGroupBox("Pretraining")
+        pretrain_layout = QVBoxLayout(self.pretrain_box)
+        pretrain_layout.addWidget(self.pretrain)
+        pretrain_layout.addWidget(self.pretrain_note)
         row = QHBoxLayout()
         row.addWidget(basic_box, 1)
         row.addWidget(self.lora_box, 1)
+        row.addWidget(self.pretrain_box, 1)
         self.content.addLayout(row)
 
         self.advanced_box = QGroupBox("Advanced")
@@ -65,9 +75,12 @@ class HyperparametersPage(WizardPage):
         self.advanced_box.setChecked(False)
         self.advanced_training = ConfigForm(TrainingSettings, ADVANCED_TRAINING)
         self.advanced_method = ConfigForm(MethodSettings, ADVANCED_METHOD)
+        self.advanced_pretrain = ConfigForm(PretrainSettings, ["hidden_size", "num_layers",
+                                                               "num_heads"])
         advanced = QHBoxLayout(self.advanced_box)
         advanced.addWidget(self.advanced_training, 1)
         advanced.addWidget(self.advanced_method, 1)
+        advanced.addWidget(self.advanced_pretrain, 1)
         self.advanced_box.toggled.connect(self._show_advanced)
         self._show_advanced(False)
         self.content.addWidget(self.advanced_box)
@@ -82,11 +95,12 @@ class HyperparametersPage(WizardPage):
 
     def forms(self):
         return [self.basic, self.length, self.lora, self.advanced_training,
-                self.advanced_method]
+                self.advanced_method, self.pretrain, self.advanced_pretrain]
 
     def _show_advanced(self, shown: bool) -> None:
         self.advanced_training.setVisible(shown)
         self.advanced_method.setVisible(shown)
+        self.advanced_pretrain.setVisible(shown and self.state.config.from_scratch)
 
     def enter(self) -> None:
         config = self.state.config
@@ -95,8 +109,19 @@ class HyperparametersPage(WizardPage):
         self.length.load(config.task)
         self.lora.load(config.method)
         self.advanced_method.load(config.method)
+        self.pretrain.load(config.pretrain)
+        self.advanced_pretrain.load(config.pretrain)
         is_lora = config.method.kind in ("lora", "qlora-4bit", "qlora-8bit")
         self.lora_box.setVisible(is_lora)
+        pretraining = config.task.kind == "pretrain"
+        self.pretrain_box.setVisible(pretraining)
+        self.length.labels["max_length"].setText("Block size" if pretraining else "Max length")
+        for name in ("size", "vocab_size"):
+            self.pretrain.set_row_visible(name, config.from_scratch)
+        encoder = config.pretrain.from_scratch == "encoder" or (
+            not config.from_scratch and (self.state.model_info or {}).get("is_encoder"))
+        self.pretrain.set_row_visible("mlm_probability", bool(encoder))
+        self._show_advanced(self.advanced_box.isChecked())
         self.advanced_method.set_row_visible("trainable_top_layers",
                                              config.method.kind == "freeze")
         self._update_estimate()
@@ -111,6 +136,8 @@ class HyperparametersPage(WizardPage):
         self.length.store(config.task)
         self.lora.store(config.method)
         self.advanced_method.store(config.method)
+        self.pretrain.store(config.pretrain)
+        self.advanced_pretrain.store(config.pretrain)
 
     def _edited(self) -> None:
         self._store()
@@ -131,12 +158,40 @@ class HyperparametersPage(WizardPage):
         self.completeChanged.emit()
 
     def _update_estimate(self) -> None:
+        self.pretrain_note.setText(self._new_model_text())
         report = (self.state.report or {}).get("report", {})
         tokens = (report.get("token_lengths") or {}).get("mean", 0)
         self.estimate.setText("\n".join(filter(None, [
             memory_text(self.state), time_text(self.state, report.get("train_rows", 0),
                                                min(tokens, self.state.config.task.max_length))
         ])))
+
+    def _new_model_text(self) -> str:
+        """Parameters and time per epoch of a from-scratch model, from the size preset."""
+        config = self.state.config
+        if not config.from_scratch:
+            return ""
+        from pft_desktop.core.estimate import estimate_seconds_per_step
+        from pft_desktop.core.models import human_count
+        from pft_desktop.core.pretrain import architecture, positions_for
+
+        arch = architecture(config.pretrain)
+        checked = self.state.report or {}
+        vocab = config.pretrain.vocab_size or (checked.get("model") or {}).get("vocab_size") \
+            or 8000
+        block = config.task.max_length
+        params = arch.parameters(vocab, positions_for(block))
+        text = (f"A {config.pretrain.size} {arch.kind}: {arch.layers} layers × "
+                f"{arch.hidden} wide, {arch.heads} heads, about {human_count(params)} "
+                f"parameters with a {vocab:,}-token vocabulary.")
+        blocks = (checked.get("report", {}).get("packed") or {}).get("train_blocks")
+        if blocks:
+            steps = -(-blocks // config.training.batch_size)
+            seconds = steps * estimate_seconds_per_step(params, params,
+                                                        config.training.batch_size, block)
+            text += (f" One epoch is {steps:,} steps, roughly "
+                     f"{seconds / 60:.0f} min on a CPU like this one.")
+        return text
 
     def problems(self) -> list[str]:
         return self.state.config.problems()

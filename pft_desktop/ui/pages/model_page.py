@@ -40,6 +40,7 @@ class ModelPage(WizardPage):
         self.downloader.done.connect(self._download_done)
         self.error = ""
         self._build_demo()
+        self._build_scratch()
         self._build_sources()
         self._build_info()
         self.content.addStretch(1)
@@ -65,6 +66,30 @@ class ModelPage(WizardPage):
         row.addWidget(text, 1)
         row.addWidget(self.demo_button, 0, Qt.AlignmentFlag.AlignVCenter)
         self.content.addWidget(card(row))
+
+    def _build_scratch(self) -> None:
+        text = QLabel("<b>No pretrained model?</b> Pretrain a new one from scratch on your own "
+                      "unlabeled text (a tokenizer is trained too), then fine-tune it.")
+        text.setWordWrap(True)
+        self.scratch_button = QPushButton("Pretrain a new model…")
+        self.scratch_button.clicked.connect(self.use_scratch)
+        row = QHBoxLayout()
+        row.addWidget(text, 1)
+        row.addWidget(self.scratch_button, 0, Qt.AlignmentFlag.AlignVCenter)
+        self.content.addWidget(card(row))
+
+    def use_scratch(self) -> None:
+        config = self.state.config
+        config.task.kind, config.pretrain.from_scratch = "pretrain", \
+            config.pretrain.from_scratch or "encoder"
+        config.model.name_or_path, config.method.kind = "", "full"
+        config.data.train_file = config.data.train_file or ""
+        self.state.model_info, self.error = None, ""
+        self.info_title.setText(f"A new {config.pretrain.from_scratch} (from scratch)")
+        self.info.setText("Its tokenizer and size are set on the next pages; choose the "
+                          "unlabeled text on the Data page.")
+        self.state.notify("model")
+        self.completeChanged.emit()
 
     def _build_sources(self) -> None:
         self.tabs = QTabWidget()
@@ -99,7 +124,10 @@ class ModelPage(WizardPage):
         hub_layout.addWidget(self.download_bar, 1, 0, 1, 3)
         hub_layout.addWidget(self.download_note, 2, 0, 1, 3)
         hub_layout.setRowStretch(3, 1)
+        self.mine = QListWidget()
+        self.mine.itemClicked.connect(lambda item: self.choose(item.data(Qt.ItemDataRole.UserRole)))
         self.tabs.addTab(folder_tab, "Local folder")
+        self.tabs.addTab(self.mine, "Your pretrained models")
         self.tabs.addTab(self.cached, "In the Hugging Face cache")
         self.tabs.addTab(hub_tab, "Download from the hub")
         self.tabs.setMaximumHeight(190)
@@ -120,9 +148,39 @@ class ModelPage(WizardPage):
     def enter(self) -> None:
         if self.cached.count() == 0:
             self._list_cache()
-        if self.state.config.model.name_or_path and not self.state.model_info:
+        self._list_pretrained()
+        if self.state.config.model.name_or_path and not self.state.model_info \
+                and not self.inspector.is_running():
             self.choose(self.state.config.model.name_or_path)
         self._show_estimate()
+
+    def _list_pretrained(self) -> None:
+        """Completed pretraining runs: their model folders are bases for fine-tuning."""
+        import json
+
+        from pft_desktop.ui.pages.train_page import runs_root
+
+        self.mine.clear()
+        root = runs_root()
+        found = []
+        for info_file in sorted(root.glob("*/model/pft_run.json"), reverse=True) \
+                if root.is_dir() else []:
+            try:
+                info = json.loads(info_file.read_text(encoding="utf-8"))
+            except (OSError, ValueError):
+                continue
+            if info.get("task") == "pretrain":
+                found.append((info_file.parent, info))
+        for folder, info in found:
+            item = QListWidgetItem(f"{folder.parent.name}    ({info.get('objective', '')}, "
+                                   f"{info.get('base_model_source') or 'from scratch'})")
+            item.setData(Qt.ItemDataRole.UserRole, str(folder))
+            self.mine.addItem(item)
+        if not found:
+            item = QListWidgetItem("No pretraining runs yet. Pretrain a model and it appears "
+                                   "here, ready to fine-tune.")
+            item.setFlags(Qt.ItemFlag.NoItemFlags)
+            self.mine.addItem(item)
 
     def _list_cache(self) -> None:
         from pft_desktop.core.models import cached_hub_models
@@ -158,6 +216,7 @@ class ModelPage(WizardPage):
         if not source:
             return
         self.state.config.model.name_or_path = source
+        self.state.config.pretrain.from_scratch = ""
         self.state.model_info, self.error = None, ""
         self.info_title.setText(display_name(source))
         self.info.setText("Inspecting the model…")
@@ -202,7 +261,8 @@ class ModelPage(WizardPage):
     def _show_estimate(self) -> None:
         from pft_desktop.ui.estimates import memory_text
 
-        self.estimate.setText(memory_text(self.state) if self.state.model_info else "")
+        self.estimate.setText(memory_text(self.state) if self.state.model_info and
+                              not self.state.config.from_scratch else "")
 
     def download(self) -> None:
         repo = self.hub_id.text().strip()
@@ -237,6 +297,8 @@ class ModelPage(WizardPage):
             self.download_note.setText("Download cancelled.")
 
     def problems(self) -> list[str]:
+        if self.state.config.from_scratch:
+            return []
         if not self.state.config.model.name_or_path:
             return ["Choose a model (or start with the demo)."]
         if self.error:

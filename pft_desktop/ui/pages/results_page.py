@@ -22,6 +22,7 @@ class ResultsPage(WizardPage):
     title = "Results and export"
     subtitle = "How well the model did on held-out data, a place to try it, and export."
     run_opened = Signal(str)
+    fine_tune_requested = Signal(str)
 
     def __init__(self, state, parent=None):
         super().__init__(state, parent)
@@ -89,12 +90,18 @@ class ResultsPage(WizardPage):
         self.open_folder = QPushButton("Open folder")
         self.open_folder.setEnabled(False)
         self.open_folder.clicked.connect(self._open_export)
+        self.finetune_button = QPushButton("Fine-tune this model…")
+        self.finetune_button.setObjectName("primary")
+        self.finetune_button.setToolTip("Use this pretrained model as the base of a new "
+                                        "fine-tuning run.")
+        self.finetune_button.clicked.connect(self._fine_tune_this)
+        self.finetune_button.setVisible(False)
         self.open_run_button = QPushButton("Open run folder")
         self.open_run_button.clicked.connect(
             lambda: self.state.run_dir and QDesktopServices.openUrl(
                 QUrl.fromLocalFile(str(self.state.run_dir))))
-        for button in (self.export_merged, self.export_adapter, self.open_folder,
-                       self.open_run_button):
+        for button in (self.finetune_button, self.export_merged, self.export_adapter,
+                       self.open_folder, self.open_run_button):
             buttons.addWidget(button)
         buttons.addStretch(1)
         self.export_bar = QProgressBar()
@@ -126,6 +133,17 @@ class ResultsPage(WizardPage):
         elif metrics.get("eval_perplexity") is not None:
             headline += f"Validation perplexity {metrics['eval_perplexity']:.2f}."
         self.headline.setText(headline + f"\nRun folder: {folder.path}")
+        pretraining = self.state.config.task.kind == "pretrain"
+        self.finetune_button.setVisible(pretraining and folder.model_dir.is_dir())
+        if pretraining:
+            info = json.loads((folder.model_dir / "pft_run.json").read_text()) \
+                if (folder.model_dir / "pft_run.json").is_file() else {}
+            self.try_text.setPlaceholderText(
+                "Type a sentence with [MASK] where a word should be guessed, e.g. 'the movie "
+                "was [MASK] .'" if info.get("objective") == "mlm" else
+                "Type the start of a text; the model continues it")
+        else:
+            self.try_text.setPlaceholderText("Type some text and press Enter")
         info_file = folder.model_dir / "pft_run.json"
         is_adapter = info_file.is_file() and json.loads(info_file.read_text()).get("is_adapter")
         self.export_adapter.setEnabled(bool(is_adapter))
@@ -188,6 +206,11 @@ class ResultsPage(WizardPage):
                 for name, p in sorted(message["probabilities"].items(), key=lambda x: -x[1]))
             self.try_result.setText(f"<b>{message['label']}</b> ({message['score']:.1%})"
                                     f"<br>{bars}")
+        elif message.get("type") == "result" and "fill" in message:
+            guesses = " · ".join(f"{g['token']} {g['score']:.1%}" for g in message["fill"][0])
+            self.try_result.setText(f"<b>{message['text']}</b><br>Guesses: {guesses}")
+        elif message.get("type") == "result" and "error" in message:
+            self.try_result.setText(message["error"])
         elif message.get("type") == "result":
             self.try_result.setText(f"<b>Generated:</b> {message.get('text', '')}")
         elif message.get("type") == "error":
@@ -197,6 +220,16 @@ class ResultsPage(WizardPage):
         if not outcome.was_successful() and not outcome.crashed:
             self.try_result.setText(f"<span style='color:#b91c1c'>The model could not be "
                                     f"loaded: {outcome}</span>")
+
+    def _fine_tune_this(self) -> None:
+        """Start a fine-tuning setup with this run's pretrained model as the base."""
+        base = str(RunFolder(self.state.run_dir).model_dir)
+        config = self.state.config
+        config.task.kind, config.pretrain.from_scratch = "classification", ""
+        config.method.kind, config.task.max_length = "lora", 128
+        config.data.train_file = config.data.validation_file = ""
+        self.state.report, self.state.outcome = None, None
+        self.fine_tune_requested.emit(base)
 
     # -- export -----------------------------------------------------------------------------
     def export(self, kind: str, target: str | None = None) -> None:

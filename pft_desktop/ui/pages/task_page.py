@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from PySide6.QtWidgets import QButtonGroup, QGroupBox, QLabel, QRadioButton, QVBoxLayout
 
+from pft_desktop.core.methods import bitsandbytes_status
 from pft_desktop.ui.pages.base import WizardPage
 
 TASKS = [("classification", "Text classification",
@@ -11,7 +12,16 @@ TASKS = [("classification", "Text classification",
           "column."),
          ("causal-lm", "Causal language model fine-tuning",
           "Teach a decoder (GPT-2, Llama, Qwen…) to write responses to prompts; the loss is on "
-          "the response only.")]
+          "the response only."),
+         ("pretrain", "Pretrain (continue)",
+          "Adapt the chosen model to your domain's language with unlabeled text: masked-word "
+          "prediction for encoders, next-word prediction for decoders. Fine-tune the result "
+          "afterwards."),
+         ("pretrain-encoder", "Pretrain a new encoder from scratch",
+          "Train a tokenizer and a BERT-style model (random weights) on your unlabeled text; no "
+          "pretrained model needed. Then fine-tune it with a few labeled examples."),
+         ("pretrain-decoder", "Pretrain a new decoder from scratch",
+          "Train a tokenizer and a Llama-style model on your text to continue writing it.")]
 METHODS = [("lora", "LoRA",
             "Trains small adapter matrices (under 1% of the weights). The best default: fast, "
             "light on memory, and the export is a few MB."),
@@ -62,8 +72,6 @@ class TaskPage(WizardPage):
         return box
 
     def _disable_qlora_if_unavailable(self) -> None:
-        from pft_desktop.core.methods import bitsandbytes_status
-
         available, reason = bitsandbytes_status()
         for key in ("qlora-4bit", "qlora-8bit"):
             self.method_buttons[key].setEnabled(available)
@@ -71,13 +79,27 @@ class TaskPage(WizardPage):
                 self.method_buttons[key].setText(f"{self.method_buttons[key].text()} "
                                                  f"(unavailable: {reason})")
 
+    def available_tasks(self) -> set[str]:
+        tasks = set((self.state.model_info or {}).get("tasks") or [])
+        if self.state.config.from_scratch:
+            tasks = set()
+        if {"masked-lm", "causal-lm"} & tasks:
+            tasks.add("pretrain")
+        return tasks | {"pretrain-encoder", "pretrain-decoder"}
+
+    def task_key(self) -> str:
+        config = self.state.config
+        return f"pretrain-{config.pretrain.from_scratch}" if config.from_scratch \
+            else config.task.kind
+
     def enter(self) -> None:
         config = self.state.config
-        tasks = (self.state.model_info or {}).get("tasks") or []
+        available = self.available_tasks()
         for key, button in self.task_buttons.items():
-            button.setEnabled(key in tasks)
-            button.setToolTip("" if key in tasks else "The chosen model cannot do this task.")
-        for group, buttons, value in ((self.task_group, self.task_buttons, config.task.kind),
+            button.setEnabled(key in available)
+            button.setToolTip("" if key in available else "The chosen model cannot do this task.")
+        self._enable_methods()
+        for group, buttons, value in ((self.task_group, self.task_buttons, self.task_key()),
                                       (self.method_group, self.method_buttons,
                                        config.method.kind)):
             group.blockSignals(True)
@@ -85,13 +107,27 @@ class TaskPage(WizardPage):
                 buttons[value].setChecked(True)
             group.blockSignals(False)
 
+    def _enable_methods(self) -> None:
+        config = self.state.config
+        allowed = {"full"} if config.from_scratch else {"full", "lora"} \
+            if config.task.kind == "pretrain" else set(self.method_buttons)
+        available, _ = bitsandbytes_status()
+        for key, button in self.method_buttons.items():
+            button.setEnabled(key in allowed and (available or not key.startswith("qlora")))
+        if config.method.kind not in allowed:
+            config.method.kind = "full"
+            self.method_buttons["full"].setChecked(True)
+
     def _changed(self, *_) -> None:
         config = self.state.config
         for key, button in self.task_buttons.items():
-            if button.isChecked() and config.task.kind != key:
-                config.task.kind = key
+            if button.isChecked() and self.task_key() != key:
+                config.task.kind = "pretrain" if key.startswith("pretrain") else key
+                config.pretrain.from_scratch = key.split("-", 1)[1] \
+                    if key.startswith("pretrain-") else ""
                 self.state.report = None  # the mapping must be checked for the new task
                 self.state.notify("task")
+                self._enable_methods()
         for key, button in self.method_buttons.items():
             if button.isChecked():
                 config.method.kind = key
@@ -99,8 +135,7 @@ class TaskPage(WizardPage):
         self.completeChanged.emit()
 
     def problems(self) -> list[str]:
-        tasks = (self.state.model_info or {}).get("tasks") or []
-        if self.state.config.task.kind not in tasks:
+        if self.task_key() not in self.available_tasks():
             return [f"The model cannot do {self.state.config.task.kind}; pick another task."]
         if self.state.report is None:
             return ["The column mapping changed: go back to Data to check it for this task."]

@@ -1,0 +1,148 @@
+"""Pretraining inputs: unlabeled text corpora, tokenizers trained on them, and size presets
+for new models (an encoder in the style of BERT, a decoder in the style of Llama)."""
+
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+from pft_desktop.core.errors import UserError
+
+# hidden, layers, heads for each kind and size
+PRESETS = {
+    "encoder": {"tiny": (128, 2, 2), "small": (256, 4, 4), "base": (768, 12, 12)},
+    "decoder": {"tiny": (128, 2, 4), "small": (384, 6, 6), "base": (768, 12, 12)},
+}
+ENCODER_SPECIALS = ["[PAD]", "[UNK]", "[CLS]", "[SEP]", "[MASK]"]
+DECODER_EOS = "<|endoftext|>"
+DECODER_PAD = "<|pad|>"
+
+
+@dataclass
+class Architecture:
+    kind: str
+    hidden: int
+    layers: int
+    heads: int
+
+    def parameters(self, vocab: int, positions: int) -> int:
+        """Parameter count of the model this describes (exact for the configs built below)."""
+        h, layers = self.hidden, self.layers
+        if self.kind == "encoder":  # BertForMaskedLM, tied decoder weights
+            layer = 4 * (h * h + h) + 2 * (h * 4 * h) + 4 * h + h + 4 * h  # attn, ffn, 2 norms
+            embeddings = (vocab + positions + 2) * h + 2 * h
+            head = h * h + h + 2 * h + vocab
+            return embeddings + layers * layer + head
+        kv = h  # no grouped-query attention in the presets
+        intermediate = _llama_intermediate(h)
+        layer = h * h * 2 + h * kv * 2 + 3 * h * intermediate + 2 * h
+        return vocab * h * 2 + layers * layer + h  # untied embeddings and head, final norm
+
+
+def _llama_intermediate(hidden: int) -> int:
+    return int(math.ceil(hidden * 8 / 3 / 64) * 64)
+
+
+def architecture(settings) -> Architecture:
+    kind = settings.from_scratch or "encoder"
+    hidden, layers, heads = PRESETS[kind][settings.size]
+    return Architecture(kind, settings.hidden_size or hidden, settings.num_layers or layers,
+                        settings.num_heads or heads)
+
+
+def load_corpus(data_settings, seed: int = 42):
+    """The training texts as a ``datasets.Dataset`` with one ``text`` column: a column of a
+    data file, or every line of the .txt files in a folder."""
+    import datasets
+
+    path = Path(data_settings.train_file).expanduser()
+    if path.is_dir():
+        files = sorted(str(p) for p in path.rglob("*.txt"))
+        if not files:
+            raise UserError("no_text_files", f"The folder {path} holds no .txt files.",
+                            "Choose a folder of plain-text files, or a data file with a text "
+                            "column.")
+        corpus = datasets.load_dataset("text", data_files=files, split="train")
+        return corpus.filter(lambda row: bool(row["text"].strip()))
+    from pft_desktop.core.data import load_table, require_columns
+
+    table = load_table(path, encoding=data_settings.encoding,
+                       delimiter=data_settings.delimiter)
+    require_columns(table, {"text_column": data_settings.text_column})
+    corpus = table.dataset.select_columns([data_settings.text_column])
+    if data_settings.text_column != "text":
+        corpus = corpus.rename_column(data_settings.text_column, "text")
+    return corpus.filter(lambda row: bool((row["text"] or "").strip()))
+
+
+def suggest_vocab_size(texts) -> int:
+    """About half the distinct words, rounded to a thousand, between 2,000 and 32,000: enough
+    for common words to be single tokens without a mostly-unused embedding table."""
+    words = set()
+    for text in texts:
+        words.update(re.findall(r"\w+", text.lower()))
+        if len(words) > 200_000:
+            break
+    return int(min(32000, max(2000, round(len(words) * 0.5, -3))))
+
+
+def train_tokenizer(texts, kind: str, vocab_size: int, model_max_length: int):
+    """A WordPiece tokenizer (encoder) or a byte-level BPE tokenizer (decoder), trained on
+    ``texts`` with the ``tokenizers`` library and wrapped for transformers."""
+    from tokenizers import Tokenizer, decoders, models, normalizers, pre_tokenizers, \
+        processors, trainers
+    from transformers import PreTrainedTokenizerFast
+
+    if kind == "encoder":
+        tokenizer = Tokenizer(models.WordPiece(unk_token="[UNK]"))
+        tokenizer.normalizer = normalizers.BertNormalizer(lowercase=True)
+        tokenizer.pre_tokenizer = pre_tokenizers.BertPreTokenizer()
+        tokenizer.decoder = decoders.WordPiece()
+        trainer = trainers.WordPieceTrainer(vocab_size=vocab_size,
+                                            special_tokens=ENCODER_SPECIALS)
+        tokenizer.train_from_iterator(texts, trainer)
+        cls, sep = tokenizer.token_to_id("[CLS]"), tokenizer.token_to_id("[SEP]")
+        tokenizer.post_processor = processors.TemplateProcessing(
+            single="[CLS] $A [SEP]", pair="[CLS] $A [SEP] $B:1 [SEP]:1",
+            special_tokens=[("[CLS]", cls), ("[SEP]", sep)])
+        return PreTrainedTokenizerFast(
+            tokenizer_object=tokenizer, unk_token="[UNK]", pad_token="[PAD]", cls_token="[CLS]",
+            sep_token="[SEP]", mask_token="[MASK]", model_max_length=model_max_length)
+    tokenizer = Tokenizer(models.BPE())
+    tokenizer.pre_tokenizer = pre_tokenizers.ByteLevel(add_prefix_space=False)
+    tokenizer.decoder = decoders.ByteLevel()
+    trainer = trainers.BpeTrainer(vocab_size=vocab_size,
+                                  special_tokens=[DECODER_EOS, DECODER_PAD],
+                                  initial_alphabet=pre_tokenizers.ByteLevel.alphabet())
+    tokenizer.train_from_iterator(texts, trainer)
+    return PreTrainedTokenizerFast(
+        tokenizer_object=tokenizer, bos_token=DECODER_EOS, eos_token=DECODER_EOS,
+        unk_token=DECODER_EOS, pad_token=DECODER_PAD, model_max_length=model_max_length)
+
+
+def build_model(arch: Architecture, tokenizer, positions: int):
+    """A new model with random weights, sized by ``arch``, for ``tokenizer``'s vocabulary."""
+    if arch.kind == "encoder":
+        from transformers import BertConfig, BertForMaskedLM
+
+        config = BertConfig(vocab_size=len(tokenizer), hidden_size=arch.hidden,
+                            num_hidden_layers=arch.layers, num_attention_heads=arch.heads,
+                            intermediate_size=4 * arch.hidden, max_position_embeddings=positions,
+                            pad_token_id=tokenizer.pad_token_id)
+        return BertForMaskedLM(config)
+    from transformers import LlamaConfig, LlamaForCausalLM
+
+    config = LlamaConfig(vocab_size=len(tokenizer), hidden_size=arch.hidden,
+                         intermediate_size=_llama_intermediate(arch.hidden),
+                         num_hidden_layers=arch.layers, num_attention_heads=arch.heads,
+                         num_key_value_heads=arch.heads, max_position_embeddings=positions,
+                         bos_token_id=tokenizer.bos_token_id, eos_token_id=tokenizer.eos_token_id,
+                         pad_token_id=tokenizer.pad_token_id, tie_word_embeddings=False)
+    return LlamaForCausalLM(config)
+
+
+def positions_for(block_size: int) -> int:
+    """Position table size: the block size rounded up to a multiple of 64 (at least 128)."""
+    return max(128, int(math.ceil(block_size / 64) * 64))
