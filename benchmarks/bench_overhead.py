@@ -14,7 +14,7 @@ import statistics
 import tempfile
 from pathlib import Path
 
-from common import require_inputs, sample_sentences
+from common import require_inputs, sample_sentences, write_sample
 
 BATCH, LR, MAX_LENGTH, SEED = 16, 5e-5, 64, 42
 
@@ -64,13 +64,9 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=2)
     args = parser.parse_args()
     model, train = require_inputs()
-    import pandas as pd
-
     with tempfile.TemporaryDirectory() as tmp:
         workdir = Path(tmp)
-        texts, labels = sample_sentences(train, rows=20000)
-        data = workdir / "sst2-sample.tsv"
-        pd.DataFrame({"label": labels, "sentence": texts}).to_csv(data, sep="\t", index=False)
+        data = write_sample(train, workdir)
         run_plain(model, train, 5, workdir)  # warm caches and imports for both sides
         pft, plain = [], []
         for round_ in range(args.rounds):

@@ -15,7 +15,7 @@ import json
 import tempfile
 from pathlib import Path
 
-from common import require_inputs, sample_sentences
+from common import require_inputs, sample_sentences, write_sample
 
 BATCH, LR = 16, 5e-5
 
@@ -67,13 +67,9 @@ def main() -> None:
                         help="steps for the padded side (each takes several seconds on a CPU)")
     args = parser.parse_args()
     model, train = require_inputs()
-    import pandas as pd
-
     with tempfile.TemporaryDirectory() as tmp:
         workdir = Path(tmp)
-        texts, labels = sample_sentences(train, rows=20000)
-        data = workdir / "sst2-sample.tsv"
-        pd.DataFrame({"label": labels, "sentence": texts}).to_csv(data, sep="\t", index=False)
+        data = write_sample(train, workdir)
         padded = padded_tokens_per_second(model, train, args.padded_steps, workdir)
         dynamic = dynamic_tokens_per_second(model, data, args.steps, workdir)
     print(json.dumps({"padded_512_tokens_per_s": round(padded, 1),

@@ -7,7 +7,7 @@ On SST-2 with 500 labeled training sentences, fine-tune the same small encoder a
 with the same fine-tuning budget, and print both accuracies on dev.tsv.
 
     .venv/bin/python benchmarks/bench_pretrain_claim.py [--pretrain-rows 67349]
-        [--pretrain-epochs 1] [--size small] [--fine-tune-epochs 10]
+        [--pretrain-epochs 6] [--size tiny] [--fine-tune-epochs 10] [--keep DIR]
 """
 
 from __future__ import annotations
@@ -34,6 +34,10 @@ def pretrain(workdir: Path, args) -> Path:
                  "--seed", "0", "--output", str(workdir / "pretrain")])
     assert code == 0, "pretraining failed"
     print(f"pretraining took {time.monotonic() - started:.0f} s", flush=True)
+    if args.keep:
+        import shutil
+
+        shutil.copytree(workdir / "pretrain" / "model", args.keep, dirs_exist_ok=True)
     return workdir / "pretrain" / "model"
 
 
@@ -61,7 +65,7 @@ def fine_tune(model: Path, labeled: Path, workdir: Path, name: str, epochs: int)
     config.method.kind = "full"
     config.training.epochs, config.training.batch_size = epochs, 16
     config.training.learning_rate, config.training.seed = 1e-4, 0
-    outcome = run_training(config, workdir / name)
+    outcome = run_training(config, workdir / f"fine-tune-{name}")
     assert outcome.status == "completed", outcome
     return outcome.metrics
 
@@ -69,9 +73,12 @@ def fine_tune(model: Path, labeled: Path, workdir: Path, name: str, epochs: int)
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--pretrain-rows", type=int, default=67349)
-    parser.add_argument("--pretrain-epochs", type=float, default=1.0)
-    parser.add_argument("--size", default="small", choices=["tiny", "small", "base"])
+    parser.add_argument("--pretrain-epochs", type=float, default=6.0)
+    parser.add_argument("--keep", type=Path, help="copy the pretrained model here")
+    parser.add_argument("--size", default="tiny", choices=["tiny", "small", "base"])
     parser.add_argument("--fine-tune-epochs", type=int, default=10)
+    parser.add_argument("--pretrained", type=Path, help="reuse a model pretrained earlier by "
+                        "this benchmark (its run folder's model/) instead of pretraining again")
     args = parser.parse_args()
     if not (SST2 / "train.tsv").is_file():
         raise SystemExit(f"skip: SST-2 is not at {SST2}")
@@ -82,7 +89,7 @@ def main() -> None:
         frame = pd.read_csv(SST2 / "train.tsv", sep="\t", quoting=3)
         labeled = workdir / "labeled-500.tsv"
         frame.sample(n=LABELED, random_state=0).to_csv(labeled, sep="\t", index=False)
-        pretrained = pretrain(workdir, args)
+        pretrained = args.pretrained or pretrain(workdir, args)
         random = random_twin(pretrained, workdir)
         results = {name: fine_tune(model, labeled, workdir, name, args.fine_tune_epochs)
                    for name, model in (("pretrained", pretrained), ("random", random))}

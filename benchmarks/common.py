@@ -25,3 +25,13 @@ def sample_sentences(train: Path, rows: int, seed: int = 0):
 
     frame = pd.read_csv(train, sep="\t", quoting=3).sample(n=rows, random_state=seed)
     return list(frame["sentence"]), [int(x) for x in frame["label"]]
+
+
+def write_sample(train: Path, workdir: Path, rows: int = 20000) -> Path:
+    """The SST-2 sample both sides of a benchmark train on, as a TSV pft-desktop reads."""
+    import pandas as pd
+
+    texts, labels = sample_sentences(train, rows=rows)
+    path = workdir / "sst2-sample.tsv"
+    pd.DataFrame({"label": labels, "sentence": texts}).to_csv(path, sep="\t", index=False)
+    return path

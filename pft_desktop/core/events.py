@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import json
 import math
-import sys
 import time
 from pathlib import Path
 from typing import IO, Callable, Iterable, Iterator, Protocol
@@ -126,7 +125,3 @@ def last_of(events: Iterable[dict], kind: str) -> dict | None:
         if event.get("type") == kind:
             found = event
     return found
-
-
-def stderr_echo() -> IO[str]:
-    return sys.stderr

@@ -15,8 +15,7 @@ from typing import Callable
 
 from pft_desktop.core.errors import UserError
 from pft_desktop.core.modelcard import model_card
-from pft_desktop.core.recipe import RUN_INFO
-from pft_desktop.core.rundir import RunFolder, write_atomic
+from pft_desktop.core.rundir import RUN_INFO, RunFolder, write_atomic
 
 ADAPTER_FILES = ("adapter_config.json", "adapter_model.safetensors", "adapter_model.bin")
 

@@ -6,8 +6,7 @@ import json
 from pathlib import Path
 
 from pft_desktop.core.errors import UserError
-
-RUN_INFO = "pft_run.json"
+from pft_desktop.core.rundir import RUN_INFO
 
 
 def _model_folder(path: str | Path) -> Path:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import logging
 import math
+import os
 import shutil
 import tempfile
 import threading
@@ -21,11 +22,10 @@ from pft_desktop.core.config import RunConfig
 from pft_desktop.core.data import load_table
 from pft_desktop.core.errors import UserError, explain_exception
 from pft_desktop.core.models import ModelInfo, inspect_model, resolve_model
-from pft_desktop.core.rundir import RunFolder, write_json
+from pft_desktop.core.rundir import RUN_INFO, RunFolder, write_json
 from pft_desktop.core.tasks import PreparedData, Task, get_task
 
 log = logging.getLogger("pft_desktop")
-RUN_INFO = "pft_run.json"   # written beside the saved model: what export and predict need
 
 
 @dataclass
@@ -260,7 +260,7 @@ def run_training(config: RunConfig | None, run_dir: str | Path, sink=lambda e: N
             buffered.attach(writer)
             handler = _attach_log(folder)
         write_json(folder.report_file, prepared.data.report.to_dict())
-        folder.set_status("running")
+        folder.set_status("running", pid=os.getpid())
         outcome = _train(prepared, folder, buffered, stop, checkpoint)
     except BaseException as exc:  # noqa: BLE001 - every failure becomes an event
         if isinstance(exc, KeyboardInterrupt):

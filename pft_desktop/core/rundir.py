@@ -27,6 +27,8 @@ from pathlib import Path
 from pft_desktop.core.config import RunConfig
 from pft_desktop.core.errors import UserError
 
+RUN_INFO = "pft_run.json"  # beside a saved model: task, labels, base model (export, predict)
+
 
 def write_atomic(path: Path, text: str) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -99,6 +101,19 @@ class RunFolder:
         current = self.status()
         current.update(status=status, updated=time.time(), **extra)
         write_json(self.status_file, current)
+
+    def is_live(self) -> bool:
+        """Whether the process training this run is still alive (a run left training in the
+        background when the app closed), judged by the PID it recorded."""
+        status = self.status()
+        pid = status.get("pid")
+        if status.get("status") != "running" or not pid:
+            return False
+        try:
+            os.kill(int(pid), 0)
+        except (OSError, ValueError):
+            return False
+        return True
 
     def metrics(self) -> dict:
         try:

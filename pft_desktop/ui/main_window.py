@@ -163,6 +163,7 @@ class MainWindow(QMainWindow):
         """A past run: redraw its charts from events.jsonl and show its results."""
         self.train_page.clear()
         self.train_page.replay(run_dir)
+        self.train_page.offer_resume()
         self.stack.setCurrentIndex(5)
         self.results_page.enter()
         self.steps.blockSignals(True)
@@ -185,6 +186,8 @@ class MainWindow(QMainWindow):
                 return
             if box.clickedButton() is stop:
                 self.train_page.stop_and_wait()
+            else:
+                self.train_page.session.detach()
         for page in self.pages:
             shutdown = getattr(page, "shutdown", None)
             if shutdown:

@@ -53,7 +53,7 @@ def take_screenshots(window, folder: str) -> int:
     window.train_page.start()
     wait_until(lambda: len(window.train_page.loss_chart.raw.x) >= 45
                or not window.train_page.is_training(), 300)
-    window.train_page.refresh()
+    window.train_page.refresh(everything=True)
     shot("5-train.png")
     wait_until(lambda: not window.train_page.is_training(), 300)
     wait_until(lambda: window.stack.currentIndex() == 5, 10)

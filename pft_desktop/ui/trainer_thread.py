@@ -8,6 +8,8 @@ plain functions would run them in the worker thread).
 
 from __future__ import annotations
 
+import os
+import select
 import subprocess
 import sys
 import threading
@@ -18,6 +20,7 @@ from PySide6.QtCore import QObject, QThread, QTimer, Signal, Slot
 from pft_desktop.core import events as ev
 
 STOP_GRACE_SECONDS = 30
+POLLABLE = sys.platform != "win32"  # select() works on pipes everywhere but Windows
 
 
 class TrainerThread(QThread):
@@ -32,6 +35,7 @@ class TrainerThread(QThread):
         self.resume = resume
         self.process: subprocess.Popen | None = None
         self._lock = threading.Lock()
+        self._detached = False
 
     def run(self) -> None:
         command = [sys.executable, "-m", "pft_desktop.runner", str(self.run_dir)]
@@ -44,12 +48,9 @@ class TrainerThread(QThread):
                 # kill the run; it only stops when asked (or killed) by the app.
                 self.process = subprocess.Popen(
                     command, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=console,
-                    text=True, bufsize=1, start_new_session=True)
-            for line in self.process.stdout:
-                event = ev.parse_line(line)
-                if event is not None:
-                    self.event_received.emit(event)
-            code = self.process.wait()
+                    start_new_session=True)
+            self._read_events(self.process.stdout.fileno())
+            code = self.process.wait() if not self._detached else 0
         except OSError as exc:
             self.event_received.emit(ev.make_event(
                 ev.ERROR, kind="runner_failed", message=f"The training process could not start "
@@ -59,11 +60,39 @@ class TrainerThread(QThread):
             console.close()
         self.exited.emit(code)
 
+    def _read_events(self, fd: int) -> None:
+        """Read JSON lines until the child closes stdout, or until detached. On POSIX the read
+        waits at most 0.2 s at a time so that detaching never hangs on a quiet child."""
+        pending = b""
+        while not self._detached:
+            if POLLABLE:
+                ready, _, _ = select.select([fd], [], [], 0.2)
+                if not ready:
+                    continue
+            chunk = os.read(fd, 65536)
+            if not chunk:
+                break
+            pending += chunk
+            *lines, pending = pending.split(b"\n")
+            for line in lines:
+                event = ev.parse_line(line.decode("utf-8", "replace"))
+                if event is not None:
+                    self.event_received.emit(event)
+
+    def detach(self) -> None:
+        """Stop listening and let the run go on alone: it keeps writing events.jsonl, and our
+        end of its stdout is closed so its writes there fail fast instead of filling a pipe."""
+        self._detached = True
+        self.wait(3000)
+        with self._lock:
+            if self.process and self.process.stdout:
+                self.process.stdout.close()
+
     def send_stop(self) -> None:
         with self._lock:
             if self.process and self.process.poll() is None and self.process.stdin:
                 try:
-                    self.process.stdin.write("stop\n")
+                    self.process.stdin.write(b"stop\n")
                     self.process.stdin.flush()
                 except (BrokenPipeError, OSError):
                     pass
@@ -119,6 +148,12 @@ class TrainingSession(QObject):
     def kill(self) -> None:
         if self.thread is not None:
             self.thread.kill()
+
+    def detach(self) -> None:
+        """Leave the run training in the background (the window is closing)."""
+        if self.thread is not None and self.thread.isRunning():
+            self.thread.exited.disconnect(self._on_exit)
+            self.thread.detach()
 
     def wait(self, ms: int = 10000) -> bool:
         return self.thread.wait(ms) if self.thread is not None else True

@@ -69,3 +69,26 @@ def test_finished_run_charts_redraw_from_events_alone(qtbot, window, tmp_path):
     assert page.loss_chart.point_count("eval") == 2
     assert page.mem_chart.point_count("mem") == 50
     assert window.stack.currentWidget() is window.results_page
+
+
+def test_keep_training_when_the_window_lets_go(qtbot, window, tiny_encoder, sentiment_csv):
+    import os
+    import signal
+    import time
+
+    prepare(window, tiny_encoder, sentiment_csv, max_steps=100000, eval_steps=100000)
+    page = window.train_page
+    qtbot.mouseClick(page.start_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: page.loss_chart.point_count("train") >= 2, timeout=90000)
+    process = page.session.thread.process
+    page.session.detach()
+    assert not page.session.thread.isRunning()
+    folder = RunFolder(window.state.run_dir)
+    assert folder.is_live()
+    size = folder.events_file.stat().st_size
+    time.sleep(2)
+    assert folder.events_file.stat().st_size > size  # still training, still recording
+    os.kill(process.pid, signal.SIGTERM)  # the runner's graceful stop
+    process.wait(60)
+    assert folder.status()["status"] == "stopped"
+    assert not folder.is_live()

@@ -93,9 +93,16 @@ class HyperparametersPage(WizardPage):
         for form in self.forms():
             form.changed.connect(self._edited)
 
+    def bindings(self):
+        """Each form with the config section it edits."""
+        config = self.state.config
+        return [(self.basic, config.training), (self.advanced_training, config.training),
+                (self.length, config.task), (self.lora, config.method),
+                (self.advanced_method, config.method), (self.pretrain, config.pretrain),
+                (self.advanced_pretrain, config.pretrain)]
+
     def forms(self):
-        return [self.basic, self.length, self.lora, self.advanced_training,
-                self.advanced_method, self.pretrain, self.advanced_pretrain]
+        return [form for form, _ in self.bindings()]
 
     def _show_advanced(self, shown: bool) -> None:
         self.advanced_training.setVisible(shown)
@@ -104,13 +111,8 @@ class HyperparametersPage(WizardPage):
 
     def enter(self) -> None:
         config = self.state.config
-        self.basic.load(config.training)
-        self.advanced_training.load(config.training)
-        self.length.load(config.task)
-        self.lora.load(config.method)
-        self.advanced_method.load(config.method)
-        self.pretrain.load(config.pretrain)
-        self.advanced_pretrain.load(config.pretrain)
+        for form, settings in self.bindings():
+            form.load(settings)
         is_lora = config.method.kind in ("lora", "qlora-4bit", "qlora-8bit")
         self.lora_box.setVisible(is_lora)
         pretraining = config.task.kind == "pretrain"
@@ -130,14 +132,8 @@ class HyperparametersPage(WizardPage):
         self._store()
 
     def _store(self) -> None:
-        config = self.state.config
-        self.basic.store(config.training)
-        self.advanced_training.store(config.training)
-        self.length.store(config.task)
-        self.lora.store(config.method)
-        self.advanced_method.store(config.method)
-        self.pretrain.store(config.pretrain)
-        self.advanced_pretrain.store(config.pretrain)
+        for form, settings in self.bindings():
+            form.store(settings)
 
     def _edited(self) -> None:
         self._store()

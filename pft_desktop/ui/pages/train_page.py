@@ -10,7 +10,8 @@ from pathlib import Path
 
 from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtWidgets import (QDialog, QFrame, QGridLayout, QHBoxLayout, QLabel,
-                               QPlainTextEdit, QProgressBar, QPushButton, QVBoxLayout)
+                               QPlainTextEdit, QProgressBar, QPushButton, QSizePolicy,
+                               QVBoxLayout)
 
 from pft_desktop.core import events as ev
 from pft_desktop.core.rundir import RunFolder
@@ -18,7 +19,10 @@ from pft_desktop.ui.pages.base import WizardPage
 from pft_desktop.ui.trainer_thread import TrainingSession
 from pft_desktop.ui.widgets.charts import PALETTE, LiveChart, LossChart
 
-REFRESH_MS = 100
+# Redrawing all five charts at once took 20-40 ms on a 2-core machine, enough to make the GUI
+# stutter; each 50 ms tick redraws one chart instead: loss every other tick (10 Hz), the small
+# charts in turn (2.5 Hz each).
+REFRESH_MS = 50
 
 
 def runs_root() -> Path:
@@ -69,6 +73,7 @@ class TrainPage(WizardPage):
         self.total_steps = 0
         self.last_step: dict = {}
         self._log_offsets: dict[str, int] = {}
+        self._tick = 0
         self._build()
 
     def _build(self) -> None:
@@ -102,6 +107,11 @@ class TrainPage(WizardPage):
         self.status_text = QLabel()
         self.status_text.setObjectName("hint")
         self.status_text.setWordWrap(True)
+        # These change many times a second; fixed heights keep a new text from re-laying out
+        # the whole page (part of what made the GUI timer late, bench_gui_latency.py).
+        for label, lines in ((self.progress_text, 1), (self.status_text, 2)):
+            label.setFixedHeight(label.fontMetrics().lineSpacing() * lines + 4)
+            label.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Fixed)
         self.content.addWidget(self.progress)
         self.content.addWidget(self.progress_text)
         self.content.addWidget(self.status_text)
@@ -206,7 +216,7 @@ class TrainPage(WizardPage):
     def clear(self) -> None:
         for chart in self.charts():
             chart.clear_data()
-        self.total_steps, self.last_step = 0, {}
+        self.total_steps, self.last_step, self._tick = 0, {}, 0
         self.progress.setValue(0)
         self.log.clear()
         self._log_offsets.clear()
@@ -245,10 +255,18 @@ class TrainPage(WizardPage):
                           and not k.endswith(("runtime", "per_second")))
         self._status(f"Evaluation at step {event['step']}: {shown}")
 
-    def refresh(self) -> None:
-        """Timer-driven redraw: charts, progress line, and new lines of the log files."""
-        for chart in self.charts():
-            chart.refresh()
+    def refresh(self, everything: bool = False) -> None:
+        """Timer-driven redraw: one chart per tick (all with ``everything``), the progress line,
+        and new lines of the log."""
+        self._tick += 1
+        if everything:
+            for chart in self.charts():
+                chart.refresh()
+        elif self._tick % 2:
+            self.loss_chart.refresh()
+        else:
+            small = self.small_charts()
+            small[(self._tick // 2) % len(small)].refresh()
         step = self.last_step
         if step:
             self.progress.setValue(min(step["step"], self.progress.maximum()))
@@ -282,7 +300,7 @@ class TrainPage(WizardPage):
 
     def _finished(self, outcome: dict) -> None:
         self.timer.stop()
-        self.refresh()
+        self.refresh(everything=True)
         self.state.outcome = outcome
         self.start_button.setEnabled(True)
         self.start_button.setText("Train again")
@@ -292,9 +310,7 @@ class TrainPage(WizardPage):
         status = outcome["status"]
         if outcome.get("error") and not self.error_panel.isVisible():
             self._failed(outcome["error"])
-        folder = RunFolder(self.state.run_dir)
-        self.resume_button.setVisible(status in ("stopped", "failed", "killed")
-                                      and folder.latest_checkpoint() is not None)
+        self.offer_resume()
         self._status({"completed": "Training completed. Next: results and export.",
                       "stopped": "Stopped and saved. Resume it, or look at the results."}.get(
             status, "The run did not finish: see the message above."))
@@ -302,6 +318,20 @@ class TrainPage(WizardPage):
         self.completeChanged.emit()
         if status == "completed":
             self.run_finished.emit()
+
+    def offer_resume(self) -> None:
+        """Show Resume for a run that ended early and left a checkpoint behind."""
+        if self.state.run_dir is None:
+            return
+        folder = RunFolder(self.state.run_dir)
+        status = folder.status().get("status")
+        if folder.is_live():
+            self._status("This run is still training in the background; its charts show the "
+                         "events written so far.")
+        self.resume_button.setVisible(status in ("stopped", "failed", "killed", "running")
+                                      and not folder.is_live()
+                                      and folder.latest_checkpoint() is not None
+                                      and not self.session.is_running())
 
     def problems(self) -> list[str]:
         if self.session.is_running():
@@ -324,7 +354,7 @@ class TrainPage(WizardPage):
                 self._step(event)
             elif kind == ev.EVAL:
                 self._evaluated(event)
-        self.refresh()
+        self.refresh(everything=True)
 
     def show_full_log(self) -> None:
         if self.state.run_dir is None:

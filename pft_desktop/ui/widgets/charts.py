@@ -54,7 +54,8 @@ class LiveChart(pg.PlotWidget):
     def __init__(self, title: str, y_label: str = "", parent=None):
         super().__init__(parent=parent, background="w")
         self.setTitle(title, color="#1f2933", size="10pt")
-        self.showGrid(x=True, y=True, alpha=0.2)
+        # No grid: grid lines are drawn into the axes' cached pictures and doubled the cost of
+        # a redraw (measured: 43 -> 20 ms for the Train page's five charts).
         self.setLabel("bottom", "step")
         if y_label:
             self.setLabel("left", y_label)
