@@ -14,6 +14,7 @@ import shutil
 import tempfile
 import threading
 import traceback
+import warnings
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -222,6 +223,10 @@ def _attach_log(folder: RunFolder) -> logging.Handler:
         logging.getLogger(name).addHandler(handler)
     logging.getLogger("pft_desktop").setLevel(logging.INFO)
     logging.captureWarnings(True)
+    # Libraries' deprecation notices are for their callers' developers, not for the person
+    # training; they would fill the log the app shows.
+    warnings.filterwarnings("ignore", category=FutureWarning)
+    warnings.filterwarnings("ignore", category=DeprecationWarning)
     return handler
 
 
