@@ -121,6 +121,7 @@ class TrainingSession(QObject):
         super().__init__(parent)
         self.thread: TrainerThread | None = None
         self.run_dir: Path | None = None
+        self._running = False
         self._final: dict = {}
         self._error: dict = {}
         self._stop_timer = QTimer(self)
@@ -128,12 +129,17 @@ class TrainingSession(QObject):
         self._stop_timer.timeout.connect(self._stop_overdue)
 
     def is_running(self) -> bool:
-        return self.thread is not None and self.thread.isRunning()
+        # Not QThread.isRunning(): the thread emits `exited` just before run() returns, so
+        # for a moment after the run has ended the thread still counts as running.
+        return self._running
 
     def start(self, run_dir: Path, resume: bool = False) -> None:
         if self.is_running():
             raise RuntimeError("a run is already in progress")
+        if self.thread is not None:
+            self.thread.wait(5000)  # the previous run's thread is returning from run()
         self.run_dir, self._final, self._error = Path(run_dir), {}, {}
+        self._running = True
         self.thread = TrainerThread(self.run_dir, resume, parent=self)
         self.thread.event_received.connect(self._on_event)
         self.thread.exited.connect(self._on_exit)
@@ -151,9 +157,10 @@ class TrainingSession(QObject):
 
     def detach(self) -> None:
         """Leave the run training in the background (the window is closing)."""
-        if self.thread is not None and self.thread.isRunning():
+        if self.thread is not None and self._running:
             self.thread.exited.disconnect(self._on_exit)
             self.thread.detach()
+            self._running = False
 
     def wait(self, ms: int = 10000) -> bool:
         return self.thread.wait(ms) if self.thread is not None else True
@@ -181,6 +188,7 @@ class TrainingSession(QObject):
 
     @Slot(int)
     def _on_exit(self, code: int) -> None:
+        self._running = False
         self._stop_timer.stop()
         status = self._final.get("status") or ("killed" if code < 0 else "failed")
         error = self._error
