@@ -80,3 +80,15 @@ def test_saved_config_runs_from_the_command_line(qtbot, window, tiny_encoder, tm
     saved = window.state.config.save(tmp_path / "from-app.toml")
     assert main(["train", "--config", str(saved), "--output", str(tmp_path / "run")]) == 0
     assert (tmp_path / "run" / "model" / "model.safetensors").is_file()
+
+
+def test_hub_download_offline_is_explained(qtbot, window, monkeypatch):
+    monkeypatch.setenv("HF_HUB_OFFLINE", "1")
+    page = window.model_page
+    page.tabs.setCurrentIndex(2)
+    page.hub_id.setText("pft-desktop-tests/not-a-model")
+    qtbot.mouseClick(page.download_button, Qt.MouseButton.LeftButton)
+    assert page.cancel_button.isEnabled()
+    qtbot.waitUntil(lambda: page.download_button.isEnabled(), timeout=60000)
+    assert "cannot be reached" in page.download_note.text()
+    assert "model folder on this computer" in page.download_note.text()
