@@ -7,7 +7,8 @@ On SST-2 with 500 labeled training sentences, fine-tune the same small encoder a
 with the same fine-tuning budget, and print both accuracies on dev.tsv.
 
     .venv/bin/python benchmarks/bench_pretrain_claim.py [--pretrain-rows 67349]
-        [--pretrain-epochs 6] [--size tiny] [--fine-tune-epochs 10] [--keep DIR]
+        [--pretrain-epochs 6] [--size tiny] [--fine-tune-epochs 10] [--fine-tune-lr 1e-4]
+        [--keep DIR | --pretrained DIR]
 """
 
 from __future__ import annotations
@@ -53,7 +54,8 @@ def random_twin(pretrained: Path, workdir: Path) -> Path:
     return folder
 
 
-def fine_tune(model: Path, labeled: Path, workdir: Path, name: str, epochs: int) -> dict:
+def fine_tune(model: Path, labeled: Path, workdir: Path, name: str, epochs: int,
+              learning_rate: float) -> dict:
     from pft_desktop.core.config import RunConfig
     from pft_desktop.core.recipe import run_training
 
@@ -64,7 +66,7 @@ def fine_tune(model: Path, labeled: Path, workdir: Path, name: str, epochs: int)
     config.task.max_length = 64
     config.method.kind = "full"
     config.training.epochs, config.training.batch_size = epochs, 16
-    config.training.learning_rate, config.training.seed = 1e-4, 0
+    config.training.learning_rate, config.training.seed = learning_rate, 0
     outcome = run_training(config, workdir / f"fine-tune-{name}")
     assert outcome.status == "completed", outcome
     return outcome.metrics
@@ -77,6 +79,7 @@ def main() -> None:
     parser.add_argument("--keep", type=Path, help="copy the pretrained model here")
     parser.add_argument("--size", default="tiny", choices=["tiny", "small", "base"])
     parser.add_argument("--fine-tune-epochs", type=int, default=10)
+    parser.add_argument("--fine-tune-lr", type=float, default=1e-4)
     parser.add_argument("--pretrained", type=Path, help="reuse a model pretrained earlier by "
                         "this benchmark (its run folder's model/) instead of pretraining again")
     args = parser.parse_args()
@@ -91,12 +94,14 @@ def main() -> None:
         frame.sample(n=LABELED, random_state=0).to_csv(labeled, sep="\t", index=False)
         pretrained = args.pretrained or pretrain(workdir, args)
         random = random_twin(pretrained, workdir)
-        results = {name: fine_tune(model, labeled, workdir, name, args.fine_tune_epochs)
+        results = {name: fine_tune(model, labeled, workdir, name, args.fine_tune_epochs,
+                                   args.fine_tune_lr)
                    for name, model in (("pretrained", pretrained), ("random", random))}
     print(json.dumps({k: {m: v for m, v in r.items() if m in ("eval_accuracy", "eval_f1")}
                       for k, r in results.items()}))
     print(f"\nSST-2, {LABELED} labeled sentences, a {args.size} BERT-style encoder; fine-tuning: "
-          f"full, {args.fine_tune_epochs} epochs, batch 16, lr 1e-4, max length 64")
+          f"full, {args.fine_tune_epochs} epochs, batch 16, lr {args.fine_tune_lr:g}, "
+          "max length 64")
     print(f"pretraining: masked LM from scratch on {args.pretrain_rows:,} unlabeled train.tsv "
           f"sentences, {args.pretrain_epochs:g} epoch(s), blocks of 64, batch 64, lr 1e-3")
     print(f"{'start':<34} dev accuracy   dev macro F1")
