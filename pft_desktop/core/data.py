@@ -69,16 +69,17 @@ class DataReport:
     def lines(self) -> list[str]:
         """Human-readable summary, one finding per line."""
         if self.packed:
-            out = [f"{self.rows_read} texts read, {self.rows_kept} kept; {self.train_rows} "
-                   f"training blocks, {self.validation_rows} validation blocks."]
+            out = [f"{self.rows_read:,} texts read, {self.rows_kept:,} kept; "
+                   f"{self.train_rows:,} training blocks, {self.validation_rows:,} validation "
+                   "blocks."]
         else:
-            out = [f"{self.rows_read} rows read, {self.rows_kept} kept "
-                   f"({self.train_rows} train, {self.validation_rows} validation)."]
-        out += [f"Dropped {count} rows: {reason}." for reason, count in self.dropped.items()]
+            out = [f"{self.rows_read:,} rows read, {self.rows_kept:,} kept "
+                   f"({self.train_rows:,} train, {self.validation_rows:,} validation)."]
+        out += [f"Dropped {count:,} rows: {reason}." for reason, count in self.dropped.items()]
         if self.duplicates:
-            out.append(f"{self.duplicates} rows are exact duplicates of an earlier row (kept).")
+            out.append(f"{self.duplicates:,} rows are exact duplicates of an earlier row (kept).")
         if self.label_counts:
-            out.append("Labels: " + ", ".join(f"{k} {v}" for k, v in self.label_counts.items()))
+            out.append("Labels: " + ", ".join(f"{k} {v:,}" for k, v in self.label_counts.items()))
         if self.token_lengths and not self.packed:
             t = self.token_lengths
             out.append(f"Tokens per row: median {t['p50']}, 95th percentile {t['p95']}, "

@@ -157,6 +157,8 @@ class HyperparametersPage(WizardPage):
         self.pretrain_note.setText(self._new_model_text())
         report = (self.state.report or {}).get("report", {})
         tokens = (report.get("token_lengths") or {}).get("mean", 0)
+        if report.get("packed"):  # pretraining: every row is a full block
+            tokens = report["packed"]["block_size"]
         self.estimate.setText("\n".join(filter(None, [
             memory_text(self.state), time_text(self.state, report.get("train_rows", 0),
                                                min(tokens, self.state.config.task.max_length))
