@@ -90,7 +90,7 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def config_from_args(args) -> "RunConfig":
+def config_from_args(args):
     from pft_desktop.core.config import RunConfig
 
     config = RunConfig.load(args.config) if args.config else RunConfig()

@@ -145,6 +145,17 @@ def test_existing_run_folder_is_not_overwritten(tmp_path, tiny_encoder, sentimen
     assert [p.name for p in run.iterdir()] == ["notes.txt"]
 
 
+def test_a_finished_run_is_not_trained_into_again(tmp_path, tiny_encoder, sentiment_csv,
+                                                   capsys):
+    run = tmp_path / "run"
+    assert main(train_args(tiny_encoder, sentiment_csv, run)) == 0
+    events_before = (run / "events.jsonl").read_text()
+    capsys.readouterr()
+    assert main(train_args(tiny_encoder, sentiment_csv, run)) == 1
+    assert "already exists" in capsys.readouterr().err
+    assert (run / "events.jsonl").read_text() == events_before
+
+
 def test_no_disk_space_for_export(tmp_path, tiny_encoder, sentiment_csv, capsys, monkeypatch):
     import shutil as sh
     from collections import namedtuple

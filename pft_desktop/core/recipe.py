@@ -247,8 +247,12 @@ def run_training(config: RunConfig | None, run_dir: str | Path, sink=lambda e: N
     writer = handler = None
     outcome = RunOutcome("failed", run_dir=folder.path)
     try:
-        if resume or config is None:
+        if resume or config is None:  # the runner (the app made the folder) or a resume
             config = folder.load_config()
+        elif folder.path.exists() and any(folder.path.iterdir()):
+            raise UserError("run_exists", f"The run folder {folder.path} already exists and is "
+                            "not empty.", "Choose a new output folder, or resume that run with "
+                            "`pft-desktop train --resume FOLDER`.")
         checkpoint = folder.latest_checkpoint() if resume else None
         if resume and checkpoint is None:
             raise UserError("no_checkpoint", f"{folder.path} has no checkpoint to resume from.",

@@ -6,7 +6,7 @@ import json
 import numpy as np
 import pytest
 
-from helpers import FILLER, NEGATIVE, POSITIVE, classification_config, sentiment_rows, write_csv
+from helpers import classification_config, sentiment_rows, write_csv
 from pft_desktop.core import events
 from pft_desktop.core.config import RunConfig
 from pft_desktop.core.pretrain import Architecture, suggest_vocab_size, train_tokenizer

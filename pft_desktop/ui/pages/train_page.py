@@ -38,7 +38,12 @@ def new_run_dir(model: str) -> Path:
     from pft_desktop.core.models import display_name
 
     name = re.sub(r"[^A-Za-z0-9._-]+", "-", display_name(model))[:40] or "run"
-    return runs_root() / f"{time.strftime('%Y%m%d-%H%M%S')}-{name}"
+    base = runs_root() / f"{time.strftime('%Y%m%d-%H%M%S')}-{name}"
+    path, number = base, 1
+    while path.exists():  # two runs started within the same second
+        number += 1
+        path = base.with_name(f"{base.name}-{number}")
+    return path
 
 
 def clock(seconds) -> str:
