@@ -183,8 +183,6 @@ def _print_error(error: UserError) -> None:
 
 
 def cmd_train(args) -> int:
-    from pft_desktop.core.recipe import run_training
-
     if args.resume:
         run_dir, config = Path(args.resume), None
     else:
@@ -198,6 +196,18 @@ def cmd_train(args) -> int:
                             "Add --output RUN_DIR (a new folder).")
         run_dir = Path(args.output)
         config.validate()
+    outcome = run_with_progress(config, run_dir, resume=bool(args.resume))
+    if outcome.error is not None:
+        return EXIT_FAILED
+    print(f"\n{outcome}\nRun folder: {outcome.run_dir}", file=sys.stderr)
+    return EXIT_OK
+
+
+def run_with_progress(config, run_dir: Path, resume: bool = False):
+    """Train with a progress bar; the first Ctrl+C stops after the step and saves, a second
+    aborts. A failure is printed with its fix and the log's path."""
+    from pft_desktop.core.recipe import run_training
+
     stop = threading.Event()
 
     def on_interrupt(signum, frame):
@@ -210,16 +220,14 @@ def cmd_train(args) -> int:
     previous = signal.signal(signal.SIGINT, on_interrupt)
     try:
         outcome = run_training(config, run_dir, sink=ProgressPrinter(), stop=stop,
-                               resume=bool(args.resume))
+                               resume=resume)
     finally:
         signal.signal(signal.SIGINT, previous)
     if outcome.error is not None:
         _print_error(outcome.error)
         if outcome.run_dir and (outcome.run_dir / "train.log").is_file():
             print(f"Full log: {outcome.run_dir / 'train.log'}", file=sys.stderr)
-        return EXIT_FAILED
-    print(f"\n{outcome}\nRun folder: {outcome.run_dir}", file=sys.stderr)
-    return EXIT_OK
+    return outcome
 
 
 def pretrain_config(args):
@@ -252,17 +260,9 @@ def _guess_text_column(path: str) -> str:
 
 
 def cmd_pretrain(args) -> int:
-    from pft_desktop.core.recipe import run_training
-
     config = pretrain_config(args).validate()
-    stop = threading.Event()
-    previous = signal.signal(signal.SIGINT, lambda *_: stop.set())
-    try:
-        outcome = run_training(config, Path(args.output), sink=ProgressPrinter(), stop=stop)
-    finally:
-        signal.signal(signal.SIGINT, previous)
+    outcome = run_with_progress(config, Path(args.output))
     if outcome.error is not None:
-        _print_error(outcome.error)
         return EXIT_FAILED
     print(f"\n{outcome}\nThe pretrained model is in {outcome.run_dir / 'model'}; fine-tune it "
           f"with: pft-desktop train --model {outcome.run_dir / 'model'} ...", file=sys.stderr)

@@ -11,6 +11,9 @@ from helpers import sentiment_rows, write_csv
 from pft_desktop.cli import main
 
 
+MAPPED = ("--text-column", "review", "--label-column", "sentiment")
+
+
 def train_args(model, data, out, *extra):
     return ["train", "--model", str(model), "--data", str(data), "--output", str(out),
             "--method", "full", "--max-steps", "4", "--batch-size", "8", "--max-length", "32",
@@ -67,8 +70,7 @@ def test_empty_file(tmp_path, tiny_encoder, capsys):
 def test_header_only(tmp_path, tiny_encoder, capsys):
     data = tmp_path / "h.csv"
     data.write_text("review,sentiment\n")
-    _fails_cleanly(train_args(tiny_encoder, data, tmp_path / "run", "--text-column", "review",
-                              "--label-column", "sentiment"),
+    _fails_cleanly(train_args(tiny_encoder, data, tmp_path / "run", *MAPPED),
                    tmp_path / "run", capsys, "header but no data rows")
 
 
@@ -81,16 +83,14 @@ def test_mapped_column_does_not_exist(tmp_path, tiny_encoder, sentiment_csv, cap
 def test_one_label_only(tmp_path, tiny_encoder, capsys):
     data = write_csv(tmp_path / "d.csv", ["review", "sentiment"],
                      [(t, "pos") for t, _ in sentiment_rows(20)])
-    _fails_cleanly(train_args(tiny_encoder, data, tmp_path / "run", "--text-column", "review",
-                              "--label-column", "sentiment"),
+    _fails_cleanly(train_args(tiny_encoder, data, tmp_path / "run", *MAPPED),
                    tmp_path / "run", capsys, "only one value")
 
 
 def test_undecodable_bytes(tmp_path, tiny_encoder, capsys):
     data = tmp_path / "d.csv"
     data.write_bytes(b"review,sentiment\n\x00\x01\x02\xff\xfe,1\n" * 5)
-    _fails_cleanly(train_args(tiny_encoder, data, tmp_path / "run", "--text-column", "review",
-                              "--label-column", "sentiment"),
+    _fails_cleanly(train_args(tiny_encoder, data, tmp_path / "run", *MAPPED),
                    tmp_path / "run", capsys, "binary data")
 
 
@@ -109,8 +109,7 @@ def test_forced_wrong_encoding(tmp_path, tiny_encoder, capsys):
 def test_ragged_rows(tmp_path, tiny_encoder, capsys):
     data = tmp_path / "d.csv"
     data.write_text("review,sentiment\ngood film,pos\nbad, really bad,neg,extra\nok,pos\n")
-    _fails_cleanly(train_args(tiny_encoder, data, tmp_path / "run", "--text-column", "review",
-                              "--label-column", "sentiment"),
+    _fails_cleanly(train_args(tiny_encoder, data, tmp_path / "run", *MAPPED),
                    tmp_path / "run", capsys, "line 3 has 4 fields where the header has 2")
 
 

@@ -66,7 +66,7 @@ def head_names(model) -> list[str]:
     return [name for name, _ in model.named_children() if name in HEAD_NAMES]
 
 
-def quantization_config(method: str, device: Device, head: list[str]):
+def quantization_config(method: str, device: Device):
     """A BitsAndBytesConfig for QLoRA, or None for the other methods."""
     if not method.startswith("qlora"):
         return None
@@ -79,7 +79,9 @@ def quantization_config(method: str, device: Device, head: list[str]):
 
     # Heads are new, and so is a pooler when the checkpoint was saved without one (a masked-LM
     # checkpoint): a module created after quantization has no quantization state and fails.
-    skip = sorted(set(head) | set(HEAD_NAMES) | {"pooler.dense"})
+    # Their names are known only once a model is loaded, so skip every usual head name;
+    # bitsandbytes ignores names the model does not have.
+    skip = sorted(set(HEAD_NAMES) | {"pooler.dense"})
     if method == "qlora-4bit":
         compute = torch.bfloat16 if device.bf16 else torch.float32
         return BitsAndBytesConfig(load_in_4bit=True, bnb_4bit_quant_type="nf4",

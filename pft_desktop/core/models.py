@@ -113,7 +113,7 @@ def _safetensors_parameters(files: list[Path]) -> int:
     return total
 
 
-def supported_tasks(model_type: str, architectures: list) -> list[str]:
+def supported_tasks(model_type: str) -> list[str]:
     """Tasks the architecture can do, from transformers' own auto-class tables."""
     from transformers.models.auto.modeling_auto import (
         MODEL_FOR_CAUSAL_LM_MAPPING_NAMES,
@@ -166,7 +166,7 @@ def inspect_model(path: str | Path, source: str = "") -> ModelInfo:
         info.has_chat_template = "chat_template" in tokenizer_config.read_text(encoding="utf-8")
     info.has_chat_template |= (path / "chat_template.jinja").is_file()
     if info.model_type:
-        info.tasks = supported_tasks(info.model_type, info.architectures)
+        info.tasks = supported_tasks(info.model_type)
     return info
 
 

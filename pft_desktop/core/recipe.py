@@ -186,9 +186,7 @@ def load_model(prepared: Prepared, device, precision: str):
     set_seed(config.training.seed)  # the new head's initial weights depend on it
     kwargs = {"trust_remote_code": config.model.trust_remote_code, "dtype": torch.float32}
     if config.method.kind.startswith("qlora"):
-        # The head is new and must not be quantized: its names are known only for a loaded
-        # model, so pass the usual head names; bitsandbytes skips those that do not exist.
-        quant = quantization_config(config.method.kind, device, [])
+        quant = quantization_config(config.method.kind, device)
         kwargs.update(quantization_config=quant,
                       device_map={"": 0 if device.kind == "cuda" else "cpu"})
         if precision == "bf16":

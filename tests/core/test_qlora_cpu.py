@@ -35,7 +35,7 @@ def _quantized_lora_model(path, kind):
 
     device = Device("cpu", "CPU", False)
     model = AutoModelForCausalLM.from_pretrained(
-        path, quantization_config=quantization_config(kind, device, []),
+        path, quantization_config=quantization_config(kind, device),
         device_map={"": "cpu"}, dtype=torch.float32)
     return apply_method(model, _lora_settings(kind), get_task("causal-lm"), "llama", device)
 

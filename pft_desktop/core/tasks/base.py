@@ -54,6 +54,17 @@ class Task:
         return metrics
 
 
+class WithoutLength:
+    """Wraps a collator so the ``length`` column (kept for grouping by length) never reaches
+    the model's forward."""
+
+    def __init__(self, collator):
+        self.collator = collator
+
+    def __call__(self, features):
+        return self.collator([{k: v for k, v in f.items() if k != "length"} for f in features])
+
+
 def clean_rows(frame, columns: list[str], report: DataReport):
     """Drop rows with an empty mapped cell and count exact duplicates (kept, but reported)."""
     frame = frame[columns].fillna("")

@@ -19,7 +19,7 @@ from pft_desktop.core.data import (
     token_length_summary,
 )
 from pft_desktop.core.errors import UserError
-from pft_desktop.core.tasks.base import PreparedData, Task, clean_rows
+from pft_desktop.core.tasks.base import PreparedData, Task, WithoutLength, clean_rows
 
 IGNORE = -100
 
@@ -90,7 +90,6 @@ class CausalLMTask(Task):
     def collator(self, tokenizer):
         from transformers import DataCollatorForSeq2Seq
 
-        from pft_desktop.core.tasks.classification import WithoutLength
 
         return WithoutLength(DataCollatorForSeq2Seq(tokenizer, label_pad_token_id=IGNORE,
                                                     padding=True))

@@ -13,7 +13,7 @@ from pft_desktop.core.data import (
     token_length_summary,
 )
 from pft_desktop.core.errors import UserError
-from pft_desktop.core.tasks.base import PreparedData, Task, clean_rows
+from pft_desktop.core.tasks.base import PreparedData, Task, WithoutLength, clean_rows
 
 LENGTH_SAMPLE = 5000
 
@@ -151,17 +151,6 @@ class ClassificationTask(Task):
         detail = detailed_report(np.asarray(output.label_ids), np.argmax(logits, axis=-1),
                                  data.label_names)
         return {**metrics, **detail}
-
-
-class WithoutLength:
-    """Wraps a collator so the ``length`` column (kept for grouping by length) never reaches
-    the model's forward."""
-
-    def __init__(self, collator):
-        self.collator = collator
-
-    def __call__(self, features):
-        return self.collator([{k: v for k, v in f.items() if k != "length"} for f in features])
 
 
 def _label_order(values) -> list[str]:

@@ -15,7 +15,7 @@ import numpy as np
 from pft_desktop.core.data import DataReport, token_length_summary
 from pft_desktop.core.errors import UserError
 from pft_desktop.core.models import ModelInfo
-from pft_desktop.core.tasks.base import PreparedData, Task
+from pft_desktop.core.tasks.base import PreparedData, Task, WithoutLength
 
 
 class PretrainTask(Task):
@@ -130,7 +130,6 @@ class PretrainTask(Task):
     def collator(self, tokenizer):
         from transformers import DataCollatorForLanguageModeling
 
-        from pft_desktop.core.tasks.classification import WithoutLength
 
         probability = self.config.pretrain.mlm_probability if self.config else 0.15
         return WithoutLength(DataCollatorForLanguageModeling(

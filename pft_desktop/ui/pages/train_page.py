@@ -279,7 +279,8 @@ class TrainPage(WizardPage):
             self.progress_text.setText(
                 f"Step {step['step']} of {self.total_steps} · epoch {step['epoch']:.2f}{loss} · "
                 f"elapsed {clock(step.get('elapsed_s'))} · ETA {clock(step.get('eta_s'))}")
-        self._tail_logs()
+        if everything or self._tick % 10 == 0:  # the log file twice a second is plenty
+            self._tail_logs()
 
     def _tail_logs(self) -> None:
         if self.state.run_dir is None:
