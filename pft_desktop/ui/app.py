@@ -22,6 +22,12 @@ def create_app(argv: list[str] | None = None):
 
 
 def main(screenshots: str | None = None) -> int:
+    from pft_desktop.qt_platform import problem_before_start
+
+    problem = problem_before_start()  # Qt would abort with a hint that names one library only
+    if problem:
+        print(problem, file=sys.stderr)
+        return 1
     app = create_app()
     from pft_desktop.ui.main_window import MainWindow
 
