@@ -26,10 +26,13 @@ SCHEDULERS = ("linear", "cosine", "constant_with_warmup", "constant")
 
 
 def option(default: Any, help: str, *, label: str = "", choices: tuple = (), minimum=None,
-           maximum=None, advanced: bool = False, exclusive_min: bool = False):
-    """A dataclass field whose metadata carries its help text, label and allowed range."""
+           maximum=None, advanced: bool = False, exclusive_min: bool = False, unset: str = ""):
+    """A dataclass field whose metadata carries its help text, label and allowed range.
+
+    ``unset`` says in words what the zero or empty value means ("from epochs", "off"), so a
+    form shows that instead of a bare 0 or an empty box."""
     meta = {"help": help, "label": label, "choices": choices, "min": minimum, "max": maximum,
-            "advanced": advanced, "exclusive_min": exclusive_min}
+            "advanced": advanced, "exclusive_min": exclusive_min, "unset": unset}
     if isinstance(default, list):
         return field(default_factory=lambda: list(default), metadata=meta)
     return field(default=default, metadata=meta)
@@ -80,6 +83,11 @@ class DataSettings:
                             label="Delimiter", advanced=True)
     encoding: str = option("", "Text encoding of the file; empty means detect it (UTF-8, UTF-8 "
                            "with BOM, then Windows-1252).", label="Encoding", advanced=True)
+    header: str = option(
+        "auto", "Whether the first row of a CSV/TSV file holds the column names: 'auto' detects "
+        "it, 'yes' and 'no' decide. Spreadsheet exports whose first row ends in empty cells are "
+        "detected too.", label="First row is a header", choices=("auto", "yes", "no"),
+        advanced=True)
 
 
 @dataclass
@@ -112,10 +120,11 @@ class MethodSettings:
                                  label="LoRA dropout", minimum=0.0, maximum=0.9)
     lora_target_modules: list = option(
         [], "Module names to adapt (for example q_proj, v_proj). Empty means the usual choice "
-        "for this architecture.", label="LoRA target modules", advanced=True)
+        "for this architecture.", label="LoRA target modules", advanced=True,
+        unset="the usual layers for this architecture")
     trainable_top_layers: int = option(
         0, "With 'freeze': also train this many of the top transformer layers besides the "
-        "head.", label="Trainable top layers", minimum=0, maximum=1000)
+        "head.", label="Trainable top layers", minimum=0, maximum=1000, unset="head only")
     gradient_checkpointing: bool = option(
         False, "Recompute activations in the backward pass: much less memory, about 30% "
         "slower.", label="Gradient checkpointing", advanced=True)
@@ -130,7 +139,7 @@ class TrainingSettings:
     epochs: float = option(3.0, "Passes over the training data.", label="Epochs",
                            minimum=0.0, maximum=1000.0, exclusive_min=True)
     max_steps: int = option(0, "Stop after this many optimizer steps; overrides epochs when "
-                            "above 0.", label="Max steps", minimum=0)
+                            "above 0.", label="Max steps", minimum=0, unset="from epochs")
     batch_size: int = option(16, "Examples per step on the device.", label="Batch size",
                              minimum=1, maximum=4096)
     gradient_accumulation: int = option(
@@ -148,23 +157,25 @@ class TrainingSettings:
     scheduler: str = option("linear", "How the learning rate changes after warmup.",
                             label="Schedule", choices=SCHEDULERS, advanced=True)
     max_grad_norm: float = option(1.0, "Clip gradients to this norm (0 = no clipping).",
-                                  label="Gradient clipping", minimum=0.0, advanced=True)
+                                  label="Gradient clipping", minimum=0.0, advanced=True,
+                                  unset="no clipping")
     eval_steps: int = option(0, "Evaluate every N steps (0 = once per epoch).",
-                             label="Evaluate every", minimum=0)
+                             label="Evaluate every", minimum=0, unset="once per epoch")
     save_steps: int = option(0, "Save a checkpoint every N steps (0 = once per epoch). The "
                              "best checkpoint is always kept.", label="Checkpoint every",
-                             minimum=0, advanced=True)
+                             minimum=0, advanced=True, unset="once per epoch")
     save_total_limit: int = option(2, "Keep at most this many checkpoints besides the best.",
                                    label="Checkpoints kept", minimum=1, advanced=True)
     logging_steps: int = option(1, "Report training loss every N steps.", label="Log every",
                                 minimum=1, advanced=True)
     early_stopping_patience: int = option(
         0, "Stop when the chosen metric has not improved for this many evaluations (0 = off).",
-        label="Early stopping patience", minimum=0, advanced=True)
+        label="Early stopping patience", minimum=0, advanced=True, unset="off")
     metric_for_best: str = option(
         "", "Metric that picks the best checkpoint and drives early stopping, for example "
         "'eval_f1' or 'eval_loss'. Empty means eval_f1 for classification, eval_loss "
-        "otherwise.", label="Best-model metric", advanced=True)
+        "otherwise.", label="Best-model metric", advanced=True,
+        unset="eval_f1 for classification, eval_loss otherwise")
     seed: int = option(42, "Random seed: the same seed, data and settings give the same run.",
                        label="Seed", minimum=0)
 
@@ -181,19 +192,20 @@ class PretrainSettings:
                        label="Model size", choices=SIZES)
     vocab_size: int = option(0, "Vocabulary size of the tokenizer trained for a new model; 0 "
                              "suggests one from the size of the corpus.", label="Vocabulary size",
-                             minimum=0, maximum=262144)
+                             minimum=0, maximum=262144, unset="suggest from the corpus")
     mlm_probability: float = option(
         0.15, "Share of tokens an encoder learns to predict; of those, 80% are replaced by the "
         "mask token, 10% by a random token and 10% left as they are.", label="Masking rate",
         minimum=0.01, maximum=0.9)
     hidden_size: int = option(0, "Custom width of a new model (0 = from the size preset); a "
                               "multiple of the number of heads.", label="Hidden size",
-                              minimum=0, maximum=8192, advanced=True)
+                              minimum=0, maximum=8192, advanced=True, unset="from the size")
     num_layers: int = option(0, "Custom depth of a new model (0 = from the size preset).",
-                             label="Layers", minimum=0, maximum=96, advanced=True)
+                             label="Layers", minimum=0, maximum=96, advanced=True,
+                             unset="from the size")
     num_heads: int = option(0, "Custom attention heads of a new model (0 = from the size "
                             "preset).", label="Attention heads", minimum=0, maximum=128,
-                            advanced=True)
+                            advanced=True, unset="from the size")
 
 
 @dataclass

@@ -12,6 +12,7 @@ import contextlib
 import csv
 import io
 import logging
+import re
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
@@ -21,6 +22,12 @@ FORMATS = {".csv": "csv", ".tsv": "csv", ".tab": "csv", ".txt": "csv", ".jsonl":
            ".json": "json", ".ndjson": "json", ".parquet": "parquet", ".pq": "parquet"}
 FALLBACK_ENCODINGS = ("utf-8-sig", "cp1252", "latin-1")
 _CHUNK = 1 << 20
+# Where a person changes how a file is read: said in messages from core, so it names both.
+FORMAT_CHOICE = "above the preview on the Data page; --header/--delimiter/--encoding on the " \
+    "command line"
+_SAMPLE_CHARS = 64 * 1024  # read to sniff the delimiter and judge the header
+_NUMBER = re.compile(r"[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?%?")
+HEADER_CHOICES = ("auto", "yes", "no")
 
 
 @dataclass
@@ -69,15 +76,17 @@ class DataReport:
     def lines(self) -> list[str]:
         """Human-readable summary, one finding per line."""
         if self.packed:
-            out = [f"{self.rows_read:,} texts read, {self.rows_kept:,} kept; "
-                   f"{self.train_rows:,} training blocks, {self.validation_rows:,} validation "
-                   "blocks."]
+            out = [f"{counted(self.rows_read, 'text')} read, {self.rows_kept:,} kept; "
+                   f"{counted(self.train_rows, 'training block')}, "
+                   f"{counted(self.validation_rows, 'validation block')}."]
         else:
-            out = [f"{self.rows_read:,} rows read, {self.rows_kept:,} kept "
+            out = [f"{counted(self.rows_read, 'row')} read, {self.rows_kept:,} kept "
                    f"({self.train_rows:,} train, {self.validation_rows:,} validation)."]
-        out += [f"Dropped {count:,} rows: {reason}." for reason, count in self.dropped.items()]
+        out += [f"Dropped {counted(count, 'row')}: {reason}."
+                for reason, count in self.dropped.items()]
         if self.duplicates:
-            out.append(f"{self.duplicates:,} rows are exact duplicates of an earlier row (kept).")
+            verb = "is an exact duplicate" if self.duplicates == 1 else "are exact duplicates"
+            out.append(f"{counted(self.duplicates, 'row')} {verb} of an earlier row (kept).")
         if self.label_counts:
             out.append("Labels: " + ", ".join(f"{k} {v:,}" for k, v in self.label_counts.items()))
         if self.token_lengths and not self.packed:
@@ -85,6 +94,11 @@ class DataReport:
             out.append(f"Tokens per row: median {t['p50']}, 95th percentile {t['p95']}, "
                        f"max {t['max']}; {t['truncated_share']:.1%} truncated.")
         return out + self.notes + [f"Warning: {w}" for w in self.warnings]
+
+
+def counted(count: int, noun: str, plural: str = "") -> str:
+    """'1 row', '2 rows', '1,000 classes': a count with its noun in the right number."""
+    return f"{count:,} {noun if count == 1 else plural or noun + 's'}"
 
 
 def detect_format(path: Path) -> str:
@@ -132,8 +146,10 @@ def detect_encoding(path: Path, wanted: str = "") -> str:
                     "Save the file as UTF-8 text.")
 
 
-def sniff_dialect(sample: str, path: Path, wanted: str = "") -> tuple[str, bool]:
-    """Delimiter and whether the first row is a header."""
+def sniff_dialect(sample: str, path: Path, wanted: str = "",
+                  header: str = "auto") -> tuple[str, bool]:
+    """Delimiter and whether the first row is a header; ``header`` "yes" or "no" decides the
+    latter, "auto" judges it from the sample."""
     if wanted:
         delimiter = "\t" if wanted in ("\\t", "tab") else wanted
     elif path.suffix.lower() in (".tsv", ".tab"):
@@ -143,23 +159,93 @@ def sniff_dialect(sample: str, path: Path, wanted: str = "") -> tuple[str, bool]
             delimiter = csv.Sniffer().sniff(sample, delimiters=",\t;|").delimiter
         except csv.Error:
             delimiter = "\t" if sample.count("\t") > sample.count(",") else ","
+    if header in ("yes", "no"):
+        return delimiter, header == "yes"
+    return delimiter, first_row_is_header(_sample_rows(sample, delimiter))
+
+
+def first_row_is_header(rows: list[list[str]]) -> bool:
+    """Whether the first of these parsed rows names the columns. Only its non-empty cells are
+    judged: spreadsheet exports end the header in empty cells (``v1,v2,,,``) over columns that
+    are mostly empty, and those cells say nothing either way."""
+    if not rows:
+        return False
+    first, body = rows[0], rows[1:]
+    named = {i: cell.strip() for i, cell in enumerate(first) if cell.strip()}
+    if not named:
+        return False
+    if _first_row_recurs_as_data(first, named, body):
+        return False
+    votes = sum(_header_vote(name, [row[i] for row in body if i < len(row)])
+                for i, name in named.items())
+    if votes:
+        return votes > 0
+    # No column tells: an all-text file with distinct, short, identifier-like first-row cells
+    # is still a header.
+    names = list(named.values())
+    return len(set(names)) == len(names) and all(
+        len(name) <= 40 and not name[:1].isdigit() and " " not in name for name in names)
+
+
+def _sample_rows(sample: str, delimiter: str, limit: int = 200) -> list[list[str]]:
+    """The first non-blank rows of the sample (a cut-off last line is left out)."""
+    if len(sample) >= _SAMPLE_CHARS and "\n" in sample:
+        sample = sample[:sample.rindex("\n") + 1]
+    rows = []
     try:
-        has_header = csv.Sniffer().has_header(sample)
-    except csv.Error:
-        has_header = True
-    if not has_header:
-        # The sniffer only trusts a header when column types differ from the rows below it;
-        # an all-text file with distinct, short, identifier-like first-row cells is still a header.
-        first = next(csv.reader(io.StringIO(sample), delimiter=delimiter), [])
-        names = [cell.strip() for cell in first]
-        has_header = bool(names) and len(set(names)) == len(names) and all(
-            0 < len(name) <= 40 and not any(ch.isdigit() for ch in name[:1]) and
-            " " not in name.strip() for name in names)
-    return delimiter, has_header
+        for row in csv.reader(io.StringIO(sample), delimiter=delimiter):
+            if any(cell.strip() for cell in row):
+                rows.append(row)
+            if len(rows) > limit:
+                break
+    except csv.Error:  # a quoted field cut by the sample's end
+        pass
+    return rows
 
 
-def load_table(path: str | Path, *, encoding: str = "", delimiter: str = "") -> Table:
-    """Read a data file into a Table, or raise a UserError that names the problem and a fix."""
+def _first_row_recurs_as_data(first: list[str], named: dict[int, str], body) -> bool:
+    """A first-row cell that comes back as a value of its column (a label such as 'positive')
+    is data; a whole first row that comes back is a header repeated by concatenated exports."""
+    whole = [cell.strip() for cell in first]
+    if any([cell.strip() for cell in row] == whole for row in body):
+        return False
+    return any(any(i < len(row) and row[i].strip() == name for row in body)
+               for i, name in named.items())
+
+
+def _header_vote(name: str, values: list[str]) -> int:
+    """+1 when the column's values show ``name`` to be a column name, -1 when ``name`` looks
+    like one of the values, 0 when they do not tell (the rules of ``csv.Sniffer.has_header``,
+    plus short names over long text)."""
+    values = [value.strip() for value in values if value.strip()]
+    if is_number(name):
+        return -1
+    if not values:
+        return 0
+    if sum(map(is_number, values)) >= 0.8 * len(values):
+        return 1
+    lengths = sorted(len(value) for value in values)
+    if len(values) >= 2 and lengths[0] == lengths[-1] != len(name):
+        return 1
+    median, low = lengths[len(lengths) // 2], lengths[len(lengths) // 10]
+    if len(name) <= 40 and median >= max(20, 3 * len(name)) and len(name) < low:
+        return 1
+    return 0
+
+
+def is_number(text: str) -> bool:
+    """'12', '-0.5', '1e-3', '40%': a cell that holds a number, never a column name."""
+    return _NUMBER.fullmatch(text.strip()) is not None
+
+
+def load_table(path: str | Path, *, encoding: str = "", delimiter: str = "",
+               header: str = "auto") -> Table:
+    """Read a data file into a Table, or raise a UserError that names the problem and a fix.
+    ``header`` ("auto", "yes", "no") says whether a CSV/TSV's first row names the columns; the
+    Table keeps the encoding, delimiter and header as resolved."""
+    if header not in HEADER_CHOICES:
+        raise UserError("invalid_config", f"'{header}' is not a choice for 'First row is a "
+                        "header'.", "Choose auto (detect it), yes or no.")
     path = Path(path).expanduser()
     if not path.exists():
         raise UserError("missing_file", f"The data file {path} does not exist.",
@@ -172,7 +258,7 @@ def load_table(path: str | Path, *, encoding: str = "", delimiter: str = "") -> 
         raise UserError("empty_file", f"The data file {path.name} is empty.",
                         "Choose a file with a header row and at least a few rows of data.")
     if fmt == "csv":
-        table = _load_delimited(path, encoding, delimiter)
+        table = _load_delimited(path, encoding, delimiter, header)
     else:
         table = _load_other(path, fmt)
     if len(table) == 0:
@@ -199,16 +285,17 @@ def _quiet_datasets():
             datasets.utils.logging.enable_progress_bar()
 
 
-def _load_delimited(path: Path, wanted_encoding: str, wanted_delimiter: str) -> Table:
+def _load_delimited(path: Path, wanted_encoding: str, wanted_delimiter: str,
+                    header: str) -> Table:
     import datasets
 
     encoding = detect_encoding(path, wanted_encoding)
     with open(path, encoding=encoding, newline="") as handle:
-        sample = handle.read(64 * 1024)
+        sample = handle.read(_SAMPLE_CHARS)
     if not sample.strip():
         raise UserError("empty_file", f"The data file {path.name} holds only blank lines.",
                         "Choose a file with a header row and data rows.")
-    delimiter, has_header = sniff_dialect(sample, path, wanted_delimiter)
+    delimiter, has_header = sniff_dialect(sample, path, wanted_delimiter, header)
     first_row = next(csv.reader(io.StringIO(sample), delimiter=delimiter))
     if has_header:
         names = [name.strip() or f"unnamed_{i + 1}" for i, name in enumerate(first_row)]
@@ -284,21 +371,19 @@ def _explain_parse_error(exc: BaseException, path: Path, delimiter: str) -> User
         cause = cause.__cause__ or cause.__context__
     text = " | ".join(f"{type(item).__name__}: {item}" for item in chain)
     if "Expected" in text and "fields" in text:
-        import re
-
         match = re.search(r"Expected (\d+) fields in line (\d+), saw (\d+)", text)
         where = (f"line {match.group(2)} has {match.group(3)} fields where the header has "
                  f"{match.group(1)}") if match else "some rows have more fields than the header"
         shown = {"\t": "tab", ",": "comma", ";": "semicolon"}.get(delimiter, repr(delimiter))
         return UserError("ragged_rows", f"{path.name} is not a regular table: {where} "
                          f"(delimiter: {shown}).", "Quote text that contains the delimiter, or "
-                         "fix that row, or choose the right delimiter in Advanced.")
+                         "fix that row, or choose the right delimiter (" + FORMAT_CHOICE + ").")
     if "corresponds to no data" in text:
         return UserError("header_only", f"{path.name} holds no data rows.",
                          "Add rows to the file, or choose another file.")
     if "UnicodeDecodeError" in text:
         return UserError("undecodable", f"{path.name} contains bytes that are not valid text.",
-                         "Save the file as UTF-8, or choose its encoding in Advanced.")
+                         "Save the file as UTF-8, or choose its encoding (" + FORMAT_CHOICE + ").")
     return UserError("unreadable", f"{path.name} could not be read as {path.suffix[1:]} "
                      f"({chain[-1].__class__.__name__}: {str(chain[-1])[:300]}).",
                      "Check that the file is complete and in the format its name says.")
@@ -314,45 +399,81 @@ PROMPT_NAMES = ("prompt", "instruction", "question", "input", "query", "user")
 RESPONSE_NAMES = ("response", "output", "answer", "completion", "target", "assistant", "reply")
 
 
-def _mean_length(dataset, name: str, rows: int = 200) -> float:
-    values = dataset.select(range(min(rows, len(dataset))))[name]
-    return sum(len(str(value or "")) for value in values) / max(1, len(values))
+_SHAPE_ROWS = 2000    # rows read to judge a column's shape
+_MOSTLY_BLANK = 0.5   # a column blank in more than this share of rows is never a guess
+_MAX_GUESSED_CLASSES = 50  # more distinct values than this: a label only when named like one
 
 
-def _distinct(dataset, name: str, rows: int = 2000) -> int:
-    return len(set(dataset.select(range(min(rows, len(dataset))))[name]))
+@dataclass
+class ColumnShape:
+    """What a column's first rows look like, for guessing its role."""
+
+    blank_share: float
+    filled: int           # non-blank values
+    distinct: int         # distinct non-blank values
+    distinct_share: float  # distinct / non-blank values
+    mean_length: float    # of the non-blank values
+
+    @property
+    def mostly_blank(self) -> bool:
+        return self.blank_share > _MOSTLY_BLANK
+
+
+def column_shapes(dataset, rows: int = _SHAPE_ROWS) -> dict[str, ColumnShape]:
+    """The shape of every column, judged on the first ``rows`` rows (fast on any file)."""
+    head = dataset.select(range(min(rows, len(dataset)))).to_dict()
+    shapes = {}
+    for name, values in head.items():
+        filled = [str(v).strip() for v in values if v is not None and str(v).strip()]
+        shapes[name] = ColumnShape(
+            blank_share=1 - len(filled) / max(1, len(values)), filled=len(filled),
+            distinct=len(set(filled)),
+            distinct_share=len(set(filled)) / max(1, len(filled)),
+            mean_length=sum(map(len, filled)) / max(1, len(filled)))
+    return shapes
+
+
+def _label_shaped(shape: ColumnShape, by_name: bool) -> bool:
+    """Few blanks and few distinct values: at most one per two rows (or two) for a column named
+    like a label, and also at most 50 for one guessed from its shape alone."""
+    if shape.mostly_blank or not 0 < shape.distinct <= max(2, shape.filled // 2):
+        return False
+    return by_name or shape.distinct <= _MAX_GUESSED_CLASSES
+
+
+def _text_score(shape: ColumnShape) -> float:
+    """Long, varied values score high: free text, not codes or categories."""
+    return shape.mean_length * shape.distinct_share
 
 
 def guess_columns(table: Table, task: str) -> dict[str, str]:
-    """A good first guess for the column mapping: known names first, then the shape of the data
-    (long free text for text columns, few distinct short values for labels)."""
-    columns = table.columns
-    lower = {name.lower(): name for name in columns}
+    """A good first guess for the column mapping. Only columns whose shape fits a role are
+    candidates for it (a nearly empty column is never guessed); among them a known name wins,
+    then the shape: long varied text for text columns, few distinct short values for labels."""
+    shapes = column_shapes(table.dataset)
+    filled = [name for name in table.columns if not shapes[name].mostly_blank]
 
-    def by_name(candidates, exclude=()):
-        for candidate in candidates:
-            if candidate in lower and lower[candidate] not in exclude:
-                return lower[candidate]
-        return ""
+    def by_name(candidates, among, exclude=()):
+        lower = {name.lower(): name for name in among if name not in exclude}
+        return next((lower[c] for c in candidates if c in lower), "")
 
-    dataset = table.dataset
     if task == "causal-lm":
-        prompt = by_name(PROMPT_NAMES)
-        response = by_name(RESPONSE_NAMES, exclude=(prompt,))
-        rest = [c for c in columns if c not in (prompt, response)]
-        rest.sort(key=lambda name: _mean_length(dataset, name), reverse=True)
+        prompt = by_name(PROMPT_NAMES, filled)
+        response = by_name(RESPONSE_NAMES, filled, exclude=(prompt,))
+        rest = sorted((c for c in filled if c not in (prompt, response)),
+                      key=lambda name: shapes[name].mean_length, reverse=True)
         prompt = prompt or (rest.pop(0) if rest else "")
         response = response or (rest.pop(0) if rest else "")
         return {"prompt_column": prompt, "response_column": response}
-    label = by_name(LABEL_NAMES)
+    label = by_name(LABEL_NAMES, [c for c in filled if _label_shaped(shapes[c], True)])
     if not label:
-        shaped = [c for c in columns if _distinct(dataset, c) <= max(2, min(50, len(dataset) // 2))]
-        label = min(shaped, key=lambda name: _mean_length(dataset, name), default="")
-    text = by_name(TEXT_NAMES, exclude=(label,))
-    if not text:
-        rest = [c for c in columns if c != label]
-        text = max(rest, key=lambda name: _mean_length(dataset, name), default="")
-    pair = by_name(PAIR_NAMES, exclude=(label, text))
+        shaped = [c for c in filled if _label_shaped(shapes[c], False)]
+        label = min(shaped, key=lambda name: (shapes[name].distinct < 2,
+                                              shapes[name].mean_length), default="")
+    texts = [c for c in filled if c != label]
+    text = by_name(TEXT_NAMES, texts) or max(
+        texts, key=lambda name: _text_score(shapes[name]), default="")
+    pair = by_name(PAIR_NAMES, texts, exclude=(text,))
     return {"text_column": text, "text_pair_column": pair, "label_column": label}
 
 

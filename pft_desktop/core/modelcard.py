@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 
 from pft_desktop import __version__
+from pft_desktop.core.data import counted
 
 
 def loading_snippet(task: str, kind: str, label_names: list[str]) -> str:
@@ -51,7 +52,7 @@ def model_card(run_info: dict, metrics: dict, kind: str) -> str:
         f"validation ({report.get('rows_read', 0)} read)",
     ]
     for reason, count in (report.get("dropped") or {}).items():
-        lines.append(f"- Dropped {count} rows: {reason}")
+        lines.append(f"- Dropped {counted(count, 'row')}: {reason}")
     if label_names:
         counts = report.get("label_counts") or {}
         lines.append("- Labels: " + ", ".join(f"{name} ({counts.get(name, '?')})"

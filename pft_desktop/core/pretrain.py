@@ -69,7 +69,7 @@ def load_corpus(data_settings, seed: int = 42):
     from pft_desktop.core.data import load_table, require_columns
 
     table = load_table(path, encoding=data_settings.encoding,
-                       delimiter=data_settings.delimiter)
+                       delimiter=data_settings.delimiter, header=data_settings.header)
     require_columns(table, {"text_column": data_settings.text_column})
     corpus = table.dataset.select_columns([data_settings.text_column])
     if data_settings.text_column != "text":

@@ -95,3 +95,62 @@ def test_batches_are_padded_to_their_own_longest_row(tmp_path, tiny_encoder, tok
     batch = collate(features)
     assert batch["input_ids"].shape[1] == max(len(f["input_ids"]) for f in features) < 128
     assert "length" not in batch
+
+
+def test_fewer_than_two_classes_with_two_examples_is_refused(tmp_path, tiny_encoder, tokenizer):
+    rows = [(t, "positive") for t, _ in sentiment_rows(10)] + \
+        [("a dull film", "negative"), ("the plot was so so", "neutral")]
+    path = write_csv(tmp_path / "d.csv", ["review", "sentiment"], rows)
+    with pytest.raises(UserError) as caught:
+        prepare(classification_config(tiny_encoder, path), tokenizer)
+    error = caught.value
+    assert error.kind == "too_few_examples"
+    assert "only 1 of the 3 classes has two or more examples" in error.message
+    assert "positive (10)" in error.message and "neutral (1)" in error.message
+
+
+def test_text_mapped_as_label_is_refused(tmp_path, tiny_encoder, tokenizer):
+    path = write_csv(tmp_path / "d.csv", ["review", "sentiment"], sentiment_rows(30))
+    config = classification_config(tiny_encoder, path)
+    config.data.text_column, config.data.label_column = "sentiment", "review"
+    with pytest.raises(UserError) as caught:
+        prepare(config, tokenizer)
+    assert caught.value.kind == "too_few_examples" and "none of the" in caught.value.message
+
+
+def test_single_example_class_is_named_in_a_warning(tmp_path, tiny_encoder, tokenizer):
+    rows = sentiment_rows(40) + [("the plot was so so", "neutral")]
+    path = write_csv(tmp_path / "d.csv", ["review", "sentiment"], rows)
+    data = prepare(classification_config(tiny_encoder, path), tokenizer)
+    assert [w for w in data.report.warnings if w.startswith("1 class has a single example "
+                                                            "(neutral)")]
+
+
+def test_validation_file_mapping_that_keeps_almost_nothing_is_refused(tmp_path, tiny_encoder,
+                                                                      tokenizer):
+    train = write_csv(tmp_path / "t.csv", ["review", "sentiment"], sentiment_rows(40))
+    val_rows = [(t, s if i == 0 else "") for i, (t, s) in enumerate(sentiment_rows(30, seed=3))]
+    val = write_csv(tmp_path / "v.csv", ["review", "sentiment"], val_rows)
+    with pytest.raises(UserError) as caught:
+        prepare(classification_config(tiny_encoder, train), tokenizer, validation=val)
+    assert caught.value.kind == "invalid_mapping"
+    assert "keeps only 1 of the 30 rows of v.csv" in caught.value.message
+    assert "'sentiment' is empty in 29 rows" in caught.value.message
+
+
+def test_header_repeated_inside_the_data_is_warned(tmp_path, tiny_encoder, tokenizer):
+    rows = sentiment_rows(20) + [("review", "sentiment")] + sentiment_rows(20, seed=1)
+    path = write_csv(tmp_path / "d.csv", ["review", "sentiment"], rows)
+    data = prepare(classification_config(tiny_encoder, path), tokenizer)
+    assert any("1 row has the label 'sentiment'" in w and "header row" in w
+               for w in data.report.warnings)
+
+
+def test_validation_file_read_without_its_header_is_warned(tmp_path, tiny_encoder, tokenizer):
+    train = write_csv(tmp_path / "t.csv", ["review", "sentiment"], sentiment_rows(40))
+    val = write_csv(tmp_path / "v.csv", ["text", "label"], sentiment_rows(10, seed=3))
+    data = get_task("classification").prepare(
+        classification_config(tiny_encoder, train), load_table(train),
+        load_table(val, header="no"), tokenizer)  # its columns are guessed: column_1, column_2
+    assert any("In v.csv, the label 'label' occurs only in the first row" in w
+               for w in data.report.warnings)

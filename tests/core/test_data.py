@@ -98,3 +98,77 @@ def test_binary_file_is_refused(tmp_path):
     with pytest.raises(UserError) as caught:
         load_table(path)
     assert caught.value.kind == "undecodable"
+
+
+def test_header_with_empty_middle_and_trailing_cells_is_detected(tmp_path):
+    path = tmp_path / "d.csv"
+    path.write_text("review,,sentiment,,\n"
+                    + "".join(f"{text},,{label},,\n" for text, label in sentiment_rows(30))
+                    + "so bad,really,negative,,\n")
+    table = load_table(path)
+    assert table.has_header and table.columns == ["review", "unnamed_2", "sentiment"]
+    guess = guess_columns(table, "classification")
+    assert guess["text_column"] == "review" and guess["label_column"] == "sentiment"
+
+
+def test_headerless_file_with_word_like_first_row_is_still_headerless(tmp_path):
+    """The first row 'positive,great' looks like names, but 'positive' recurs in its column."""
+    rows = [("positive", "great")] + [(label, text) for text, label in sentiment_rows(20)]
+    path = write_csv(tmp_path / "d.csv", [], rows)
+    table = load_table(path)
+    assert not table.has_header and table.columns == ["column_1", "column_2"]
+    assert len(table) == 21
+
+
+def test_header_setting_overrides_detection(tmp_path):
+    path = write_csv(tmp_path / "d.csv", ["review", "sentiment"], sentiment_rows(10))
+    as_data = load_table(path, header="no")
+    assert not as_data.has_header and as_data.columns == ["column_1", "column_2"]
+    assert len(as_data) == 11 and as_data.dataset[0] == {"column_1": "review",
+                                                       "column_2": "sentiment"}
+    headerless = tmp_path / "n.csv"
+    headerless.write_text("1,the movie was great fun\n0,what a dull boring film\n1,loved it\n")
+    as_names = load_table(headerless, header="yes")
+    assert as_names.has_header and as_names.columns == ["1", "the movie was great fun"]
+    assert len(as_names) == 2
+
+
+def test_unknown_header_choice_is_refused(tmp_path):
+    path = write_csv(tmp_path / "d.csv", ["review", "sentiment"], sentiment_rows(4))
+    with pytest.raises(UserError) as caught:
+        load_table(path, header="maybe")
+    assert "First row is a header" in caught.value.message
+
+
+@pytest.mark.parametrize("header, rows, expected", [
+    (["name", "score"], [("ann", "3.5"), ("bob", "4")], True),       # a name over numbers
+    (["date", "note"], [("2024-01-02", "x"), ("2024-02-03", "yy")], True),  # fixed-length codes
+    (["body"], [("a long sentence of free text here",), ("another long sentence, too",)], True),
+    ([], [("3", "a"), ("4", "b")], False),                           # a number is never a name
+    ([], [("the plot was dull and slow", "neg"), ("a fine film, warm", "pos"),
+          ("it was a bore", "neg")], False),
+])
+def test_header_heuristics(tmp_path, header, rows, expected):
+    path = write_csv(tmp_path / "d.csv", header, rows)
+    assert load_table(path).has_header is expected
+
+
+def test_guess_never_picks_a_nearly_empty_column(tmp_path):
+    """Even named 'label', a column blank in most rows is not the label; a long note in a few
+    rows is not the text."""
+    rows = [(text, sentiment, "1" if i < 3 else "", "a long note " * 10 if i < 3 else "")
+            for i, (text, sentiment) in enumerate(sentiment_rows(40))]
+    path = write_csv(tmp_path / "d.csv", ["words", "mood", "label", "notes"], rows)
+    guess = guess_columns(load_table(path), "classification")
+    assert guess["label_column"] == "mood" and guess["text_column"] == "words"
+
+
+def test_report_lines_use_the_singular_for_one():
+    report = DataReport(rows_read=1, rows_kept=1, train_rows=1, duplicates=1)
+    report.drop("empty 'text'", 1)
+    text = "\n".join(report.lines())
+    assert text.startswith("1 row read, 1 kept")
+    assert "Dropped 1 row: empty 'text'" in text and "1 row is an exact duplicate" in text
+    packed = "\n".join(DataReport(rows_read=1, train_rows=1, validation_rows=2,
+                                  packed={"blocks": 3}).lines())
+    assert "1 text read" in packed and "1 training block, 2 validation blocks" in packed

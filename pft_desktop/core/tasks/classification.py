@@ -6,9 +6,12 @@ import numpy as np
 import pandas as pd
 
 from pft_desktop.core.data import (
+    FORMAT_CHOICE,
     DataReport,
     Table,
+    counted,
     guess_columns,
+    is_number,
     require_columns,
     token_length_summary,
 )
@@ -16,6 +19,12 @@ from pft_desktop.core.errors import UserError
 from pft_desktop.core.tasks.base import PreparedData, Task, WithoutLength, clean_rows
 
 LENGTH_SAMPLE = 5000
+KEEP_AT_LEAST = 0.05     # a mapping that keeps a smaller share of the rows read is refused
+JUDGED_FROM_ROWS = 20    # ... once this many rows were read
+NAMED_AT_MOST = 5        # values named in a message before "and N more"
+ROLE_NAMES = {"text": "text", "pair": "second text", "label": "label"}
+ROLE_HOLDS = {"text": "the text", "pair": "the second text", "label": "the classes"}
+ROLE_KEYS = {"text": "text_column", "pair": "text_pair_column", "label": "label_column"}
 
 
 class ClassificationTask(Task):
@@ -42,8 +51,11 @@ class ClassificationTask(Task):
             raise UserError("invalid_mapping", "The same column is mapped to two roles ("
                             + ", ".join(f"{k}: {v}" for k, v in roles.items()) + ").",
                             "Map a different column to each role.")
-        frame = clean_rows(train.dataset.to_pandas(), list(roles.values()), report)
+        raw = train.dataset.to_pandas()
+        frame = clean_rows(raw, list(roles.values()), report)
+        check_rows_kept(train, raw, roles, len(frame))
         frame.columns = list(roles)
+        report.warnings += header_like_labels(train, roles["label"], frame["label"])
         if d.max_rows and len(frame) > d.max_rows:
             frame = frame.sample(n=d.max_rows, random_state=config.training.seed)
             report.notes.append(f"Using {d.max_rows} of the rows (row limit).")
@@ -53,6 +65,7 @@ class ClassificationTask(Task):
                             f"value ({label_names[0] if label_names else 'none'}), so there is "
                             "nothing to tell apart.", "Map the column that holds the classes, "
                             "or add examples of the other classes.")
+        report.warnings += check_class_sizes(frame["label"], d.label_column)
         if len(label_names) > max(50, len(frame) // 2):
             report.warnings.append(f"The label column has {len(label_names)} distinct values "
                                    f"for {len(frame)} rows; is it really the label?")
@@ -103,8 +116,11 @@ class ClassificationTask(Task):
                                 f"'{fallback}' as its {role} column.")
             mapping[role] = fallback
         val_report = DataReport()
-        frame = clean_rows(table.dataset.to_pandas(), list(mapping.values()), val_report)
+        raw = table.dataset.to_pandas()
+        frame = clean_rows(raw, list(mapping.values()), val_report)
+        check_rows_kept(table, raw, mapping, len(frame))
         frame.columns = list(mapping)
+        report.warnings += header_like_labels(table, mapping["label"], frame["label"])
         for reason, count in val_report.dropped.items():
             report.drop(f"{reason} (validation file)", count)
         frame["label"] = frame["label"].astype(str)
@@ -151,6 +167,96 @@ class ClassificationTask(Task):
         detail = detailed_report(np.asarray(output.label_ids), np.argmax(logits, axis=-1),
                                  data.label_names)
         return {**metrics, **detail}
+
+
+def check_rows_kept(table: Table, raw, roles: dict[str, str], kept: int) -> None:
+    """Refuse a mapping that keeps almost none of the rows read, naming the columns whose empty
+    cells dropped them: a nearly empty column (a spreadsheet's trailing one) mapped by mistake,
+    or a header row that was not recognised."""
+    read = len(raw)
+    if read < JUDGED_FROM_ROWS or kept >= KEEP_AT_LEAST * read:
+        return
+    blanks = {role: int((raw[column].fillna("").astype(str).str.strip() == "").sum())
+              for role, column in roles.items()}
+    emptiest = [role for role, count in blanks.items() if count >= read / 2] or \
+        [role for role, count in blanks.items() if count]
+    where = "; ".join(f"the {ROLE_NAMES[role]} column '{roles[role]}' is empty in "
+                      f"{counted(blanks[role], 'row')}" for role in emptiest)
+    raise UserError("invalid_mapping", f"The column mapping keeps only {kept:,} of the "
+                    f"{counted(read, 'row')} of {table.path.name}: {where}.",
+                    _remap_fix(table, roles, emptiest[0]))
+
+
+def _remap_fix(table: Table, roles: dict[str, str], role: str) -> str:
+    """Suggest the guessed column for the role, and the header switch when no header was used."""
+    guess = guess_columns(table, "classification")[ROLE_KEYS[role]]
+    fix = f"Map the {ROLE_NAMES[role]} column to the column that holds {ROLE_HOLDS[role]}"
+    if guess and guess not in roles.values():
+        fix += f" ('{guess}' looks like it)"
+    if not table.has_header and table.format == "csv":
+        fix += (", or, if the first row of the file holds the column names, turn on 'First "
+                f"row is a header' ({FORMAT_CHOICE})")
+    return fix + "."
+
+
+def check_class_sizes(labels, label_column: str) -> list[str]:
+    """Refuse labels with fewer than two classes of two or more examples (nothing to tell apart
+    or to hold out); warn about classes with a single example."""
+    counts = labels.value_counts()
+    usable = int((counts >= 2).sum())
+    if usable < 2:
+        listed = _some(f"{name} ({n:,})" for name, n in counts.items())
+        raise UserError(
+            "too_few_examples", f"In the label column '{label_column}', "
+            f"{'only 1' if usable else 'none'} of the {counted(len(counts), 'class', 'classes')} "
+            f"has two or more examples ({listed}): too little to learn to tell classes apart "
+            "or to hold any out for validation.",
+            "Map the column that holds the classes, or add examples so that at least two "
+            "classes have several each.")
+    single = sorted(str(name) for name, n in counts.items() if n == 1)
+    if not single:
+        return []
+    verb = "has" if len(single) == 1 else "have"
+    return [f"{counted(len(single), 'class', 'classes')} {verb} a single example "
+            f"({_some(single)}): a class seen once is barely learned and cannot be held out "
+            "for validation. Add examples, or remove those rows."]
+
+
+def header_like_labels(table: Table, label_column: str, labels) -> list[str]:
+    """Warn when labels look like column names: the header read as data (a file read without
+    a header whose first row's label occurs nowhere else), or a header row repeated inside the
+    data (the label column's own name as a label)."""
+    warnings = []
+    labels = labels.str.strip()
+    repeated = int((labels == label_column).sum())
+    if repeated:
+        verb = "has" if repeated == 1 else "have"
+        warnings.append(
+            f"In {table.path.name}, {counted(repeated, 'row')} {verb} the label "
+            f"'{label_column}', the label column's own name: the header row is probably "
+            "repeated inside the data. Remove those rows.")
+    first = str(table.dataset[0][label_column] or "").strip() if len(table) else ""
+    if not table.has_header and first and (labels == first).sum() == 1 and \
+            _looks_like_name(table.dataset[0]):
+        warnings.append(
+            f"In {table.path.name}, the label '{first}' occurs only in the first row, whose "
+            "short cells look like column names: the header was probably read as data. If the "
+            f"first row names the columns, turn on 'First row is a header' ({FORMAT_CHOICE}).")
+    return warnings
+
+
+def _looks_like_name(row: dict) -> bool:
+    """A row of short, non-numeric cells, as a header row is (an example's text is longer)."""
+    cells = [str(value or "").strip() for value in row.values()]
+    filled = [cell for cell in cells if cell]
+    return bool(filled) and all(len(cell) <= 40 and not is_number(cell) for cell in filled)
+
+
+def _some(names, limit: int = NAMED_AT_MOST) -> str:
+    """'a, b, c' or 'a, b, c, d, e and 3 more'; long values cut to 40 characters."""
+    names = [str(name) if len(str(name)) <= 40 else f"{str(name)[:39]}…" for name in names]
+    shown = ", ".join(names[:limit])
+    return shown + (f" and {len(names) - limit:,} more" if len(names) > limit else "")
 
 
 def _label_order(values) -> list[str]:
