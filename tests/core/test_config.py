@@ -82,3 +82,21 @@ def test_task_specific_columns_are_required():
     config = filled_config()
     config.task.kind = "causal-lm"
     assert any("prompt_column" in p for p in config.problems())
+
+
+def test_choosing_pretraining_brings_its_defaults_and_leaving_restores_them():
+    """The app and the command line start pretraining from the same values (core/defaults)."""
+    from pft_desktop.core.config import RunConfig
+    from pft_desktop.core.defaults import pretraining_defaults, set_task
+
+    config = RunConfig()
+    set_task(config, "pretrain", "encoder")
+    expected = pretraining_defaults()
+    assert config.training == expected.training and config.method.kind == "full"
+    assert config.pretrain.from_scratch == "encoder"
+    set_task(config, "causal-lm")
+    assert config.training == RunConfig().training and config.method.kind == "lora"
+    assert config.pretrain.from_scratch == ""
+    config.training.learning_rate = 1e-5
+    set_task(config, "classification")  # among fine-tuning tasks, the person's values stay
+    assert config.training.learning_rate == 1e-5
