@@ -32,8 +32,10 @@ class EventCallback(TrainerCallback):
     so the Trainer writes a resumable checkpoint before it returns.
     """
 
-    def __init__(self, sink, stop: threading.Event, perplexity: bool = False):
+    def __init__(self, sink, stop: threading.Event, perplexity: bool = False,
+                 elapsed_before: float = 0.0):
         self.sink = sink
+        self.elapsed_before = elapsed_before  # a resumed run's clock goes on from there
         self.stop = stop
         self.perplexity = perplexity
         self.stopped_early = False
@@ -74,7 +76,8 @@ class EventCallback(TrainerCallback):
         now = time.monotonic()
         elapsed = now - self._start
         common = {"step": state.global_step, "max_steps": state.max_steps,
-                  "epoch": round(state.epoch or 0.0, 4), "elapsed_s": round(elapsed, 2)}
+                  "epoch": round(state.epoch or 0.0, 4),
+                  "elapsed_s": round(self.elapsed_before + elapsed, 2)}
         if any(key.startswith("eval_") for key in logs):
             metrics = {k: v for k, v in logs.items() if k.startswith("eval_")}
             if self.perplexity and "eval_loss" in metrics:

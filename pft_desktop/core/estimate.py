@@ -8,6 +8,7 @@ checkpointing to one layer's worth. It is an estimate: the app says so and shows
 
 from __future__ import annotations
 
+import math
 from dataclasses import asdict, dataclass
 
 BYTES_PER_WEIGHT = {"fp32": 4.0, "bf16": 2.0, "fp16": 2.0, "qlora-4bit": 0.55, "qlora-8bit": 1.05}
@@ -15,6 +16,18 @@ BYTES_PER_WEIGHT = {"fp32": 4.0, "bf16": 2.0, "fp16": 2.0, "qlora-4bit": 0.55, "
 # batch 16, ~20 tokens per row, 4.6 steps/s: 320 tokens x 6 x 22.7M = 44 GFLOP a step, so
 # about 2e11 FLOP/s. GPUs are far faster.
 CPU_FLOPS_PER_SECOND = 2.0e11
+
+
+def planned_steps(rows: int, batch_size: int, accumulation: int, epochs: float,
+                  max_steps: int = 0) -> int:
+    """Optimizer steps a run will take, by the Trainer's own rule (batches per epoch rounded
+    up, then accumulation rounded up, then epochs), so the estimate, the progress bar's total
+    and the Trainer agree from the first event."""
+    if max_steps:
+        return max_steps
+    batches = -(-rows // max(batch_size, 1))
+    per_epoch = max(-(-batches // max(accumulation, 1)), 1)
+    return math.ceil(epochs * per_epoch)
 
 
 @dataclass

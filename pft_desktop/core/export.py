@@ -15,7 +15,7 @@ from typing import Callable
 
 from pft_desktop.core.errors import UserError
 from pft_desktop.core.modelcard import model_card
-from pft_desktop.core.rundir import RUN_INFO, RunFolder, write_atomic
+from pft_desktop.core.rundir import RUN_INFO, RunFolder, ordinary_permissions, write_atomic
 
 ADAPTER_FILES = ("adapter_config.json", "adapter_model.safetensors", "adapter_model.bin")
 
@@ -96,6 +96,7 @@ def export_run(run_dir: str | Path, out_dir: str | Path, kind: str,
         write_atomic(staging / "README.md", model_card(info, metrics, kind))
         shutil.copy2(model_dir / RUN_INFO, staging / RUN_INFO)
         progress("Moving the export into place")
+        ordinary_permissions(staging)
         if out_dir.exists():
             out_dir.rmdir()
         staging.rename(out_dir)

@@ -42,6 +42,9 @@ def load_model_for_inference(path: str | Path, merge: bool = False):
     from transformers import AutoModelForCausalLM, AutoModelForMaskedLM, \
         AutoModelForSequenceClassification, AutoTokenizer
 
+    from pft_desktop.core.library_noise import quiet_libraries
+
+    quiet_libraries()  # the base model's load report is expected noise here
     folder = _model_folder(path)
     info_file = folder / RUN_INFO
     info = json.loads(info_file.read_text(encoding="utf-8")) if info_file.is_file() else {}

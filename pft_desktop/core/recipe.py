@@ -14,7 +14,6 @@ import shutil
 import tempfile
 import threading
 import traceback
-import warnings
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -22,8 +21,9 @@ from pft_desktop.core import events
 from pft_desktop.core.config import RunConfig
 from pft_desktop.core.data import load_table
 from pft_desktop.core.errors import UserError, explain_exception
+from pft_desktop.core.library_noise import new_layers_message, quiet_libraries
 from pft_desktop.core.models import ModelInfo, inspect_model, resolve_model
-from pft_desktop.core.rundir import RUN_INFO, RunFolder, write_json
+from pft_desktop.core.rundir import RUN_INFO, RunFolder, ordinary_permissions, write_json
 from pft_desktop.core.tasks import PreparedData, Task, get_task
 
 log = logging.getLogger("pft_desktop")
@@ -98,11 +98,11 @@ def prepare(config: RunConfig, sink=lambda event: None) -> Prepared:
                 len(tokenizer), positions_for(config.task.max_length))
     else:
         train = load_table(config.data.train_file, encoding=config.data.encoding,
-                           delimiter=config.data.delimiter)
+                           delimiter=config.data.delimiter, header=config.data.header)
         validation = None
         if config.data.validation_file:
             validation = load_table(config.data.validation_file, encoding=config.data.encoding,
-                                    delimiter=config.data.delimiter)
+                                    delimiter=config.data.delimiter, header=config.data.header)
         tokenizer = load_tokenizer(str(path), config.model.trust_remote_code)
         sink(events.make_event(events.STATUS, text="Tokenizing"))
         data = task.prepare(config, train, validation, tokenizer)
@@ -175,8 +175,9 @@ def make_trainer(base):
     return LengthGroupedTrainer
 
 
-def load_model(prepared: Prepared, device, precision: str):
-    """Load the base model for the method (quantized for QLoRA) and wrap it for training."""
+def load_model(prepared: Prepared, device, precision: str, say=lambda text: None):
+    """Load the base model for the method (quantized for QLoRA) and wrap it for training.
+    ``say`` tells the person, once and in plain words, which new layers are trained."""
     import torch
     from transformers import set_seed
 
@@ -197,14 +198,16 @@ def load_model(prepared: Prepared, device, precision: str):
                                               output_loading_info=True, **kwargs)
     new_modules = newly_initialized_modules(loading.get("missing_keys", ()))
     if new_modules:
-        log.info("Modules not in the checkpoint (initialised fresh, trained and saved): %s",
-                 ", ".join(new_modules))
+        log.info(new_layers_message(new_modules))
+        say(new_layers_message(new_modules))
     if getattr(model.config, "pad_token_id", None) is None and \
             prepared.tokenizer.pad_token_id is not None:
         model.config.pad_token_id = prepared.tokenizer.pad_token_id
     model = apply_method(model, config.method, prepared.task, prepared.model.model_type, device,
                          new_modules)
-    log.info("Heads kept trainable: %s", head_names(getattr(model, "base_model", model)))
+    heads = head_names(getattr(model, "base_model", model))
+    if heads:
+        log.info("Heads kept trainable: %s", ", ".join(heads))
     return model
 
 
@@ -221,10 +224,6 @@ def _attach_log(folder: RunFolder) -> logging.Handler:
         logging.getLogger(name).addHandler(handler)
     logging.getLogger("pft_desktop").setLevel(logging.INFO)
     logging.captureWarnings(True)
-    # Libraries' deprecation notices are for their callers' developers, not for the person
-    # training; they would fill the log the app shows.
-    warnings.filterwarnings("ignore", category=FutureWarning)
-    warnings.filterwarnings("ignore", category=DeprecationWarning)
     return handler
 
 
@@ -240,6 +239,7 @@ def run_training(config: RunConfig | None, run_dir: str | Path, sink=lambda e: N
     the events say what happened. With ``resume``, the folder's own config and latest
     checkpoint are used."""
     stop = stop or threading.Event()
+    quiet_libraries()
     folder = RunFolder(run_dir)
     buffered = events.BufferedSink(sink)
     writer = handler = None
@@ -295,17 +295,20 @@ def _train(prepared: Prepared, folder: RunFolder, sink, stop, checkpoint) -> Run
     from transformers import EarlyStoppingCallback, PrinterCallback, Trainer
 
     from pft_desktop.core.callbacks import EventCallback
+    from pft_desktop.core.estimate import planned_steps
     from pft_desktop.core.methods import count_parameters, detect_device, resolve_precision
 
     config, task, data = prepared.config, prepared.task, prepared.data
     device = detect_device()
     precision = resolve_precision(config.method.precision, device)
     sink(events.make_event(events.STATUS, text="Loading the model"))
-    model = load_model(prepared, device, precision)
+    model = load_model(prepared, device, precision,
+                       say=lambda text: sink(events.make_event(events.STATUS, text=text)))
     trainable, total = count_parameters(model)
     has_validation = data.validation is not None
     args = training_arguments(config, task, folder, has_validation, precision, device)
-    callback = EventCallback(sink, stop, perplexity=task.name in ("causal-lm", "pretrain"))
+    callback = EventCallback(sink, stop, perplexity=task.name in ("causal-lm", "pretrain"),
+                             elapsed_before=_elapsed_at(folder, checkpoint))
     callbacks = [callback]
     if config.training.early_stopping_patience and has_validation:
         callbacks.append(EarlyStoppingCallback(config.training.early_stopping_patience))
@@ -314,9 +317,9 @@ def _train(prepared: Prepared, folder: RunFolder, sink, stop, checkpoint) -> Run
                       data_collator=task.collator(prepared.tokenizer),
                       compute_metrics=task.compute_metrics(), callbacks=callbacks)
     trainer.remove_callback(PrinterCallback)  # stdout carries JSON events only
-    steps_per_epoch = math.ceil(len(data.train) / (config.training.batch_size *
-                                                   config.training.gradient_accumulation))
-    total_steps = config.training.max_steps or math.ceil(steps_per_epoch * config.training.epochs)
+    t = config.training
+    total_steps = planned_steps(len(data.train), t.batch_size, t.gradient_accumulation, t.epochs,
+                                t.max_steps)
     sink(events.make_event(
         events.STARTED, total_steps=total_steps, epochs=config.training.epochs,
         device=device.to_dict(), precision=precision, method=config.method.kind,
@@ -344,6 +347,19 @@ def _train(prepared: Prepared, folder: RunFolder, sink, stop, checkpoint) -> Run
     return RunOutcome(status, metrics=metrics, run_dir=folder.path)
 
 
+def _elapsed_at(folder: RunFolder, checkpoint: Path | None) -> float:
+    """Training time already spent up to a checkpoint (0 for a fresh run), so a resumed run's
+    elapsed time and charts by time go on from there instead of restarting at zero."""
+    if checkpoint is None or not folder.events_file.is_file():
+        return 0.0
+    step = int(checkpoint.name.rsplit("-", 1)[-1])
+    elapsed = 0.0
+    for event in events.read_events(folder.events_file):
+        if event.get("type") == events.STEP and event.get("step", 0) <= step:
+            elapsed = float(event.get("elapsed_s") or elapsed)
+    return elapsed
+
+
 def save_model(model, prepared: Prepared, folder: RunFolder) -> Path:
     """Save the trained weights (or adapter) and tokenizer aside, then move them into place."""
     staging = Path(tempfile.mkdtemp(dir=folder.path, prefix=".model."))
@@ -362,6 +378,7 @@ def save_model(model, prepared: Prepared, folder: RunFolder) -> Path:
             "objective": getattr(prepared.task, "objective", ""),
             "from_scratch": config.from_scratch,
             "data_report": prepared.data.report.to_dict(), "config": config.to_dict()})
+        ordinary_permissions(staging)
         folder.replace_dir(staging, folder.model_dir)
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)

@@ -30,10 +30,27 @@ from pft_desktop.core.errors import UserError
 RUN_INFO = "pft_run.json"  # beside a saved model: task, labels, base model (export, predict)
 
 
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
+
+
+def ordinary_permissions(path: Path) -> None:
+    """Give a folder built in a private staging place the permissions the user's umask gives
+    any new file: mkdtemp/mkstemp make them owner-only (0700/0600), so an export handed to a
+    colleague or copied to a server could not be read."""
+    mask = _umask()
+    for item in [path, *path.rglob("*")]:
+        if not item.is_symlink():
+            item.chmod((0o777 if item.is_dir() else 0o666) & ~mask)
+
+
 def write_atomic(path: Path, text: str) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
     try:
+        os.chmod(tmp, 0o666 & ~_umask())  # mkstemp's 0600, as an ordinary new file would be
         with os.fdopen(fd, "w", encoding="utf-8") as handle:
             handle.write(text)
             handle.flush()
@@ -74,6 +91,7 @@ class RunFolder:
         try:
             config.save(staging / "config.toml")
             write_json(staging / "status.json", {"status": "pending", "created": time.time()})
+            ordinary_permissions(staging)
             if folder.path.exists():
                 folder.path.rmdir()
             staging.rename(folder.path)
@@ -114,6 +132,12 @@ class RunFolder:
         except (OSError, ValueError):
             return False
         return True
+
+    def data_report(self) -> dict:
+        try:
+            return json.loads(self.report_file.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            return {}
 
     def metrics(self) -> dict:
         try:

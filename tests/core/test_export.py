@@ -120,3 +120,32 @@ def test_causal_lm_merged_export_generates_like_the_run(tmp_path, tiny_decoder, 
                             pad_token_id=tokenizer.eos_token_id)
     assert tokenizer.decode(output[0, batch["input_ids"].shape[1]:],
                             skip_special_tokens=True) == expected
+
+
+def test_exports_get_the_users_ordinary_permissions(tmp_path, lora_run):
+    """A model handed to a colleague or a server must be readable by them: the staging
+    folder's owner-only modes must not leak into the export."""
+    import os
+    import stat
+
+    old = os.umask(0o022)
+    try:
+        out = export_run(lora_run, tmp_path / "shared", "adapter")
+    finally:
+        os.umask(old)
+    modes = {p.name: stat.S_IMODE(p.stat().st_mode) for p in [out, *out.rglob("*")]}
+    assert modes["shared"] == 0o755
+    assert all(mode == 0o644 for name, mode in modes.items() if name != "shared"), modes
+
+
+def test_predicting_prints_no_library_noise(lora_run):
+    import subprocess
+    import sys
+
+    result = subprocess.run([sys.executable, "-m", "pft_desktop", "predict", str(lora_run),
+                             "the film was great fun"], capture_output=True, text=True,
+                            timeout=300)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split("\t")[0] in ("negative", "positive")
+    for noise in ("LOAD REPORT", "MISSING", "FutureWarning", "Loading weights"):
+        assert noise not in result.stderr, result.stderr

@@ -77,6 +77,39 @@ def test_stop_ends_after_the_step_saves_and_resumes(tmp_path, tiny_encoder, sent
     assert steps == list(range(1, 41))
     started = [e for e in events.read_events(folder.path) if e["type"] == "started"]
     assert started[-1]["resumed_from"].endswith(f"checkpoint-{stopped_at}")
+    # The clock goes on from the checkpoint instead of restarting at zero.
+    all_steps = [e for e in events.read_events(folder.path) if e["type"] == "step"]
+    before = next(e for e in all_steps if e["step"] == stopped_at)["elapsed_s"]
+    after = next(e for e in all_steps if e["step"] == stopped_at + 1)["elapsed_s"]
+    assert after > before > 0
+
+
+@pytest.mark.parametrize("rows, batch, accumulation, epochs", [(97, 8, 3, 1.5), (120, 7, 1, 2.0)])
+def test_the_planned_step_total_is_the_trainers(tmp_path, tiny_encoder, rows, batch,
+                                                accumulation, epochs):
+    """The progress bar's total comes from the first event and must not jump later."""
+    from helpers import sentiment_rows, write_csv
+
+    data = write_csv(tmp_path / "d.csv", ["review", "sentiment"], sentiment_rows(rows))
+    config = classification_config(tiny_encoder, data, epochs=epochs, batch_size=batch,
+                                   gradient_accumulation=accumulation, eval_steps=1000)
+    config.data.validation_split = 0.0
+    assert run_training(config, tmp_path / "run").status == "completed"
+    found = list(events.read_events(tmp_path / "run"))
+    planned = next(e for e in found if e["type"] == "started")["total_steps"]
+    steps = [e for e in found if e["type"] == "step"]
+    assert {e["max_steps"] for e in steps} == {planned}
+    assert steps[-1]["step"] == planned
+
+
+def test_the_log_says_in_plain_words_which_new_layers_train(tmp_path, tiny_encoder,
+                                                            sentiment_csv):
+    config = classification_config(tiny_encoder, sentiment_csv, max_steps=2)
+    assert run_training(config, tmp_path / "run").status == "completed"
+    log = RunFolder(tmp_path / "run").log_file.read_text()
+    assert "LOAD REPORT" not in log and "MISSING" not in log and "FutureWarning" not in log
+    said = [e["text"] for e in events.read_events(tmp_path / "run") if e["type"] == "status"]
+    assert sum("Training new layers" in text and "classifier" in text for text in said) == 1
 
 
 def test_early_stopping_ends_a_run_that_does_not_improve(tmp_path, tiny_encoder,
