@@ -20,5 +20,10 @@ def sample_data() -> Path:
 
 
 def style_sheet() -> str:
+    """The style sheet, with its icon URLs pointing at the shipped icons (Qt resolves a
+    relative url() against the working directory, not the style sheet's folder)."""
     path = resources_dir() / "style.qss"
-    return path.read_text(encoding="utf-8") if path.is_file() else ""
+    if not path.is_file():
+        return ""
+    icons = (resources_dir() / "icons").as_posix()
+    return path.read_text(encoding="utf-8").replace("@ICONS@", icons)

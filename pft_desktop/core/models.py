@@ -7,6 +7,9 @@ needs neither torch nor reading the weights.
 
 from __future__ import annotations
 
+import ast
+import functools
+import importlib.util
 import json
 import os
 import struct
@@ -113,20 +116,48 @@ def _safetensors_parameters(files: list[Path]) -> int:
     return total
 
 
+AUTO_TABLES = ("MODEL_FOR_SEQUENCE_CLASSIFICATION_MAPPING_NAMES",
+               "MODEL_FOR_CAUSAL_LM_MAPPING_NAMES", "MODEL_FOR_MASKED_LM_MAPPING_NAMES")
+
+
+@functools.lru_cache(maxsize=1)
+def auto_class_tables() -> dict[str, set[str]]:
+    """transformers' own tables of which model types have which head, by name.
+
+    Importing them costs 4-5 s (it pulls in torch and all of transformers: the Model page
+    waited that long behind "Inspecting the model…"). They are plain literals, so they are read
+    from the installed file's syntax tree instead (about 0.1 s); if that file ever changes
+    shape, the import still answers."""
+    spec = importlib.util.find_spec("transformers")
+    source = Path(spec.origin).parent / "models" / "auto" / "modeling_auto.py" \
+        if spec and spec.origin else None
+    try:
+        found: dict[str, set[str]] = {}
+        tree = ast.parse(source.read_text(encoding="utf-8"))
+        for node in tree.body:
+            if isinstance(node, ast.Assign) and len(node.targets) == 1 and \
+                    getattr(node.targets[0], "id", "") in AUTO_TABLES:
+                pairs = ast.literal_eval(node.value.args[0])  # OrderedDict([(type, class)])
+                found[node.targets[0].id] = {model_type for model_type, _ in pairs}
+        if set(found) == set(AUTO_TABLES):
+            return found
+    except (AttributeError, IndexError, OSError, SyntaxError, ValueError):
+        pass
+    from transformers.models.auto import modeling_auto
+
+    return {name: set(getattr(modeling_auto, name)) for name in AUTO_TABLES}
+
+
 def supported_tasks(model_type: str) -> list[str]:
     """Tasks the architecture can do, from transformers' own auto-class tables."""
-    from transformers.models.auto.modeling_auto import (
-        MODEL_FOR_CAUSAL_LM_MAPPING_NAMES,
-        MODEL_FOR_MASKED_LM_MAPPING_NAMES,
-        MODEL_FOR_SEQUENCE_CLASSIFICATION_MAPPING_NAMES,
-    )
-
+    tables = auto_class_tables()
     tasks = []
-    if model_type in MODEL_FOR_SEQUENCE_CLASSIFICATION_MAPPING_NAMES:
+    if model_type in tables["MODEL_FOR_SEQUENCE_CLASSIFICATION_MAPPING_NAMES"]:
         tasks.append("classification")
-    if model_type in MODEL_FOR_CAUSAL_LM_MAPPING_NAMES and model_type not in ENCODER_TYPES:
+    if model_type in tables["MODEL_FOR_CAUSAL_LM_MAPPING_NAMES"] and \
+            model_type not in ENCODER_TYPES:
         tasks.append("causal-lm")
-    if model_type in MODEL_FOR_MASKED_LM_MAPPING_NAMES and model_type in ENCODER_TYPES:
+    if model_type in tables["MODEL_FOR_MASKED_LM_MAPPING_NAMES"] and model_type in ENCODER_TYPES:
         tasks.append("masked-lm")
     return tasks
 

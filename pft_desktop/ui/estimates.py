@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from pft_desktop.core.estimate import estimate_memory, estimate_seconds_per_step
+from pft_desktop.core.estimate import (estimate_memory, estimate_seconds_per_step,
+                                       planned_steps)
 from pft_desktop.core.models import human_bytes
 
 
@@ -53,8 +54,8 @@ def time_text(state, rows: int, tokens_per_row: float) -> str:
     seconds = estimate_seconds_per_step(state.model_info["parameters"],
                                         estimate.trainable_parameters, config.batch_size,
                                         tokens_per_row)
-    steps = config.max_steps or int(-(-rows // (config.batch_size * config.gradient_accumulation))
-                                    * config.epochs)
+    steps = planned_steps(rows, config.batch_size, config.gradient_accumulation, config.epochs,
+                          config.max_steps)
     total = seconds * steps
     shown = f"{total / 60:.0f} min" if total >= 90 else f"{total:.0f} s"
     return (f"About {steps} steps; roughly {shown} on a CPU like this one (a GPU is usually "

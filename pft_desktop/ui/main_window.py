@@ -10,6 +10,7 @@ from PySide6.QtWidgets import (QFrame, QHBoxLayout, QLabel, QListWidget, QListWi
                                QVBoxLayout, QWidget)
 
 from pft_desktop import __version__
+from pft_desktop.ui.pages.base import Pending
 from pft_desktop.ui.state import AppState
 
 
@@ -141,7 +142,13 @@ class MainWindow(QMainWindow):
     def update_navigation(self) -> None:
         index = self.stack.currentIndex()
         problems = self.current_page().problems()
-        self.problem.setText(problems[0] if problems else "")
+        first = problems[0] if problems else ""
+        self.problem.setText(first)
+        pending = isinstance(first, Pending)
+        if self.problem.property("pending") != pending:  # re-polish only on a change
+            self.problem.setProperty("pending", pending)
+            self.problem.style().unpolish(self.problem)
+            self.problem.style().polish(self.problem)
         self.back.setEnabled(index > 0 and not self.train_page.is_training())
         self.next.setVisible(index < len(self.pages) - 1)
         self.next.setEnabled(not problems)

@@ -22,6 +22,27 @@ def wait_until(predicate, timeout: float, step_ms: int = 50) -> bool:
     return predicate()
 
 
+def header_problem(window, path: Path) -> None:
+    """The Data page with a spreadsheet-style export of the sample (a header row ending in
+    empty cells) and its header switched off, as a person would see a header read as data."""
+    import csv
+
+    from pft_desktop.resources import sample_data
+
+    with open(sample_data(), encoding="utf-8", newline="") as source, \
+            open(path, "w", encoding="utf-8", newline="") as target:
+        rows = list(csv.reader(source))
+        target.write(",".join(rows[0]) + ",,,\n")
+        csv.writer(target).writerows(row + ["", "", ""] for row in rows[1:])
+    window.go(1)
+    page = window.data_page
+    page.file.choose(str(path))
+    wait_until(lambda: not page.problems(), 120)
+    page.header_box.setChecked(False)
+    wait_until(lambda: not (page.loading or page.checking or page.checker.is_running())
+               and (page.state.report is not None or bool(page.check_error)), 120)
+
+
 def take_screenshots(window, folder: str) -> int:
     out = Path(folder)
     out.mkdir(parents=True, exist_ok=True)
@@ -49,13 +70,19 @@ def take_screenshots(window, folder: str) -> int:
     shot("3-task.png")
     window.go(3)
     shot("4-hyperparameters.png")
+    window.hyper_page.advanced_toggle.setChecked(True)
+    shot("4b-hyperparameters-advanced.png")
+    window.hyper_page.advanced_toggle.setChecked(False)
     window.go(4)
+    started = time.monotonic()
     window.train_page.start()
     wait_until(lambda: len(window.train_page.loss_chart.raw.x) >= 45
                or not window.train_page.is_training(), 300)
     window.train_page.refresh(everything=True)
     shot("5-train.png")
     wait_until(lambda: not window.train_page.is_training(), 300)
+    print(f"demo run: {time.monotonic() - started:.1f} s from Start to finished",
+          file=sys.stderr)
     wait_until(lambda: window.stack.currentIndex() == 5, 10)
     results = window.results_page
     wait_until(lambda: getattr(results, "ready", False), 120)
@@ -63,5 +90,7 @@ def take_screenshots(window, folder: str) -> int:
     results.predict()
     wait_until(lambda: "%" in results.try_result.text(), 60)
     shot("6-results.png")
+    header_problem(window, out / "spreadsheet-export.csv")
+    shot("7-data-header-problem.png")
     window.close()
     return 0 if all(not page.problems() for page in pages[:5]) else 1

@@ -24,6 +24,10 @@ def test_stop_saves_a_checkpoint_and_offers_resume(qtbot, window, tiny_encoder,
     qtbot.mouseClick(page.start_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: page.loss_chart.point_count("train") >= 2, timeout=90000)
     assert not window.back.isEnabled()  # no wandering off mid-run
+    # Routine status is not an error: the note beside Next is muted, not red.
+    assert window.problem.text() == "Training is running…"
+    assert window.problem.property("pending") is True
+    assert str(window.state.run_dir) in page.folder_link.text()  # where the run lives
     qtbot.mouseClick(page.stop_button, Qt.MouseButton.LeftButton)
     assert page.stop_button.text() == "Stopping…"
     qtbot.waitUntil(lambda: window.state.outcome is not None, timeout=60000)
@@ -33,6 +37,12 @@ def test_stop_saves_a_checkpoint_and_offers_resume(qtbot, window, tiny_encoder,
     assert (folder.model_dir / "model.safetensors").is_file()
     assert page.resume_button.isVisible()
     assert not page.problems()  # a stopped run can go on to results
+    # Resume is the primary action; starting over is there but not the blue button.
+    assert page.resume_button.objectName() == "primary"
+    assert page.start_button.objectName() != "primary"
+    assert page.start_button.text() == "Start over"
+    assert page.progress_text.text().startswith("Stopped at step")
+    assert "ETA" not in page.progress_text.text()
 
 
 def test_runner_failure_is_readable(qtbot, window, tiny_encoder, sentiment_csv, tmp_path):
@@ -49,6 +59,7 @@ def test_runner_failure_is_readable(qtbot, window, tiny_encoder, sentiment_csv, 
     page.show_full_log()
     assert "train.log" in page.log_dialog.findChild(QPlainTextEdit).toPlainText()
     assert page.problems() == ["The run failed; fix the problem above and train again."]
+    assert window.problem.property("pending") is False  # a real problem shows as an error
 
 
 def test_finished_run_charts_redraw_from_events_alone(qtbot, window, tmp_path):
@@ -88,7 +99,47 @@ def test_keep_training_when_the_window_lets_go(qtbot, window, tiny_encoder, sent
     size = folder.events_file.stat().st_size
     time.sleep(2)
     assert folder.events_file.stat().st_size > size  # still training, still recording
+
+    # Reopened from its folder while it trains: healthy, not failed; nothing to start or export.
+    window.results_page.open_run(str(folder.path))
+    results = window.results_page
+    assert not results.export_merged.isEnabled() and not results.export_adapter.isEnabled()
+    assert "still training" in results.headline.text()
+    window.go(4)
+    assert window.problem.property("pending") is True
+    assert "still training in the background" in window.problem.text()
+    assert not page.start_button.isEnabled()
+    assert "120 training rows" in page.summary.text()  # from the run's own data report
     os.kill(process.pid, signal.SIGTERM)  # the runner's graceful stop
     process.wait(60)
     assert folder.status()["status"] == "stopped"
     assert not folder.is_live()
+
+
+def test_starting_beside_a_live_run_asks_first(qtbot, window, tiny_encoder, sentiment_csv,
+                                               tmp_path):
+    """Two trainings on the same cores slow each other about tenfold: say so before starting."""
+    import os
+
+    from PySide6.QtCore import QTimer
+    from PySide6.QtWidgets import QApplication, QMessageBox
+
+    from pft_desktop.ui.pages.train_page import runs_root
+
+    busy = runs_root() / "busy-run"
+    busy.mkdir(parents=True)
+    (busy / "config.toml").write_text("")
+    (busy / "status.json").write_text(json.dumps({"status": "running", "pid": os.getpid()}))
+    prepare(window, tiny_encoder, sentiment_csv, max_steps=5)
+    page = window.train_page
+    seen = []
+
+    def answer_cancel():
+        box = QApplication.activeModalWidget()
+        seen.append(box.text() if isinstance(box, QMessageBox) else None)
+        box.button(QMessageBox.StandardButton.Cancel).click()
+
+    QTimer.singleShot(200, answer_cancel)
+    qtbot.mouseClick(page.start_button, Qt.MouseButton.LeftButton)
+    assert seen and "busy-run is still training" in seen[0]
+    assert not page.session.is_running() and window.state.run_dir is None

@@ -55,7 +55,10 @@ class ClassificationTask(Task):
         frame = clean_rows(raw, list(roles.values()), report)
         check_rows_kept(train, raw, roles, len(frame))
         frame.columns = list(roles)
-        report.warnings += header_like_labels(train, roles["label"], frame["label"])
+        # A header read as data also makes a one-example "class": say the cause, not the
+        # symptoms (a single-example class, very unbalanced classes).
+        header_read_as_data = header_like_labels(train, roles["label"], frame["label"])
+        report.warnings += header_read_as_data
         if d.max_rows and len(frame) > d.max_rows:
             frame = frame.sample(n=d.max_rows, random_state=config.training.seed)
             report.notes.append(f"Using {d.max_rows} of the rows (row limit).")
@@ -65,7 +68,8 @@ class ClassificationTask(Task):
                             f"value ({label_names[0] if label_names else 'none'}), so there is "
                             "nothing to tell apart.", "Map the column that holds the classes, "
                             "or add examples of the other classes.")
-        report.warnings += check_class_sizes(frame["label"], d.label_column)
+        if not header_read_as_data:
+            report.warnings += check_class_sizes(frame["label"], d.label_column)
         if len(label_names) > max(50, len(frame) // 2):
             report.warnings.append(f"The label column has {len(label_names)} distinct values "
                                    f"for {len(frame)} rows; is it really the label?")
@@ -83,7 +87,7 @@ class ClassificationTask(Task):
         counts = train_frame["label"].value_counts()
         report.label_counts = {name: int(counts.get(name, 0)) for name in label_names}
         smallest = min(report.label_counts.values())
-        if smallest < 0.05 * max(report.label_counts.values()):
+        if smallest < 0.05 * max(report.label_counts.values()) and not header_read_as_data:
             report.warnings.append("The classes are very unbalanced; macro F1 is the metric to "
                                    "watch, not accuracy.")
         max_length = config.task.max_length

@@ -8,9 +8,15 @@ from PySide6.QtWidgets import QLabel, QScrollArea, QVBoxLayout, QWidget
 from pft_desktop.ui.state import AppState
 
 
+class Pending(str):
+    """A reason Next is not available yet that is not a fault (a check under way, a choice
+    still to make, training running): shown in the muted colour, never in the error colour."""
+
+
 class WizardPage(QWidget):
     """Pages say what is missing through ``problems()``; Next is enabled only when it is empty,
-    and the first problem is shown beside it. ``completeChanged`` asks the window to re-check."""
+    and the first problem is shown beside it (a ``Pending`` one muted, anything else as an
+    error). ``completeChanged`` asks the window to re-check."""
 
     completeChanged = Signal()
     title = ""

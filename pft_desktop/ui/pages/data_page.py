@@ -8,18 +8,23 @@ from pathlib import Path
 
 from PySide6.QtCore import QObject, Qt, QThread, QTimer, Signal, Slot
 from PySide6.QtGui import QColor
-from PySide6.QtWidgets import (QComboBox, QDoubleSpinBox, QFormLayout, QGridLayout, QGroupBox,
-                               QHBoxLayout, QHeaderView, QLabel, QListWidget, QListWidgetItem,
-                               QPushButton, QRadioButton, QTableView, QVBoxLayout)
+from PySide6.QtWidgets import (QCheckBox, QComboBox, QDoubleSpinBox, QFormLayout, QGridLayout,
+                               QGroupBox, QHBoxLayout, QHeaderView, QLabel, QListWidget,
+                               QListWidgetItem, QPushButton, QRadioButton, QTableView,
+                               QVBoxLayout, QWidget)
 
 from pft_desktop.ui.child import ChildProcess
-from pft_desktop.ui.pages.base import WizardPage
+from pft_desktop.ui.pages.base import Pending, WizardPage
 from pft_desktop.ui.widgets.charts import bar_chart, draw_bars, draw_histogram
 from pft_desktop.ui.widgets.path_edit import PathEdit
 from pft_desktop.ui.widgets.preview import DatasetTableModel
 
 DATA_FILTER = "Data files (*.csv *.tsv *.tab *.txt *.jsonl *.json *.parquet);;All files (*)"
 NONE = "(none)"
+# What the person can pick when detection got a file wrong; "" means detect.
+DELIMITERS = {"": "detect", ",": "comma", "\t": "tab", ";": "semicolon", "|": "pipe"}
+ENCODINGS = {"": "detect", "utf-8": "UTF-8", "utf-16": "UTF-16", "cp1252": "Windows-1252",
+             "latin-1": "Latin-1"}
 ROLES = {"classification": [("text_column", "Text"), ("text_pair_column", "Second text"),
                             ("label_column", "Label")],
          "causal-lm": [("prompt_column", "Prompt"), ("response_column", "Response")],
@@ -32,8 +37,9 @@ class TableLoader(QObject):
     loaded = Signal(object, dict)
     failed = Signal(dict)
 
-    @Slot(str, str)
-    def load(self, path: str, task: str) -> None:
+    @Slot(str, dict)
+    def load(self, path: str, options: dict) -> None:
+        """``options``: encoding, delimiter and header as DataSettings holds them."""
         from pft_desktop.core.data import guess_columns, load_table
         from pft_desktop.core.errors import UserError
 
@@ -47,7 +53,7 @@ class TableLoader(QObject):
                 table = Table(Path(path), "txt", corpus, "utf-8")
                 self.loaded.emit(table, {"pretrain": {"text_column": "text"}})
                 return
-            table = load_table(path)
+            table = load_table(path, **options)
             guesses = {kind: guess_columns(table, kind) for kind in ("classification",
                                                                      "causal-lm")}
             guesses["pretrain"] = {"text_column": guesses["classification"]["text_column"]}
@@ -63,7 +69,7 @@ class DataPage(WizardPage):
     title = "Data"
     subtitle = ("Open a CSV, TSV, JSON Lines or Parquet file, tell pft-desktop which columns "
                 "hold what, and check the report before training.")
-    request_load = Signal(str, str)
+    request_load = Signal(str, dict)
 
     def __init__(self, state, parent=None):
         super().__init__(state, parent)
@@ -109,6 +115,7 @@ class DataPage(WizardPage):
         self.preview.setMaximumHeight(200)
         self.preview_note = QLabel()
         self.preview_note.setObjectName("hint")
+        self.content.addWidget(self._build_format_row())
         self.content.addWidget(self.preview)
         self.content.addWidget(self.preview_note)
 
@@ -158,12 +165,81 @@ class DataPage(WizardPage):
         self.report_list.setWordWrap(True)
         self.report_list.setHorizontalScrollBarPolicy(
             Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-        self.labels_chart = bar_chart("Label distribution (training rows)")
+        self.labels_chart = bar_chart("Labels (training rows)")
         self.lengths_chart = bar_chart("Tokens per row")
         report_row.addWidget(self.report_list, 3)
         report_row.addWidget(self.labels_chart, 2)
         report_row.addWidget(self.lengths_chart, 2)
         self.content.addLayout(report_row)
+
+    def _build_format_row(self) -> QWidget:
+        """How a CSV/TSV is read, each with what was detected, for files detection gets wrong
+        (a header row taken for data, a semicolon file read as one column)."""
+        self.format_row = QWidget()
+        row = QHBoxLayout(self.format_row)
+        row.setContentsMargins(0, 0, 0, 0)
+        self.header_box = QCheckBox("First row is a header")
+        self.header_box.setObjectName("map_header")
+        self.header_box.setToolTip("Whether the first row holds the column names. Turn it on "
+                                   "or off when the preview shows names as data, or data as "
+                                   "names.")
+        self.header_box.toggled.connect(self._header_toggled)
+        self.delimiter_combo = QComboBox()
+        self.delimiter_combo.setObjectName("map_delimiter")
+        self.encoding_combo = QComboBox()
+        self.encoding_combo.setObjectName("map_encoding")
+        for combo, choices in ((self.delimiter_combo, DELIMITERS),
+                               (self.encoding_combo, ENCODINGS)):
+            for value, text in choices.items():
+                combo.addItem(text, value)
+            combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
+            combo.activated.connect(self._format_chosen)
+        self.delimiter_combo.setToolTip("The character between fields.")
+        self.encoding_combo.setToolTip("How the file's bytes map to letters; pick another "
+                                       "when accented letters look wrong.")
+        row.addWidget(self.header_box)
+        row.addSpacing(18)
+        row.addWidget(QLabel("Delimiter"))
+        row.addWidget(self.delimiter_combo)
+        row.addSpacing(18)
+        row.addWidget(QLabel("Encoding"))
+        row.addWidget(self.encoding_combo)
+        row.addStretch(1)
+        self.format_row.setVisible(False)
+        return self.format_row
+
+    def _show_format(self, table) -> None:
+        """The values in force: the person's choice, or the detected one marked as such."""
+        data = self.state.config.data
+        self.format_row.setVisible(table.format == "csv")
+        if table.format != "csv":
+            return
+        self.header_box.blockSignals(True)
+        self.header_box.setChecked(table.has_header)
+        self.header_box.setText("First row is a header" + (" (detected)" if data.header == "auto"
+                                                           else ""))
+        self.header_box.blockSignals(False)
+        for combo, wanted, found, names in (
+                (self.delimiter_combo, data.delimiter, table.delimiter, DELIMITERS),
+                (self.encoding_combo, data.encoding, table.encoding, ENCODINGS)):
+            detected = names.get(found, repr(found) if combo is self.delimiter_combo else found)
+            combo.setItemText(0, f"detected: {detected}")
+            index = combo.findData(wanted)
+            combo.setCurrentIndex(max(index, 0))
+
+    def _header_toggled(self, checked: bool) -> None:
+        self.state.config.data.header = "yes" if checked else "no"
+        self._reload()
+
+    def _format_chosen(self, *_) -> None:
+        data = self.state.config.data
+        data.delimiter = self.delimiter_combo.currentData()
+        data.encoding = self.encoding_combo.currentData()
+        self._reload()
+
+    def _reload(self) -> None:
+        if self.state.config.data.train_file:
+            self.open_file(self.state.config.data.train_file, keep_format=True)
 
     # -- file loading -----------------------------------------------------------------------
     def enter(self) -> None:
@@ -194,13 +270,20 @@ class DataPage(WizardPage):
         if path:
             self.file.choose(path)
 
-    def open_file(self, path: str) -> None:
+    def open_file(self, path: str, keep_format: bool = False) -> None:
+        """Read a data file in the background. A new file starts from detection again;
+        ``keep_format`` re-reads it with the header, delimiter and encoding chosen here."""
         if not path:
             return
-        self.state.config.data.train_file = path
-        self.loading, self.load_error, self.state.report = True, "", None
+        data = self.state.config.data
+        if not keep_format and path != data.train_file:
+            data.header, data.delimiter, data.encoding = "auto", "", ""
+        data.train_file = path
+        self._drop_report()
+        self.loading, self.load_error = True, ""
         self.preview_note.setText("Reading the file…")
-        self.request_load.emit(path, self.state.config.task.kind)
+        self.request_load.emit(path, {"encoding": data.encoding, "delimiter": data.delimiter,
+                                      "header": data.header})
         self.completeChanged.emit()
 
     @Slot(object, dict)
@@ -208,12 +291,8 @@ class DataPage(WizardPage):
         self.loading, self.table, self.guesses = False, table, guesses
         self.preview_model.set_dataset(table.dataset)
         self._size_columns(table)
+        self._show_format(table)
         note = f"{len(table):,} rows · {len(table.columns)} columns · {table.format.upper()}"
-        if table.encoding:
-            note += f" · {table.encoding}"
-        if table.delimiter:
-            note += " · delimiter " + {"\t": "tab", ",": "comma", ";": "semicolon"}.get(
-                table.delimiter, repr(table.delimiter))
         if not table.has_header:
             note += " · no header row (columns were named column_1, column_2, …)"
         if table.ignored_columns:
@@ -232,6 +311,9 @@ class DataPage(WizardPage):
     @Slot(dict)
     def _load_failed(self, error: dict) -> None:
         self.loading, self.table = False, None
+        # A wrong delimiter or encoding is fixed from the format row, so it stays in reach.
+        self.format_row.setVisible(Path(self.state.config.data.train_file).suffix.lower()
+                                   in (".csv", ".tsv", ".tab", ".txt"))
         self.preview_model.set_dataset(None)
         self.load_error = f"{error['message']} {error.get('fix', '')}".strip()
         self.preview_note.setText(self.load_error)
@@ -262,11 +344,12 @@ class DataPage(WizardPage):
     def _task_toggled(self, checked: bool = True) -> None:
         if not checked:
             return
+        from pft_desktop.core.defaults import set_task
+
         config = self.state.config
-        config.task.kind = "classification" if self.task_classification.isChecked() else \
-            "causal-lm" if self.task_causal.isChecked() else "pretrain"
-        if config.task.kind != "pretrain":
-            config.pretrain.from_scratch = ""
+        set_task(config, "classification" if self.task_classification.isChecked()
+                 else "causal-lm" if self.task_causal.isChecked() else "pretrain",
+                 config.pretrain.from_scratch)
         self._show_roles()
         self.state.notify("task")
         self._mapping_changed()
@@ -289,9 +372,18 @@ class DataPage(WizardPage):
             if combo.count():
                 setattr(config, name, "" if combo.currentText() == NONE else combo.currentText())
         config.validation_split = round(self.split.value(), 2)
-        self.state.report = None
+        self._drop_report()
         self._schedule_check()
         self.completeChanged.emit()
+
+    def _drop_report(self) -> None:
+        """Forget the report of the previous file or mapping, including a check still running
+        for it, whose answer would otherwise land on the new one."""
+        self.checker.cancel()
+        self.check_timer.stop()
+        self.checking, self.check_error, self.state.report = False, "", None
+        self.labels_chart.clear()
+        self.lengths_chart.clear()
 
     def _schedule_check(self) -> None:
         if self.table is not None:
@@ -344,9 +436,8 @@ class DataPage(WizardPage):
         if lengths.get("histogram"):
             draw_histogram(self.lengths_chart, lengths["histogram"]["counts"],
                            lengths["histogram"]["edges"], lengths["max_length"])
-            title = f"Tokens per text (packed into blocks of {lengths['max_length']})" \
-                if report.packed else (f"Tokens per row ({lengths['truncated_share']:.1%} "
-                                       f"longer than {lengths['max_length']})")
+            # Short titles: a long one was cut off; the truncated share is in the report.
+            title = "Tokens per text" if report.packed else "Tokens per row"
             self.lengths_chart.setTitle(title, color="#1f2933", size="10pt")
 
     def _show_report_items(self, items) -> None:
@@ -362,22 +453,22 @@ class DataPage(WizardPage):
     def problems(self) -> list[str]:
         config = self.state.config
         if not config.data.train_file:
-            return ["Choose a data file."]
+            return [Pending("Choose a data file.")]
         if self.loading:
-            return ["Reading the data file…"]
+            return [Pending("Reading the data file…")]
         if self.load_error:
             return [self.load_error]
         missing = [label for name, label in ROLES[config.task.kind]
                    if name != "text_pair_column" and not getattr(config.data, name)
                    and not (self.table is not None and self.table.format == "txt")]
         if missing:
-            return [f"Choose the {missing[0].lower()} column."]
+            return [Pending(f"Choose the {missing[0].lower()} column.")]
         if self.checking or self.checker.is_running():
-            return ["Checking the data…"]
+            return [Pending("Checking the data…")]
         if self.check_error:
             return [self.check_error]
         if self.state.report is None:
-            return ["The data has not been checked yet."]
+            return [Pending("The data has not been checked yet.")]
         return []
 
     def shutdown(self) -> None:

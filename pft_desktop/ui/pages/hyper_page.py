@@ -3,8 +3,9 @@ live memory and time estimate."""
 
 from __future__ import annotations
 
-from PySide6.QtWidgets import (QComboBox, QFileDialog, QGroupBox, QHBoxLayout, QLabel,
-                               QMessageBox, QPushButton, QVBoxLayout)
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import (QComboBox, QFileDialog, QFrame, QGroupBox, QHBoxLayout, QLabel,
+                               QMessageBox, QPushButton, QToolButton, QVBoxLayout)
 
 from pft_desktop.core.config import (MethodSettings, PretrainSettings, RunConfig, TaskSettings,
                                      TrainingSettings)
@@ -13,11 +14,15 @@ from pft_desktop.ui.estimates import memory_text, time_text
 from pft_desktop.ui.pages.base import WizardPage
 from pft_desktop.ui.widgets.forms import ConfigForm
 
+# Each preset sets the same fields, so the one that matches the current values can be shown
+# (the defaults are "Balanced").
 PRESETS = {
-    "Quick test": {"epochs": 1.0, "max_steps": 30, "eval_steps": 10},
-    "Balanced": {"epochs": 3.0, "max_steps": 0, "eval_steps": 0},
+    "Quick test": {"epochs": 1.0, "max_steps": 30, "eval_steps": 10,
+                   "early_stopping_patience": 0},
+    "Balanced": {"epochs": 3.0, "max_steps": 0, "eval_steps": 0, "early_stopping_patience": 0},
     "Thorough": {"epochs": 6.0, "max_steps": 0, "eval_steps": 0, "early_stopping_patience": 2},
 }
+CUSTOM = "Custom"
 BASIC = ["epochs", "max_steps", "batch_size", "learning_rate", "eval_steps", "seed"]
 LORA = ["lora_r", "lora_alpha", "lora_dropout", "lora_target_modules"]
 ADVANCED_TRAINING = ["gradient_accumulation", "weight_decay", "warmup_ratio", "scheduler",
@@ -36,7 +41,10 @@ class HyperparametersPage(WizardPage):
         top = QHBoxLayout()
         top.addWidget(QLabel("Preset"))
         self.preset = QComboBox()
-        self.preset.addItems(["Custom", *PRESETS])
+        self.preset.addItems([*PRESETS, CUSTOM])
+        self.preset.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
+        self.preset.setToolTip("Presets set the length of the run; 'Custom' means the values "
+                               "match no preset.")
         self.preset.currentTextChanged.connect(self.apply_preset)
         top.addWidget(self.preset)
         top.addStretch(1)
@@ -70,9 +78,17 @@ class HyperparametersPage(WizardPage):
         row.addWidget(self.pretrain_box, 1)
         self.content.addLayout(row)
 
-        self.advanced_box = QGroupBox("Advanced")
-        self.advanced_box.setCheckable(True)
-        self.advanced_box.setChecked(False)
+        # A disclosure button rather than a checkable group box: a collapsed group box still
+        # draws its empty frame.
+        self.advanced_toggle = QToolButton()
+        self.advanced_toggle.setObjectName("disclosure")
+        self.advanced_toggle.setText("Advanced settings")
+        self.advanced_toggle.setCheckable(True)
+        self.advanced_toggle.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
+        self.advanced_toggle.setArrowType(Qt.ArrowType.RightArrow)
+        self.content.addWidget(self.advanced_toggle)
+        self.advanced_box = QFrame()
+        self.advanced_box.setObjectName("card")
         self.advanced_training = ConfigForm(TrainingSettings, ADVANCED_TRAINING)
         self.advanced_method = ConfigForm(MethodSettings, ADVANCED_METHOD)
         self.advanced_pretrain = ConfigForm(PretrainSettings, ["hidden_size", "num_layers",
@@ -81,7 +97,7 @@ class HyperparametersPage(WizardPage):
         advanced.addWidget(self.advanced_training, 1)
         advanced.addWidget(self.advanced_method, 1)
         advanced.addWidget(self.advanced_pretrain, 1)
-        self.advanced_box.toggled.connect(self._show_advanced)
+        self.advanced_toggle.toggled.connect(self._show_advanced)
         self._show_advanced(False)
         self.content.addWidget(self.advanced_box)
 
@@ -92,6 +108,9 @@ class HyperparametersPage(WizardPage):
         self.content.addStretch(1)
         for form in self.forms():
             form.changed.connect(self._edited)
+        width = max(self.basic.label_width(), self.length.label_width())
+        self.basic.set_label_width(width)
+        self.length.set_label_width(width)
 
     def bindings(self):
         """Each form with the config section it edits."""
@@ -105,6 +124,9 @@ class HyperparametersPage(WizardPage):
         return [form for form, _ in self.bindings()]
 
     def _show_advanced(self, shown: bool) -> None:
+        self.advanced_toggle.setArrowType(Qt.ArrowType.DownArrow if shown
+                                          else Qt.ArrowType.RightArrow)
+        self.advanced_box.setVisible(shown)
         self.advanced_training.setVisible(shown)
         self.advanced_method.setVisible(shown)
         self.advanced_pretrain.setVisible(shown and self.state.config.from_scratch)
@@ -123,7 +145,8 @@ class HyperparametersPage(WizardPage):
         encoder = config.pretrain.from_scratch == "encoder" or (
             not config.from_scratch and (self.state.model_info or {}).get("is_encoder"))
         self.pretrain.set_row_visible("mlm_probability", bool(encoder))
-        self._show_advanced(self.advanced_box.isChecked())
+        self._show_advanced(self.advanced_toggle.isChecked())
+        self._show_preset()
         self.advanced_method.set_row_visible("trainable_top_layers",
                                              config.method.kind == "freeze")
         self._update_estimate()
@@ -137,19 +160,27 @@ class HyperparametersPage(WizardPage):
 
     def _edited(self) -> None:
         self._store()
-        if self.sender() in (self.basic, self.advanced_training) and \
-                self.preset.currentText() != "Custom":
-            self.preset.blockSignals(True)
-            self.preset.setCurrentText("Custom")
-            self.preset.blockSignals(False)
+        self._show_preset()
         self._update_estimate()
         self.completeChanged.emit()
+
+    def matching_preset(self) -> str:
+        training = self.state.config.training
+        return next((name for name, values in PRESETS.items()
+                     if all(getattr(training, key) == value for key, value in values.items())),
+                    CUSTOM)
+
+    def _show_preset(self) -> None:
+        self.preset.blockSignals(True)
+        self.preset.setCurrentText(self.matching_preset())
+        self.preset.blockSignals(False)
 
     def apply_preset(self, name: str) -> None:
         for key, value in PRESETS.get(name, {}).items():
             setattr(self.state.config.training, key, value)
         self.basic.load(self.state.config.training)
         self.advanced_training.load(self.state.config.training)
+        self._show_preset()
         self._update_estimate()
         self.completeChanged.emit()
 
@@ -169,7 +200,7 @@ class HyperparametersPage(WizardPage):
         config = self.state.config
         if not config.from_scratch:
             return ""
-        from pft_desktop.core.estimate import estimate_seconds_per_step
+        from pft_desktop.core.estimate import estimate_seconds_per_step, planned_steps
         from pft_desktop.core.models import human_count
         from pft_desktop.core.pretrain import architecture, positions_for
 
@@ -184,7 +215,8 @@ class HyperparametersPage(WizardPage):
                 f"parameters with a {vocab:,}-token vocabulary.")
         blocks = (checked.get("report", {}).get("packed") or {}).get("train_blocks")
         if blocks:
-            steps = -(-blocks // config.training.batch_size)
+            t = config.training
+            steps = planned_steps(blocks, t.batch_size, t.gradient_accumulation, 1.0)
             seconds = steps * estimate_seconds_per_step(params, params,
                                                         config.training.batch_size, block)
             text += (f" One epoch is {steps:,} steps, roughly "

@@ -126,7 +126,8 @@ class ResultsPage(WizardPage):
         self._show_metrics(metrics)
         status = folder.status().get("status", "unknown")
         accuracy = metrics.get("eval_accuracy")
-        headline = f"Run {status}. "
+        headline = "This run is still training in the background. " if folder.is_live() \
+            else f"Run {status}. "
         if accuracy is not None:
             headline += f"Accuracy {accuracy:.1%}, macro F1 {metrics.get('eval_f1', 0):.3f} " \
                         "on the validation rows."
@@ -146,9 +147,15 @@ class ResultsPage(WizardPage):
             self.try_text.setPlaceholderText("Type some text and press Enter")
         info_file = folder.model_dir / "pft_run.json"
         is_adapter = info_file.is_file() and json.loads(info_file.read_text()).get("is_adapter")
-        self.export_adapter.setEnabled(bool(is_adapter))
         has_model = folder.model_dir.is_dir()
-        self.export_merged.setEnabled(has_model)
+        # A run still training rewrites its model when it ends: exporting now would ship an
+        # older one under the run's name.
+        live = folder.is_live()
+        self.export_adapter.setEnabled(bool(is_adapter) and not live)
+        self.export_merged.setEnabled(has_model and not live)
+        if live:
+            self.export_note.setText("This run is still training; export it once it has "
+                                     "finished.")
         self.try_button.setEnabled(has_model)
         if has_model and self.served_dir != folder.path:
             self._start_server(folder.path)
@@ -224,9 +231,10 @@ class ResultsPage(WizardPage):
     def _fine_tune_this(self) -> None:
         """Start a fine-tuning setup with this run's pretrained model as the base."""
         base = str(RunFolder(self.state.run_dir).model_dir)
-        config = self.state.config
-        config.task.kind, config.pretrain.from_scratch = "classification", ""
-        config.method.kind, config.task.max_length = "lora", 128
+        from pft_desktop.core.defaults import set_task
+
+        config = set_task(self.state.config, "classification")
+        config.task.max_length = 128
         config.data.train_file = config.data.validation_file = ""
         self.state.report, self.state.outcome = None, None
         self.fine_tune_requested.emit(base)
@@ -262,7 +270,10 @@ class ResultsPage(WizardPage):
 
     # -- history ----------------------------------------------------------------------------
     def open_run(self, path: str | None = None) -> None:
-        path = path or QFileDialog.getExistingDirectory(self, "Open a run folder")
+        from pft_desktop.ui.pages.train_page import runs_root
+
+        path = path or QFileDialog.getExistingDirectory(self, "Open a run folder",
+                                                        str(runs_root()))
         if not path:
             return
         folder = RunFolder(path)
@@ -271,6 +282,7 @@ class ResultsPage(WizardPage):
                                 "the folder a run was written to.")
             return
         self.state.config = folder.load_config()
+        self.state.report, self.state.model_info = None, None  # the wizard's, not this run's
         self.state.run_dir = folder.path
         self.state.outcome = {"status": folder.status().get("status"),
                               "metrics": folder.metrics()}

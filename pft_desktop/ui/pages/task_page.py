@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from PySide6.QtWidgets import QButtonGroup, QGroupBox, QLabel, QRadioButton, QVBoxLayout
 
+from pft_desktop.core.defaults import set_task
 from pft_desktop.core.methods import bitsandbytes_status
-from pft_desktop.ui.pages.base import WizardPage
+from pft_desktop.ui.pages.base import Pending, WizardPage
 
 TASKS = [("classification", "Text classification",
           "Assign one label to each text (sentiment, topic, intent). Needs a text and a label "
@@ -122,9 +123,8 @@ class TaskPage(WizardPage):
         config = self.state.config
         for key, button in self.task_buttons.items():
             if button.isChecked() and self.task_key() != key:
-                config.task.kind = "pretrain" if key.startswith("pretrain") else key
-                config.pretrain.from_scratch = key.split("-", 1)[1] \
-                    if key.startswith("pretrain-") else ""
+                set_task(config, "pretrain" if key.startswith("pretrain") else key,
+                         key.split("-", 1)[1] if key.startswith("pretrain-") else "")
                 self.state.report = None  # the mapping must be checked for the new task
                 self.state.notify("task")
                 self._enable_methods()
@@ -138,5 +138,6 @@ class TaskPage(WizardPage):
         if self.task_key() not in self.available_tasks():
             return [f"The model cannot do {self.state.config.task.kind}; pick another task."]
         if self.state.report is None:
-            return ["The column mapping changed: go back to Data to check it for this task."]
+            return [Pending("The column mapping changed: go back to Data to check it for this "
+                            "task.")]
         return []

@@ -8,14 +8,14 @@ import re
 import time
 from pathlib import Path
 
-from PySide6.QtCore import Qt, QTimer, Signal
-from PySide6.QtWidgets import (QDialog, QFrame, QGridLayout, QHBoxLayout, QLabel,
+from PySide6.QtCore import Qt, QTimer, QUrl, Signal
+from PySide6.QtWidgets import (QDialog, QFrame, QGridLayout, QHBoxLayout, QLabel, QMessageBox,
                                QPlainTextEdit, QProgressBar, QPushButton, QSizePolicy,
                                QVBoxLayout)
 
 from pft_desktop.core import events as ev
 from pft_desktop.core.rundir import RunFolder
-from pft_desktop.ui.pages.base import WizardPage
+from pft_desktop.ui.pages.base import Pending, WizardPage
 from pft_desktop.ui.trainer_thread import TrainingSession
 from pft_desktop.ui.widgets.charts import PALETTE, LiveChart, LossChart
 
@@ -44,6 +44,20 @@ def new_run_dir(model: str) -> Path:
         number += 1
         path = base.with_name(f"{base.name}-{number}")
     return path
+
+
+def live_runs(exclude: Path | None = None) -> list[RunFolder]:
+    """Runs under the runs root whose training process is alive (left training in the
+    background, or started by another window)."""
+    root = runs_root()
+    if not root.is_dir():
+        return []
+    found = []
+    for status_file in root.glob("*/status.json"):
+        folder = RunFolder(status_file.parent)
+        if folder.path != (exclude and Path(exclude).resolve()) and folder.is_live():
+            found.append(folder)
+    return found
 
 
 def clock(seconds) -> str:
@@ -101,10 +115,15 @@ class TrainPage(WizardPage):
         self.kill_button.clicked.connect(self.session.kill)
         self.kill_button.setVisible(False)
         top.addWidget(self.summary, 1)
-        for button in (self.start_button, self.resume_button, self.stop_button,
+        for button in (self.resume_button, self.start_button, self.stop_button,
                        self.kill_button):
             top.addWidget(button)
         self.content.addLayout(top)
+        self.folder_link = QLabel()
+        self.folder_link.setObjectName("hint")
+        self.folder_link.setTextInteractionFlags(Qt.TextInteractionFlag.TextBrowserInteraction)
+        self.folder_link.setOpenExternalLinks(True)
+        self.content.addWidget(self.folder_link)
 
         self.progress = QProgressBar()
         self.progress.setFormat("%v / %m steps")
@@ -171,17 +190,30 @@ class TrainPage(WizardPage):
         from pft_desktop.core.models import display_name
 
         config, report = self.state.config, (self.state.report or {}).get("report", {})
+        if not report and self.state.run_dir is not None:  # a run opened from its folder
+            report = RunFolder(self.state.run_dir).data_report()
+        rows = report.get("train_rows")
+        model = display_name(config.model.name_or_path) if config.model.name_or_path else \
+            f"new {config.pretrain.from_scratch}"
         self.summary.setText(
-            f"<b>{display_name(config.model.name_or_path)}</b> · "
-            f"{config.task.kind} · {config.method.kind} · {report.get('train_rows', '?')} "
-            f"training rows · batch {config.training.batch_size} · lr "
-            f"{config.training.learning_rate:g}")
+            f"<b>{model}</b> · {config.task.kind} · {config.method.kind} · "
+            + (f"{rows:,} training rows · " if rows is not None else "")
+            + f"batch {config.training.batch_size} · lr {config.training.learning_rate:g}")
+        self._show_run_folder()
+
+    def _show_run_folder(self) -> None:
+        """The run's folder, as a link: runs live in a hidden per-user folder by default."""
+        run_dir = self.state.run_dir
+        self.folder_link.setVisible(run_dir is not None)
+        if run_dir is not None:
+            url = QUrl.fromLocalFile(str(run_dir)).toString()
+            self.folder_link.setText(f"Run folder: <a href=\"{url}\">{run_dir}</a>")
 
     def is_training(self) -> bool:
         return self.session.is_running()
 
     def start(self, resume: bool = False) -> None:
-        if self.session.is_running():
+        if self.session.is_running() or not self._confirm_parallel_run():
             return
         if not resume:
             self.state.run_dir = RunFolder.create(
@@ -197,9 +229,27 @@ class TrainPage(WizardPage):
         self.stop_button.setText("Stop")
         self.progress_text.setText("Starting the training process…")
         self.status_text.setText("")
+        self._show_run_folder()
         self.session.start(self.state.run_dir, resume=resume)
         self.timer.start()
         self.completeChanged.emit()
+
+    def _confirm_parallel_run(self) -> bool:
+        """Two trainings on the same cores slow each other far more than twice (measured about
+        10x on 2 cores), so starting one beside a live run needs a yes."""
+        others = live_runs(exclude=self.state.run_dir)
+        if not others:
+            return True
+        names = ", ".join(folder.path.name for folder in others[:3])
+        box = QMessageBox(QMessageBox.Icon.Warning, "Another run is training",
+                          f"{names} is still training in the background. Two runs on the same "
+                          "processor slow each other down badly (about ten times on a 2-core "
+                          "machine). Start this one anyway?", parent=self)
+        start = box.addButton("Start anyway", QMessageBox.ButtonRole.AcceptRole)
+        box.addButton(QMessageBox.StandardButton.Cancel)
+        box.setObjectName("parallelRunWarning")
+        box.exec()
+        return box.clickedButton() is start
 
     def stop(self) -> None:
         self.session.stop()
@@ -309,14 +359,13 @@ class TrainPage(WizardPage):
         self.refresh(everything=True)
         self.state.outcome = outcome
         self.start_button.setEnabled(True)
-        self.start_button.setText("Train again")
         self.stop_button.setEnabled(False)
         self.stop_button.setText("Stop")
         self.kill_button.setVisible(False)
         status = outcome["status"]
         if outcome.get("error") and not self.error_panel.isVisible():
             self._failed(outcome["error"])
-        self.offer_resume()
+        self.offer_resume(status)
         self._status({"completed": "Training completed. Next: results and export.",
                       "stopped": "Stopped and saved. Resume it, or look at the results."}.get(
             status, "The run did not finish: see the message above."))
@@ -325,26 +374,64 @@ class TrainPage(WizardPage):
         if status == "completed":
             self.run_finished.emit()
 
-    def offer_resume(self) -> None:
-        """Show Resume for a run that ended early and left a checkpoint behind."""
+    def _show_ended(self, status: str) -> None:
+        """The progress line of a run that is over: where it ended, no ETA."""
+        step = self.last_step
+        if not step:
+            self.progress_text.setText("No training step was recorded.")
+            return
+        how = {"completed": "Finished", "stopped": "Stopped", "failed": "Failed",
+               "killed": "Killed"}.get(status, "Ended")
+        self.progress_text.setText(
+            f"{how} at step {step['step']} of {self.total_steps} · epoch "
+            f"{step['epoch']:.2f} · elapsed {clock(step.get('elapsed_s'))}")
+
+    def offer_resume(self, status: str | None = None) -> None:
+        """Show what can be done with the current run: Resume (the primary action) for a run
+        that ended early and left a checkpoint; nothing while it trains in the background.
+        ``status`` is how the run just ended; by default the folder's recorded status."""
         if self.state.run_dir is None:
             return
         folder = RunFolder(self.state.run_dir)
-        status = folder.status().get("status")
-        if folder.is_live():
+        status = status or folder.status().get("status")
+        live = folder.is_live() and not self.session.is_running()
+        if live:
             self._status("This run is still training in the background; its charts show the "
                          "events written so far.")
-        self.resume_button.setVisible(status in ("stopped", "failed", "killed", "running")
-                                      and not folder.is_live()
-                                      and folder.latest_checkpoint() is not None
-                                      and not self.session.is_running())
+            self.progress_text.setText("Training in the background.")
+        elif not self.session.is_running():
+            self._show_ended(status)
+        resumable = (status in ("stopped", "failed", "killed", "running") and not live
+                     and folder.latest_checkpoint() is not None
+                     and not self.session.is_running())
+        self.resume_button.setVisible(resumable)
+        self.start_button.setEnabled(not live and not self.session.is_running())
+        self.start_button.setText("Start over" if resumable else
+                                  "Train again" if status in ("completed", "failed") and
+                                  self.state.outcome is not None else "Start training")
+        self.start_button.setToolTip("A new run from the beginning, with the same settings."
+                                     if resumable else "")
+        # One primary (blue) button: Resume when a run can go on, else Start.
+        for button, primary in ((self.resume_button, resumable),
+                                (self.start_button, not resumable)):
+            button.setObjectName("primary" if primary else "")
+            button.style().unpolish(button)
+            button.style().polish(button)
+        self._show_run_folder()
+
+    def _run_is_live(self) -> bool:
+        return self.state.run_dir is not None and not self.session.is_running() and \
+            RunFolder(self.state.run_dir).is_live()
 
     def problems(self) -> list[str]:
         if self.session.is_running():
-            return ["Training is running…"]
+            return [Pending("Training is running…")]
+        if self._run_is_live():
+            return [Pending("This run is still training in the background; its results come "
+                            "when it finishes.")]
         outcome = self.state.outcome
         if outcome is None:
-            return ["Start training to continue."]
+            return [Pending("Start training to continue.")]
         if outcome["status"] not in ("completed", "stopped"):
             return ["The run failed; fix the problem above and train again."]
         return []

@@ -104,6 +104,12 @@ class LossChart(LiveChart):
         self.smoothing = smoothing
         self._ema = 0.0
         self._weight = 0.0
+        # The key goes in the title: a legend inside the plot covered the curves.
+        self.legend.setVisible(False)
+        self.setTitle(legend_title("Loss", [("━", PALETTE["train"], "train (raw)"),
+                                            ("━", PALETTE["smooth"], "smoothed"),
+                                            ("●", PALETTE["eval"], "eval")]),
+                      color="#1f2933", size="10pt")
 
     def add_train(self, step: float, loss: float) -> None:
         # Debiased exponential moving average (as TensorBoard draws it): the EMA starts at 0
@@ -128,6 +134,18 @@ class LossChart(LiveChart):
         self.eval_line.setData([], [])
 
 
+def legend_title(title: str, keys: list[tuple[str, str, str]]) -> str:
+    """A chart title followed by its colour key, as rich text."""
+    shown = " &nbsp; ".join(f"<span style='color:{color}'>{mark}</span> {text}"
+                            for mark, color, text in keys)
+    return f"{title} &nbsp;&nbsp; <span style='font-weight:normal'>{shown}</span>"
+
+
+def elide(text: str, width: int) -> str:
+    text = str(text)
+    return text if len(text) <= width else text[:width - 1] + "…"
+
+
 def bar_chart(title: str) -> pg.PlotWidget:
     plot = pg.PlotWidget(background="w")
     plot.setTitle(title, color="#1f2933", size="10pt")
@@ -137,17 +155,32 @@ def bar_chart(title: str) -> pg.PlotWidget:
     return plot
 
 
+def top_bars(labels: list[str], values: list[float], most: int = 12) -> list[tuple[str, float]]:
+    """At most ``most`` bars: the largest classes, and the rest added up as "N others"."""
+    pairs = list(zip((str(label) for label in labels), values))
+    if len(pairs) <= most:
+        return pairs
+    pairs.sort(key=lambda pair: -pair[1])
+    rest = pairs[most - 1:]
+    return pairs[:most - 1] + [(f"{len(rest):,} others", sum(v for _, v in rest))]
+
+
 def draw_bars(plot: pg.PlotWidget, labels: list[str], values: list[float],
-              color: str = "#2563eb") -> None:
+              color: str = "#2563eb", label_width: int = 18) -> None:
+    """Horizontal bars with the names on the left axis, so long class names stay readable
+    (side by side under vertical bars they ran into each other)."""
     plot.clear()
     if not values:
         return
-    xs = np.arange(len(values))
-    plot.addItem(pg.BarGraphItem(x=xs, height=values, width=0.6, brush=color))
-    axis = plot.getAxis("bottom")
-    shown = labels if len(labels) <= 12 else [l if i % max(1, len(labels) // 12) == 0 else ""
-                                             for i, l in enumerate(labels)]
-    axis.setTicks([list(zip(xs, [str(s)[:14] for s in shown]))])
+    pairs = top_bars(labels, values)
+    ys = np.arange(len(pairs))[::-1]  # the first class at the top
+    plot.addItem(pg.BarGraphItem(x0=0, y=ys, width=[v for _, v in pairs], height=0.6,
+                                 brush=color, pen=None))
+    plot.getAxis("left").setTicks([[(float(y), elide(name, label_width))
+                                    for y, (name, _) in zip(ys, pairs)]])
+    plot.getAxis("bottom").setTicks(None)
+    plot.setYRange(-0.6, len(pairs) - 0.4, padding=0)
+    plot.setXRange(0, max(v for _, v in pairs) * 1.08, padding=0)
 
 
 def draw_histogram(plot: pg.PlotWidget, counts: list[int], edges: list[float],
@@ -156,9 +189,15 @@ def draw_histogram(plot: pg.PlotWidget, counts: list[int], edges: list[float],
     if not counts:
         return
     plot.getAxis("bottom").setTicks(None)
+    plot.getAxis("left").setTicks(None)
     plot.plot(edges, counts, stepMode="center", fillLevel=0, brush="#93c5fd",
               pen=pg.mkPen("#1d4ed8"))
+    right = max(edges[-1], marker or 0)
+    plot.setXRange(min(edges[0], 0), right * 1.06, padding=0)  # the marker stays inside
+    plot.setYRange(0, max(counts) * 1.12, padding=0)
     if marker is not None:
+        # The label sits left of the line, so a marker at the right edge is not clipped.
         plot.addItem(pg.InfiniteLine(marker, angle=90, pen=pg.mkPen("#dc2626", width=2),
-                                     label="max length", labelOpts={"color": "#dc2626",
-                                                                    "position": 0.9}))
+                                     label="max length", labelOpts={
+                                         "color": "#dc2626", "position": 0.92,
+                                         "anchors": [(1.05, 0.5), (1.05, 0.5)]}))

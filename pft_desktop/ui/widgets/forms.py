@@ -38,6 +38,7 @@ class ConfigForm(QWidget):
         self.labels: dict[str, QLabel] = {}
         for name, spec in self.specs.items():
             editor = self._editor(name, spec)
+            self._show_unset(editor, spec.metadata.get("unset", ""))
             editor.setToolTip(spec.metadata.get("help", ""))
             editor.setObjectName(f"field_{name}")
             label = QLabel(spec.metadata.get("label") or name.replace("_", " ").capitalize())
@@ -69,6 +70,25 @@ class ConfigForm(QWidget):
             editor = QLineEdit()
             editor.textChanged.connect(self.changed)
         return editor
+
+    @staticmethod
+    def _show_unset(editor: QWidget, text: str) -> None:
+        """Say what 0 or an empty value means ("from epochs", "off") where a bare 0 or an empty
+        box would leave the person guessing."""
+        if not text:
+            return
+        if isinstance(editor, (QSpinBox, QDoubleSpinBox)) and editor.minimum() == 0:
+            editor.setSpecialValueText(text)  # shown while the value is the minimum, 0
+        elif isinstance(editor, QLineEdit):
+            editor.setPlaceholderText(text)
+
+    def label_width(self) -> int:
+        return max((label.sizeHint().width() for label in self.labels.values()), default=0)
+
+    def set_label_width(self, width: int) -> None:
+        """Line up the editors of several forms shown one above the other."""
+        for label in self.labels.values():
+            label.setMinimumWidth(width)
 
     def load(self, settings) -> None:
         for name, editor in self.editors.items():

@@ -1,0 +1,51 @@
+"""The Data page with a real spreadsheet export: the header row is found, the person can say
+otherwise, and a mapping that keeps almost nothing blocks Next with the fix named."""
+
+import csv
+
+from helpers import sentiment_rows
+from wizard_helpers import choose_model_and_data
+
+
+def spreadsheet_export(path, rows=120):
+    """ham/spam and a message under the header ``v1,v2,,,``; three rows spill text into the
+    trailing columns, as a spreadsheet program's CSV export does."""
+    with open(path, "w", newline="", encoding="utf-8") as handle:
+        handle.write("v1,v2,,,\n")
+        for i, (text, _) in enumerate(sentiment_rows(rows)):
+            spill = " ".join(text.split()[:2]) if i in (5, 40, 77) else ""
+            csv.writer(handle).writerow(["spam" if i % 5 == 0 else "ham", text, spill, "", ""])
+    return path
+
+
+def test_header_switch_and_error_gating(qtbot, window, tiny_encoder, tmp_path):
+    page = window.data_page
+    choose_model_and_data(qtbot, window, tiny_encoder, spreadsheet_export(tmp_path / "sms.csv"))
+    assert page.header_box.isChecked() and "(detected)" in page.header_box.text()
+    assert page.format_row.isVisible()
+    assert page.delimiter_combo.currentText() == "detected: comma"
+    data = window.state.config.data
+    assert (data.text_column, data.label_column) == ("v2", "v1")
+    assert window.next.isEnabled()
+
+    # The header read as data: column names change, and a label equal to a column name warns.
+    page.header_box.click()
+    assert data.header == "no"
+    qtbot.waitUntil(lambda: page.table is not None and "column_1" in page.table.columns,
+                    timeout=30000)
+    assert page.preview_model.rowCount() == 121
+    assert "(detected)" not in page.header_box.text()
+
+    # A nearly empty column as the label keeps almost nothing: an error that blocks Next.
+    page.combos["label_column"].setCurrentText("column_3")
+    qtbot.waitUntil(lambda: not page.checking and not page.checker.is_running()
+                    and bool(page.check_error), timeout=60000)
+    assert not window.next.isEnabled()
+    assert window.problem.property("pending") is False
+    assert "column_3" in window.problem.text()
+
+    page.combos["label_column"].setCurrentText("column_1")
+    qtbot.waitUntil(lambda: not page.problems(), timeout=60000)
+    warnings = [page.report_list.item(i).text() for i in range(page.report_list.count())]
+    assert any("v1" in text and "header" in text for text in warnings), warnings
+    assert window.next.isEnabled()  # a warning does not block
