@@ -32,7 +32,7 @@ def run_pft(model: Path, data: Path, steps: int, workdir: Path) -> float:
     config.training.max_steps, config.training.batch_size = steps, BATCH
     config.training.learning_rate, config.training.seed = LR, SEED
     outcome = run_training(config, Path(tempfile.mkdtemp(dir=workdir)) / "run")
-    assert outcome.status == "completed", outcome
+    assert outcome.status == "finished", outcome
     return steps / outcome.metrics["train_runtime"]
 
 

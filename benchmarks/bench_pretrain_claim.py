@@ -68,7 +68,7 @@ def fine_tune(model: Path, labeled: Path, workdir: Path, name: str, epochs: int,
     config.training.epochs, config.training.batch_size = epochs, 16
     config.training.learning_rate, config.training.seed = learning_rate, 0
     outcome = run_training(config, workdir / f"fine-tune-{name}")
-    assert outcome.status == "completed", outcome
+    assert outcome.status == "finished", outcome
     return outcome.metrics
 
 

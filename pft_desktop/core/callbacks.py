@@ -33,8 +33,9 @@ class EventCallback(TrainerCallback):
     """
 
     def __init__(self, sink, stop: threading.Event, perplexity: bool = False,
-                 elapsed_before: float = 0.0):
+                 elapsed_before: float = 0.0, stop_file=None):
         self.sink = sink
+        self.stop_file = stop_file  # a stop request from any process: one stat() a step
         self.elapsed_before = elapsed_before  # a resumed run's clock goes on from there
         self.stop = stop
         self.perplexity = perplexity
@@ -51,6 +52,8 @@ class EventCallback(TrainerCallback):
         self._last_tokens = state.num_input_tokens_seen or 0
 
     def on_step_end(self, args, state, control, **kwargs):
+        if self.stop_file is not None and not self.stop.is_set() and self.stop_file.exists():
+            self.stop.set()
         if self.stop.is_set():
             self.stopped_early = True
             control.should_training_stop = True

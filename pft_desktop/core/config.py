@@ -49,6 +49,11 @@ class ModelSettings:
     trust_remote_code: bool = option(
         False, "Run Python code shipped with the model. Only turn this on for models you trust.",
         label="Trust remote code", advanced=True)
+    start_from: str = option(
+        "", "A finished run (its folder) whose trained weights this run starts from: 'Train "
+        "more'. Its adapter keeps training with LoRA; full weights are the starting point of "
+        "any method. The base model and the labels must be the run's.", label="Start from run",
+        advanced=True, unset="the pretrained model itself")
 
 
 @dataclass

@@ -23,9 +23,10 @@ STEP = "step"                  # step, epoch, loss, learning_rate, grad_norm, to
 EVAL = "eval"                  # step, epoch, and eval_* metrics
 CHECKPOINT = "checkpoint"      # step, path
 ERROR = "error"                # kind, message, fix
-FINISHED = "finished"          # status: completed | stopped | failed, metrics
+FINISHED = "finished"          # status: finished | stopped | failed | diverged, metrics
 
-FINISHED_STATUSES = ("completed", "stopped", "failed")
+FINISHED_STATUSES = ("finished", "stopped", "failed", "diverged")
+PER_STEP = (STEP, EVAL, CHECKPOINT)  # events tied to a step, redone after a resume
 
 
 def make_event(event_type: str, /, **fields) -> dict:

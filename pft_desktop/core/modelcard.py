@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 from pft_desktop import __version__
 from pft_desktop.core.data import counted
@@ -45,7 +46,13 @@ def model_card(run_info: dict, metrics: dict, kind: str) -> str:
         f"- **Method:** {run_info.get('method', '')}"
         + (" (this folder holds the LoRA adapter only)" if kind == "adapter" else
            " (this folder holds the full model)"),
-        f"- **Made with:** pft-desktop {__version__}", "",
+        f"- **Made with:** pft-desktop {__version__}",
+    ]
+    if run_info.get("parent_run"):  # "Train more": say where its starting weights came from
+        lines.append(f"- **Continued from run:** `{Path(run_info['parent_run']).name}` "
+                     "(this run started from that run's trained weights)")
+    lines += [
+        "",
         "## Data", "",
         f"- Training file: `{config.get('data', {}).get('train_file', '')}`",
         f"- Rows: {report.get('train_rows', 0)} train, {report.get('validation_rows', 0)} "

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import logging
 import math
-import os
 import shutil
 import tempfile
 import threading
@@ -40,13 +39,13 @@ class Prepared:
 
 @dataclass
 class RunOutcome:
-    status: str                      # completed | stopped | failed
+    status: str                      # finished | stopped | failed
     metrics: dict = field(default_factory=dict)
     error: UserError | None = None
     run_dir: Path | None = None
 
     def was_successful(self) -> bool:
-        return self.status in ("completed", "stopped")
+        return self.status in ("finished", "stopped")
 
     def __str__(self) -> str:
         if self.error is not None:
@@ -73,11 +72,15 @@ def prepare(config: RunConfig, sink=lambda event: None) -> Prepared:
     """Check and load everything a run needs, raising UserError before anything is written."""
     config.validate()
     task = get_task(config.task.kind)
+    parent = None
     if config.from_scratch:
         info = task.new_model_info(config)
     else:
         sink(events.make_event(events.STATUS, text="Checking the model"))
         path = resolve_model(config.model.name_or_path, config.model.revision, progress=sink)
+        parent = parent_weights(config)
+        if parent is not None and not parent.get("is_adapter"):
+            path = parent["model_dir"]  # full weights: they are the starting model
         info = inspect_model(path, source=config.model.name_or_path)
         if info.is_adapter:
             raise UserError("adapter_as_base", f"{path} holds a LoRA adapter, not a full model.",
@@ -106,8 +109,40 @@ def prepare(config: RunConfig, sink=lambda event: None) -> Prepared:
         tokenizer = load_tokenizer(str(path), config.model.trust_remote_code)
         sink(events.make_event(events.STATUS, text="Tokenizing"))
         data = task.prepare(config, train, validation, tokenizer)
+        if parent is not None:
+            _check_parent_labels(parent, data.label_names)
     sink(events.make_event(events.DATA_REPORT, **data.report.to_dict()))
     return Prepared(config, task, info, tokenizer, data)
+
+
+def parent_weights(config: RunConfig) -> dict | None:
+    """For "Train more": the finished run whose weights this run starts from, as its saved
+    model's run info plus ``model_dir``; None for a run that starts from the pretrained model."""
+    if not config.model.start_from:
+        return None
+    parent = RunFolder(config.model.start_from)
+    info_file = parent.model_dir / RUN_INFO
+    if not parent.exists() or not info_file.is_file():
+        raise UserError("no_parent_model", f"{parent.path} has no trained model to start from.",
+                        "Choose a run that finished or was stopped (it saves its model), or "
+                        "clear 'Start from run'.")
+    import json
+
+    info = json.loads(info_file.read_text(encoding="utf-8"))
+    if info.get("is_adapter") and not config.method.kind.startswith(("lora", "qlora")):
+        raise UserError("parent_is_adapter", f"The run {parent.name} trained a LoRA adapter; "
+                        f"'{config.method.kind}' cannot continue it.", "Keep the method LoRA "
+                        "(or QLoRA), or export the run as a merged model and fine-tune that.")
+    return {**info, "model_dir": str(parent.model_dir), "run": str(parent.path)}
+
+
+def _check_parent_labels(parent: dict, label_names: list) -> None:
+    wanted = parent.get("label_names") or []
+    if wanted and list(label_names) != list(wanted):
+        raise UserError("labels_differ", "Training more needs the same labels as the run it "
+                        f"continues ({', '.join(map(str, wanted))}); this data has "
+                        f"{', '.join(map(str, label_names))}.", "Use data with the same "
+                        "classes, or start a new run from the pretrained model.")
 
 
 def training_arguments(config: RunConfig, task: Task, folder: RunFolder, has_validation: bool,
@@ -197,18 +232,39 @@ def load_model(prepared: Prepared, device, precision: str, say=lambda text: None
     model, loading = prepared.task.load_model(prepared.model.path, prepared.data,
                                               output_loading_info=True, **kwargs)
     new_modules = newly_initialized_modules(loading.get("missing_keys", ()))
-    if new_modules:
+    parent = parent_weights(config)
+    if parent is not None:
+        say(f"Starting from the weights of the run {Path(parent['run']).name} (train more).")
+    if new_modules and not (parent and parent.get("is_adapter")):  # else the adapter has them
         log.info(new_layers_message(new_modules))
         say(new_layers_message(new_modules))
     if getattr(model.config, "pad_token_id", None) is None and \
             prepared.tokenizer.pad_token_id is not None:
         model.config.pad_token_id = prepared.tokenizer.pad_token_id
-    model = apply_method(model, config.method, prepared.task, prepared.model.model_type, device,
-                         new_modules)
+    if parent is not None and parent.get("is_adapter"):
+        model = continue_adapter(model, parent["model_dir"], config.method, device)
+    else:
+        model = apply_method(model, config.method, prepared.task, prepared.model.model_type,
+                             device, new_modules)
     heads = head_names(getattr(model, "base_model", model))
     if heads:
         log.info("Heads kept trainable: %s", ", ".join(heads))
     return model
+
+
+def continue_adapter(model, adapter_dir: str, settings, device):
+    """Load a finished run's adapter (with its trained head) onto the base model, trainable, so
+    "Train more" goes on from where that run ended instead of from a new adapter."""
+    from peft import PeftModel, prepare_model_for_kbit_training
+
+    from pft_desktop.core.methods import disable_cpu_4bit_repacking
+
+    if settings.kind.startswith("qlora"):
+        if device.kind == "cpu":
+            disable_cpu_4bit_repacking(model)
+        model = prepare_model_for_kbit_training(
+            model, use_gradient_checkpointing=settings.gradient_checkpointing)
+    return PeftModel.from_pretrained(model, adapter_dir, is_trainable=True)
 
 
 def newly_initialized_modules(missing_keys) -> list[str]:
@@ -251,6 +307,15 @@ def run_training(config: RunConfig | None, run_dir: str | Path, sink=lambda e: N
             raise UserError("run_exists", f"The run folder {folder.path} already exists and is "
                             "not empty.", "Choose a new output folder, or resume that run with "
                             "`pft-desktop train --resume FOLDER`.")
+        if resume and folder.state() == "finished":
+            raise UserError("already_finished", f"The run {folder.name} already finished; "
+                            "resuming it would only retrain its last steps.",
+                            "To train it further, start a new run from its weights: 'Train "
+                            f"more' in the app, or `pft-desktop train --more {folder.path}`.")
+        if resume and folder.is_live():
+            raise UserError("still_running", f"The run {folder.name} is still training (process "
+                            f"{folder.status().get('pid')}).", "Follow it in the app, or stop it "
+                            f"first with `pft-desktop stop {folder.path}`.")
         checkpoint = folder.latest_checkpoint() if resume else None
         if resume and checkpoint is None:
             raise UserError("no_checkpoint", f"{folder.path} has no checkpoint to resume from.",
@@ -267,7 +332,8 @@ def run_training(config: RunConfig | None, run_dir: str | Path, sink=lambda e: N
             buffered.attach(writer)
             handler = _attach_log(folder)
         write_json(folder.report_file, prepared.data.report.to_dict())
-        folder.set_status("running", pid=os.getpid())
+        folder.clear_stop_request()  # an old request must not stop this run at its first step
+        folder.mark_running(parent=config.model.start_from)
         outcome = _train(prepared, folder, buffered, stop, checkpoint)
     except BaseException as exc:  # noqa: BLE001 - every failure becomes an event
         if isinstance(exc, KeyboardInterrupt):
@@ -284,6 +350,7 @@ def run_training(config: RunConfig | None, run_dir: str | Path, sink=lambda e: N
         if folder.exists() and writer is not None:
             folder.set_status(outcome.status, error=outcome.error.to_dict()
                               if outcome.error else None)
+            folder.clear_stop_request()
         if writer is not None:
             writer.close()
         if handler is not None:
@@ -308,7 +375,8 @@ def _train(prepared: Prepared, folder: RunFolder, sink, stop, checkpoint) -> Run
     has_validation = data.validation is not None
     args = training_arguments(config, task, folder, has_validation, precision, device)
     callback = EventCallback(sink, stop, perplexity=task.name in ("causal-lm", "pretrain"),
-                             elapsed_before=_elapsed_at(folder, checkpoint))
+                             elapsed_before=_elapsed_at(folder, checkpoint),
+                             stop_file=folder.stop_file)
     callbacks = [callback]
     if config.training.early_stopping_patience and has_validation:
         callbacks.append(EarlyStoppingCallback(config.training.early_stopping_patience))
@@ -325,15 +393,21 @@ def _train(prepared: Prepared, folder: RunFolder, sink, stop, checkpoint) -> Run
         device=device.to_dict(), precision=precision, method=config.method.kind,
         task=task.name, trainable_parameters=trainable, total_parameters=total,
         train_rows=len(data.train), validation_rows=len(data.validation or []),
-        resumed_from=str(checkpoint) if checkpoint else None))
+        resumed_from=str(checkpoint) if checkpoint else None,
+        resumed_from_step=_step_of(checkpoint)))
     log.info("Training %s on %s (%s), %d of %d parameters trainable", prepared.model.source,
              device.name, precision, trainable, total)
     result = trainer.train(resume_from_checkpoint=str(checkpoint) if checkpoint else None)
-    status = "stopped" if callback.stopped_early else "completed"
+    status = "stopped" if callback.stopped_early else "finished"
     metrics = {key: value for key, value in result.metrics.items()
                if key in ("train_loss", "train_runtime", "train_samples_per_second",
                           "train_steps_per_second")}
-    if has_validation and status == "completed":
+    if checkpoint is not None:  # the Trainer averages only this process's part of the run
+        losses = [e["loss"] for e in folder.timeline()
+                  if e.get("type") == events.STEP and e.get("loss") is not None]
+        if losses:
+            metrics["train_loss"] = sum(losses) / len(losses)
+    if has_validation and status == "finished":
         sink(events.make_event(events.STATUS, text="Evaluating"))
         callback.final = True
         metrics.update(trainer.evaluate())
@@ -347,12 +421,16 @@ def _train(prepared: Prepared, folder: RunFolder, sink, stop, checkpoint) -> Run
     return RunOutcome(status, metrics=metrics, run_dir=folder.path)
 
 
+def _step_of(checkpoint: Path | None) -> int | None:
+    return int(checkpoint.name.rsplit("-", 1)[-1]) if checkpoint is not None else None
+
+
 def _elapsed_at(folder: RunFolder, checkpoint: Path | None) -> float:
     """Training time already spent up to a checkpoint (0 for a fresh run), so a resumed run's
     elapsed time and charts by time go on from there instead of restarting at zero."""
     if checkpoint is None or not folder.events_file.is_file():
         return 0.0
-    step = int(checkpoint.name.rsplit("-", 1)[-1])
+    step = _step_of(checkpoint)
     elapsed = 0.0
     for event in events.read_events(folder.events_file):
         if event.get("type") == events.STEP and event.get("step", 0) <= step:
@@ -376,7 +454,7 @@ def save_model(model, prepared: Prepared, folder: RunFolder) -> Path:
             "label_names": prepared.data.label_names, "max_length": config.task.max_length,
             "is_adapter": hasattr(model, "peft_config"),
             "objective": getattr(prepared.task, "objective", ""),
-            "from_scratch": config.from_scratch,
+            "from_scratch": config.from_scratch, "parent_run": config.model.start_from,
             "data_report": prepared.data.report.to_dict(), "config": config.to_dict()})
         ordinary_permissions(staging)
         folder.replace_dir(staging, folder.model_dir)

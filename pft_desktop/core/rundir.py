@@ -3,16 +3,21 @@
 Layout::
 
     config.toml        the RunConfig that describes the run
-    events.jsonl       every event, one JSON object per line
+    events.jsonl       every event, one JSON object per line (append-only; a resume appends)
     train.log          the human-readable log (warnings, tracebacks)
     data_report.json   what happened to the rows
-    status.json        pending | running | completed | stopped | failed, with times
+    status.json        schema, status as written, pid and its start time, parent run, times
+    stop.request       present while someone asks the run to stop and save (any process)
+    .summary.json      the library's cached summary of this folder (rebuilt when stale)
     checkpoints/       Trainer checkpoints (resumable), the best one kept
     model/             the trained model (full weights, or the LoRA adapter) and its tokenizer
     metrics.json       final evaluation, Trainer's names (eval_loss, eval_accuracy, ...)
 
 The folder is created in one step (built aside, then renamed into place) and every later file
 is written to a temporary name and renamed, so a crash leaves either the old or the new file.
+
+This class is the one reader of a run folder: the app, the command line, the library and the
+model card go through it. Folders written before schema 2 ("finished", "killed") still open.
 """
 
 from __future__ import annotations
@@ -28,6 +33,21 @@ from pft_desktop.core.config import RunConfig
 from pft_desktop.core.errors import UserError
 
 RUN_INFO = "pft_run.json"  # beside a saved model: task, labels, base model (export, predict)
+SCHEMA = 2
+# What a run is, for the person: "running" only while its recorded process is alive.
+STATUSES = ("running", "finished", "stopped", "interrupted", "failed", "diverged")
+_LEGACY = {"completed": "finished", "killed": "interrupted"}  # schema 1 words
+
+
+def process_started(pid: int) -> float | None:
+    """When a process started (its identity together with the pid: a pid is reused, a pid with
+    its start time is not). None when there is no such process."""
+    try:
+        import psutil
+
+        return psutil.Process(pid).create_time()
+    except Exception:  # noqa: BLE001 - gone, no access, or psutil missing
+        return None
 
 
 def _umask() -> int:
@@ -77,6 +97,12 @@ class RunFolder:
     report_file = property(lambda self: self.path / "data_report.json")
     checkpoints = property(lambda self: self.path / "checkpoints")
     model_dir = property(lambda self: self.path / "model")
+    stop_file = property(lambda self: self.path / "stop.request")
+    summary_file = property(lambda self: self.path / ".summary.json")
+
+    @property
+    def name(self) -> str:
+        return self.path.name
 
     @classmethod
     def create(cls, path: str | Path, config: RunConfig) -> "RunFolder":
@@ -90,7 +116,8 @@ class RunFolder:
         staging = Path(tempfile.mkdtemp(dir=folder.path.parent, prefix=f".{folder.path.name}."))
         try:
             config.save(staging / "config.toml")
-            write_json(staging / "status.json", {"status": "pending", "created": time.time()})
+            write_json(staging / "status.json", {"status": "pending", "created": time.time(),
+                                                 "schema": SCHEMA})
             ordinary_permissions(staging)
             if folder.path.exists():
                 folder.path.rmdir()
@@ -120,18 +147,73 @@ class RunFolder:
         current.update(status=status, updated=time.time(), **extra)
         write_json(self.status_file, current)
 
+    def mark_running(self, **extra) -> None:
+        """Called by the process that trains: records who it is, so that any other process
+        can tell a live run from one whose process died (or whose pid was reused)."""
+        pid = os.getpid()
+        self.set_status("running", pid=pid, pid_started=process_started(pid), schema=SCHEMA,
+                        started=self.status().get("started") or time.time(), **extra)
+
     def is_live(self) -> bool:
-        """Whether the process training this run is still alive (a run left training in the
-        background when the app closed), judged by the PID it recorded."""
+        """Whether the process training this run is still alive, judged by the pid it recorded
+        and, where recorded, that process's start time (so a reused pid does not count)."""
         status = self.status()
         pid = status.get("pid")
-        if status.get("status") != "running" or not pid:
+        if status.get("status") not in ("running", "pending") or not pid:
             return False
         try:
             os.kill(int(pid), 0)
         except (OSError, ValueError):
             return False
+        recorded = status.get("pid_started")
+        if recorded is not None:
+            actual = process_started(int(pid))
+            return actual is not None and abs(actual - float(recorded)) < 1.0
         return True
+
+    def state(self) -> str:
+        """The run's status as the person should read it, one of STATUSES: a run whose process
+        is gone without a final word is "interrupted", whatever its file last said."""
+        written = self.status().get("status", "unknown")
+        written = _LEGACY.get(written, written)
+        if written in ("running", "pending"):
+            return "running" if self.is_live() else "interrupted"
+        return written if written in STATUSES else "interrupted"
+
+    # -- asking a run to stop, from any process --------------------------------------------
+    def request_stop(self) -> None:
+        """Ask the run to stop after its current step and save. The runner watches for this
+        file, so it works from another window, the command line, and on every OS."""
+        write_atomic(self.stop_file, f"{time.time()}\n")
+
+    def stop_requested(self) -> bool:
+        return self.stop_file.exists()
+
+    def clear_stop_request(self) -> None:
+        self.stop_file.unlink(missing_ok=True)
+
+    # -- what happened ----------------------------------------------------------------------
+    def timeline(self) -> list[dict]:
+        """The run's events as one continuous run: after a resume from checkpoint N, the
+        steps, evaluations and checkpoints past N that the interrupted process had written
+        are dropped (they were redone), so charts neither repeat nor miss a step."""
+        from pft_desktop.core import events
+
+        if not self.events_file.is_file():
+            return []
+        kept: list[dict] = []
+        for event in events.read_events(self.events_file):
+            resumed = event.get("resumed_from_step") if event.get("type") == events.STARTED \
+                else None
+            if resumed is not None:
+                kept = [e for e in kept if e.get("type") not in events.PER_STEP
+                        or (e.get("step") or 0) <= resumed]
+            kept.append(event)
+        return kept
+
+    def parent(self) -> str:
+        """The run whose weights this one started from ("Train more"), or ""."""
+        return self.status().get("parent", "")
 
     def data_report(self) -> dict:
         try:

@@ -22,7 +22,7 @@ def lora_run(tmp_path_factory, tiny_encoder):
     data = write_csv(root / "d.csv", ["review", "sentiment"], sentiment_rows(80))
     config = classification_config(tiny_encoder, data, max_steps=6, learning_rate=5e-3)
     config.method.kind = "lora"
-    assert run_training(config, root / "run").status == "completed"
+    assert run_training(config, root / "run").status == "finished"
     return root / "run"
 
 
@@ -110,7 +110,7 @@ def test_causal_lm_merged_export_generates_like_the_run(tmp_path, tiny_decoder, 
     config.data.prompt_column, config.data.response_column = "prompt", "response"
     config.task.kind, config.method.kind = "causal-lm", "lora"
     config.training.max_steps, config.training.learning_rate = 5, 5e-3
-    assert run_training(config, tmp_path / "run").status == "completed"
+    assert run_training(config, tmp_path / "run").status == "finished"
     out = export_run(tmp_path / "run", tmp_path / "merged", "merged")
     expected = Predictor(tmp_path / "run").generate("what color is the sky", max_new_tokens=8)
     model = AutoModelForCausalLM.from_pretrained(out).eval()

@@ -110,7 +110,7 @@ def evals(run_dir):
 
 def test_continued_mlm_pretraining_lowers_the_loss(tmp_path, tiny_encoder):
     outcome = run_training(pretrain_config(corpus_csv(tmp_path), tiny_encoder), tmp_path / "run")
-    assert outcome.status == "completed", outcome
+    assert outcome.status == "finished", outcome
     assert evals(tmp_path / "run")[-1] < evals(tmp_path / "run")[0]
     assert outcome.metrics["eval_perplexity"] == pytest.approx(
         np.exp(outcome.metrics["eval_loss"]), rel=1e-6)
@@ -122,7 +122,7 @@ def test_continued_causal_pretraining_with_lora_saves_a_whole_model(tmp_path, ti
     config = pretrain_config(corpus_csv(tmp_path), tiny_decoder)
     config.method.kind = "lora"
     outcome = run_training(config, tmp_path / "run")
-    assert outcome.status == "completed", outcome
+    assert outcome.status == "finished", outcome
     model_dir = tmp_path / "run" / "model"
     assert (model_dir / "model.safetensors").is_file()  # merged: a base for fine-tuning
     assert not (model_dir / "adapter_config.json").exists()
@@ -155,7 +155,7 @@ def test_from_scratch_encoder_then_fine_tune(tmp_path, capsys):
 
     config = pretrain_config(corpus_csv(tmp_path), scratch="encoder", max_steps=40)
     outcome = run_training(config, tmp_path / "pre")
-    assert outcome.status == "completed", outcome
+    assert outcome.status == "finished", outcome
     steps = losses(tmp_path / "pre")
     assert np.mean(steps[-5:]) < np.mean(steps[:5])
     model_dir = tmp_path / "pre" / "model"
@@ -168,14 +168,14 @@ def test_from_scratch_encoder_then_fine_tune(tmp_path, capsys):
 
     data = write_csv(tmp_path / "labeled.csv", ["review", "sentiment"], sentiment_rows(60))
     fine = classification_config(model_dir, data, max_steps=5)
-    assert run_training(fine, tmp_path / "fine").status == "completed"
+    assert run_training(fine, tmp_path / "fine").status == "finished"
 
 
 def test_from_scratch_decoder_continues_text(tmp_path):
     from pft_desktop.core.predict import Predictor
 
     config = pretrain_config(corpus_csv(tmp_path), scratch="decoder", max_steps=20)
-    assert run_training(config, tmp_path / "run").status == "completed"
+    assert run_training(config, tmp_path / "run").status == "finished"
     result = Predictor(tmp_path / "run")("the film")
     assert isinstance(result["text"], str)
 

@@ -110,5 +110,5 @@ def test_qlora_4bit_classification_trains_end_to_end(tmp_path, tiny_encoder, sen
     config = classification_config(tiny_encoder, sentiment_csv, max_steps=4)
     config.method.kind = "qlora-4bit"
     outcome = run_training(config, tmp_path / "run")
-    assert outcome.status == "completed", outcome
+    assert outcome.status == "finished", outcome
     assert (tmp_path / "run" / "model" / "adapter_model.safetensors").is_file()

@@ -20,7 +20,7 @@ def test_full_fine_tuning_learns_and_writes_a_complete_run(tmp_path, tiny_encode
                                                            sentiment_csv):
     config = classification_config(tiny_encoder, sentiment_csv, epochs=10, learning_rate=3e-3)
     outcome = run_training(config, tmp_path / "run")
-    assert outcome.status == "completed", outcome
+    assert outcome.status == "finished", outcome
     folder = RunFolder(tmp_path / "run")
     metrics = folder.metrics()
     assert metrics["eval_accuracy"] >= 0.9 and metrics["eval_f1"] >= 0.9
@@ -38,7 +38,7 @@ def test_full_fine_tuning_learns_and_writes_a_complete_run(tmp_path, tiny_encode
                 "epoch", "eta_s"):
         assert first[key] is not None, key
     assert steps[-1]["loss"] < steps[0]["loss"]
-    assert folder.status()["status"] == "completed"
+    assert folder.status()["status"] == "finished"
     assert (folder.model_dir / "model.safetensors").is_file()
     assert json.loads((folder.model_dir / "config.json").read_text())["id2label"] == {
         "0": "negative", "1": "positive"}
@@ -72,7 +72,7 @@ def test_stop_ends_after_the_step_saves_and_resumes(tmp_path, tiny_encoder, sent
     assert (folder.model_dir / "model.safetensors").is_file()
 
     resumed = run_training(None, tmp_path / "run", resume=True)
-    assert resumed.status == "completed"
+    assert resumed.status == "finished"
     steps = [e["step"] for e in events.read_events(folder.path) if e["type"] == "step"]
     assert steps == list(range(1, 41))
     started = [e for e in events.read_events(folder.path) if e["type"] == "started"]
@@ -94,7 +94,7 @@ def test_the_planned_step_total_is_the_trainers(tmp_path, tiny_encoder, rows, ba
     config = classification_config(tiny_encoder, data, epochs=epochs, batch_size=batch,
                                    gradient_accumulation=accumulation, eval_steps=1000)
     config.data.validation_split = 0.0
-    assert run_training(config, tmp_path / "run").status == "completed"
+    assert run_training(config, tmp_path / "run").status == "finished"
     found = list(events.read_events(tmp_path / "run"))
     planned = next(e for e in found if e["type"] == "started")["total_steps"]
     steps = [e for e in found if e["type"] == "step"]
@@ -105,7 +105,7 @@ def test_the_planned_step_total_is_the_trainers(tmp_path, tiny_encoder, rows, ba
 def test_the_log_says_in_plain_words_which_new_layers_train(tmp_path, tiny_encoder,
                                                             sentiment_csv):
     config = classification_config(tiny_encoder, sentiment_csv, max_steps=2)
-    assert run_training(config, tmp_path / "run").status == "completed"
+    assert run_training(config, tmp_path / "run").status == "finished"
     log = RunFolder(tmp_path / "run").log_file.read_text()
     assert "LOAD REPORT" not in log and "MISSING" not in log and "FutureWarning" not in log
     said = [e["text"] for e in events.read_events(tmp_path / "run") if e["type"] == "status"]
@@ -166,7 +166,7 @@ def test_causal_lm_learns_responses_only(tmp_path, tiny_chat_decoder, qa_csv):
     config.method.kind = "lora"
     config.training.max_steps, config.training.learning_rate = 12, 5e-3
     outcome = run_training(config, tmp_path / "run")
-    assert outcome.status == "completed", outcome
+    assert outcome.status == "finished", outcome
     metrics = RunFolder(tmp_path / "run").metrics()
     assert metrics["eval_perplexity"] == pytest.approx(2.718281828 ** metrics["eval_loss"],
                                                        rel=1e-6)

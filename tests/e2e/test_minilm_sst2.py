@@ -30,7 +30,7 @@ def test_minilm_learns_sst2_exports_and_reloads(tmp_path, minilm_path):
     config.training.epochs, config.training.batch_size = 1, 16
     config.training.learning_rate = 5e-5
     outcome = run_training(config, tmp_path / "run")
-    assert outcome.status == "completed", outcome
+    assert outcome.status == "finished", outcome
     accuracy = outcome.metrics["eval_accuracy"]
     assert accuracy > 0.70, f"dev accuracy {accuracy:.3f} is not clearly above chance (0.51)"
     assert sum(map(sum, outcome.metrics["confusion_matrix"])) == 872  # every dev row, 'content'

@@ -24,10 +24,10 @@ def test_runner_streams_only_json_events(tmp_path, tiny_encoder, sentiment_csv):
     assert process.returncode == 0, err
     lines = [line for line in out.splitlines() if line.strip()]
     streamed = [json.loads(line) for line in lines]  # every stdout line is one JSON event
-    assert streamed[-1]["type"] == "finished" and streamed[-1]["status"] == "completed"
+    assert streamed[-1]["type"] == "finished" and streamed[-1]["status"] == "finished"
     assert [e["type"] for e in streamed] == [e["type"] for e in events.read_events(folder.path)]
     assert sum(e["type"] == "step" for e in streamed) == 5
-    assert folder.status()["status"] == "completed"
+    assert folder.status()["status"] == "finished"
 
 
 def test_stop_on_stdin_saves_and_exits(tmp_path, tiny_encoder, sentiment_csv):
