@@ -9,6 +9,7 @@ import time
 from transformers import TrainerCallback
 
 from pft_desktop.core import events
+from pft_desktop.core.divergence import DivergenceWatch
 
 
 def memory_in_use() -> int:
@@ -36,6 +37,7 @@ class EventCallback(TrainerCallback):
                  elapsed_before: float = 0.0, stop_file=None):
         self.sink = sink
         self.stop_file = stop_file  # a stop request from any process: one stat() a step
+        self.watch = DivergenceWatch()
         self.elapsed_before = elapsed_before  # a resumed run's clock goes on from there
         self.stop = stop
         self.perplexity = perplexity
@@ -58,10 +60,14 @@ class EventCallback(TrainerCallback):
             self.stopped_early = True
             control.should_training_stop = True
             control.should_save = True
+            # Stop means stop: no evaluation first (measured: 244 s over 100,000 rows).
+            control.should_evaluate = False
         self._skip_redundant_final_save(args, state, control)
         return control
 
     def on_epoch_end(self, args, state, control, **kwargs):
+        if self.stop.is_set() or self.watch.diverged:
+            control.should_evaluate = False  # the epoch-end evaluation of a run told to stop
         self._skip_redundant_final_save(args, state, control)
         return control
 
@@ -89,6 +95,13 @@ class EventCallback(TrainerCallback):
             return
         if "loss" not in logs:
             return  # the end-of-training summary; the recipe reports final metrics itself
+        notes = len(self.watch.notes)
+        if self.watch.feed(state.global_step, logs.get("loss"), logs.get("grad_norm")):
+            # Keep the last good checkpoint: no save, no evaluation of the broken weights.
+            control.should_training_stop = True
+            control.should_save = control.should_evaluate = False
+        for note in self.watch.notes[notes:]:
+            self.sink(events.make_event(events.WARNING, step=state.global_step, text=note))
         tokens = state.num_input_tokens_seen or 0
         interval = max(now - self._last_time, 1e-9)
         done = state.global_step - self._first_step

@@ -24,6 +24,19 @@ class UserError(Exception):
         return {"kind": self.kind, "message": self.message, "fix": self.fix}
 
 
+def is_disk_full(exc: BaseException) -> bool:
+    """A full disk, however the library that hit it reports it (an OSError with ENOSPC, or
+    safetensors' and others' own errors that only say so in words), anywhere in the chain."""
+    seen = 0
+    while exc is not None and seen < 10:
+        if isinstance(exc, OSError) and getattr(exc, "errno", None) == 28:
+            return True
+        if "no space left on device" in str(exc).lower():
+            return True
+        exc, seen = exc.__cause__ or exc.__context__, seen + 1
+    return False
+
+
 def explain_exception(exc: BaseException) -> UserError:
     """Turn an unexpected exception into a UserError, recognising the common failures."""
     if isinstance(exc, UserError):
@@ -37,7 +50,7 @@ def explain_exception(exc: BaseException) -> UserError:
             "Lower the batch size or the maximum sequence length, turn on gradient "
             "checkpointing, or switch to LoRA or QLoRA (4-bit), which keep far less in memory.",
         )
-    if isinstance(exc, OSError) and getattr(exc, "errno", None) == 28:
+    if is_disk_full(exc):
         return UserError(
             "no_disk_space",
             "The disk filled up while writing the run.",

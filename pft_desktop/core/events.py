@@ -22,6 +22,7 @@ STEP = "step"                  # step, epoch, loss, learning_rate, grad_norm, to
                                # memory_bytes, elapsed_s, eta_s
 EVAL = "eval"                  # step, epoch, and eval_* metrics
 CHECKPOINT = "checkpoint"      # step, path
+WARNING = "warning"            # text: something looks wrong but the run goes on
 ERROR = "error"                # kind, message, fix
 FINISHED = "finished"          # status: finished | stopped | failed | diverged, metrics
 

@@ -6,16 +6,16 @@ only when complete, so a failure (a full disk, a crash) never leaves a half-writ
 
 from __future__ import annotations
 
-import errno
 import json
 import shutil
 import tempfile
 from pathlib import Path
 from typing import Callable
 
-from pft_desktop.core.errors import UserError
+from pft_desktop.core.errors import UserError, is_disk_full
 from pft_desktop.core.modelcard import model_card
 from pft_desktop.core.rundir import RUN_INFO, RunFolder, ordinary_permissions, write_atomic
+from pft_desktop.core.verify import verify_export
 
 ADAPTER_FILES = ("adapter_config.json", "adapter_model.safetensors", "adapter_model.bin")
 
@@ -33,6 +33,10 @@ def trained_model_dir(run_dir: str | Path) -> Path:
         if not folder.exists():
             raise UserError("not_a_run", f"{folder.path} is not a pft-desktop run folder.",
                             "Choose the folder a run was written to (it holds config.toml).")
+        if folder.state() == "diverged":
+            raise UserError("diverged", f"The run {folder.name} diverged, so its broken weights "
+                            "were not saved and there is nothing to export.", "Start a new run "
+                            "with a lower learning rate (see the run's message).")
         raise UserError("no_model", f"The run in {folder.path.name} has no trained model yet.",
                         "Let the run finish, or stop it (which saves the model), then export.")
     return folder.model_dir
@@ -95,14 +99,16 @@ def export_run(run_dir: str | Path, out_dir: str | Path, kind: str,
             if (model_dir.parent / "metrics.json").is_file() else {}
         write_atomic(staging / "README.md", model_card(info, metrics, kind))
         shutil.copy2(model_dir / RUN_INFO, staging / RUN_INFO)
+        progress("Checking that the export predicts like the trained model")
+        verify_export(staging, model_dir)
         progress("Moving the export into place")
         ordinary_permissions(staging)
         if out_dir.exists():
             out_dir.rmdir()
         staging.rename(out_dir)
-    except OSError as exc:
+    except Exception as exc:  # safetensors reports a full disk with its own error type
         shutil.rmtree(staging, ignore_errors=True)
-        if exc.errno == errno.ENOSPC:
+        if is_disk_full(exc):
             raise UserError("no_disk_space", "The disk filled up during the export; nothing was "
                             "left behind.", "Free some space or export to another drive.") \
                 from None

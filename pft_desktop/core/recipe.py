@@ -180,9 +180,26 @@ def training_arguments(config: RunConfig, task: Task, folder: RunFolder, has_val
     )
 
 
+def evaluation_sample(validation, training):
+    """The rows evaluated during training: all of them, or a fixed random sample of a large
+    validation set (measured: 244 s to evaluate 100,000 rows on 2 cores). The final evaluation
+    always uses every row."""
+    limit = training.eval_max_rows
+    if validation is None or not limit or len(validation) <= limit:
+        return validation
+    import random
+
+    rows = sorted(random.Random(training.seed).sample(range(len(validation)), limit))
+    return validation.select(rows)
+
+
 def _lengths(dataset) -> list[int]:
-    """The ``length`` column as a Python list, read from Arrow in one call."""
-    return dataset.data.column("length").to_pylist()
+    """The ``length`` column as a Python list, read from Arrow in one call. A dataset made by
+    ``select()`` still sits on the whole table, so its rows are taken through its indices."""
+    column = dataset.data.column("length")
+    if getattr(dataset, "_indices", None) is not None:
+        column = column.take(dataset._indices.column(0))
+    return column.to_pylist()
 
 
 def make_trainer(base):
@@ -368,6 +385,7 @@ def _train(prepared: Prepared, folder: RunFolder, sink, stop, checkpoint) -> Run
     config, task, data = prepared.config, prepared.task, prepared.data
     device = detect_device()
     precision = resolve_precision(config.method.precision, device)
+    _record_provenance(config, folder, device, sink, resumed=checkpoint is not None)
     sink(events.make_event(events.STATUS, text="Loading the model"))
     model = load_model(prepared, device, precision,
                        say=lambda text: sink(events.make_event(events.STATUS, text=text)))
@@ -381,7 +399,8 @@ def _train(prepared: Prepared, folder: RunFolder, sink, stop, checkpoint) -> Run
     if config.training.early_stopping_patience and has_validation:
         callbacks.append(EarlyStoppingCallback(config.training.early_stopping_patience))
     trainer = make_trainer(Trainer)(model=model, args=args, train_dataset=data.train,
-                      eval_dataset=data.validation, processing_class=prepared.tokenizer,
+                      eval_dataset=evaluation_sample(data.validation, config.training),
+                      processing_class=prepared.tokenizer,
                       data_collator=task.collator(prepared.tokenizer),
                       compute_metrics=task.compute_metrics(), callbacks=callbacks)
     trainer.remove_callback(PrinterCallback)  # stdout carries JSON events only
@@ -398,6 +417,8 @@ def _train(prepared: Prepared, folder: RunFolder, sink, stop, checkpoint) -> Run
     log.info("Training %s on %s (%s), %d of %d parameters trainable", prepared.model.source,
              device.name, precision, trainable, total)
     result = trainer.train(resume_from_checkpoint=str(checkpoint) if checkpoint else None)
+    if callback.watch.diverged:
+        return _diverged(callback, config, folder, sink, has_validation)
     status = "stopped" if callback.stopped_early else "finished"
     metrics = {key: value for key, value in result.metrics.items()
                if key in ("train_loss", "train_runtime", "train_samples_per_second",
@@ -410,15 +431,48 @@ def _train(prepared: Prepared, folder: RunFolder, sink, stop, checkpoint) -> Run
     if has_validation and status == "finished":
         sink(events.make_event(events.STATUS, text="Evaluating"))
         callback.final = True
-        metrics.update(trainer.evaluate())
+        metrics.update(trainer.evaluate(eval_dataset=data.validation))  # every row, at the end
         metrics = task.final_metrics(trainer, data, metrics)
+        for text in task.final_warnings(metrics):
+            sink(events.make_event(events.WARNING, text=text))
     elif has_validation:
-        last_eval = events.last_of(events.read_events(folder.events_file), events.EVAL) or {}
-        metrics.update({k: v for k, v in last_eval.items() if k.startswith("eval_")})
+        metrics.update(_last_eval(folder))
     sink(events.make_event(events.STATUS, text="Saving the model"))
     save_model(trainer.model, prepared, folder)
     write_json(folder.metrics_file, metrics)
     return RunOutcome(status, metrics=metrics, run_dir=folder.path)
+
+
+def _record_provenance(config, folder: RunFolder, device, sink, resumed: bool) -> None:
+    """Record the data's fingerprints and the environment; on a resume, say what changed."""
+    from pft_desktop.core import provenance
+
+    now = provenance.record(config, device.to_dict())
+    before = folder.provenance()
+    if resumed and before:
+        for text in provenance.differences(before, now):
+            log.warning(text)
+            sink(events.make_event(events.WARNING, text=text))
+        now = {**before, "resumes": before.get("resumes", []) + [now]}
+    write_json(folder.provenance_file, now)
+
+
+def _last_eval(folder: RunFolder) -> dict:
+    last = events.last_of(folder.timeline(), events.EVAL) or {}
+    return {k: v for k, v in last.items() if k.startswith("eval_")}
+
+
+def _diverged(callback, config: RunConfig, folder: RunFolder, sink, has_validation: bool):
+    """A run whose loss went to NaN or ran away: no model is saved (its weights are broken),
+    the last checkpoint from before stays, and the person is told what to change."""
+    t = config.training
+    error = UserError("diverged", f"{callback.watch.diverged} Training was stopped as diverged; "
+                      "the model was not saved.", callback.watch.advice(t.learning_rate,
+                                                                         t.max_grad_norm))
+    sink(events.make_event(events.ERROR, **error.to_dict()))
+    metrics = _last_eval(folder) if has_validation else {}
+    write_json(folder.metrics_file, metrics)
+    return RunOutcome("diverged", metrics=metrics, error=error, run_dir=folder.path)
 
 
 def _step_of(checkpoint: Path | None) -> int | None:

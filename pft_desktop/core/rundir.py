@@ -99,6 +99,7 @@ class RunFolder:
     model_dir = property(lambda self: self.path / "model")
     stop_file = property(lambda self: self.path / "stop.request")
     summary_file = property(lambda self: self.path / ".summary.json")
+    provenance_file = property(lambda self: self.path / "provenance.json")
 
     @property
     def name(self) -> str:
@@ -210,6 +211,28 @@ class RunFolder:
                         or (e.get("step") or 0) <= resumed]
             kept.append(event)
         return kept
+
+    def provenance(self) -> dict:
+        """The data fingerprints and environment recorded when the run started (and at each
+        resume, under "resumes")."""
+        try:
+            return json.loads(self.provenance_file.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            return {}
+
+    def changes_since_start(self) -> list[str]:
+        """What differs now from when the run started: its data files, the libraries (what a
+        person reopening or resuming a run should know). Reads no model, imports no torch."""
+        from pft_desktop.core import provenance
+
+        before = self.provenance()
+        if not before:
+            return []
+        now = {"data": {role: provenance.file_fingerprint(old["path"])
+                        for role, old in (before.get("data") or {}).items()
+                        if Path(old.get("path", "")).exists()},
+               "environment": provenance.environment()}
+        return provenance.differences(before, now)
 
     def parent(self) -> str:
         """The run whose weights this one started from ("Train more"), or ""."""

@@ -149,3 +149,42 @@ def test_predicting_prints_no_library_noise(lora_run):
     assert result.stdout.split("\t")[0] in ("negative", "positive")
     for noise in ("LOAD REPORT", "MISSING", "FutureWarning", "Loading weights"):
         assert noise not in result.stderr, result.stderr
+
+
+def test_an_export_that_predicts_differently_is_not_kept(tmp_path, lora_run, monkeypatch):
+    """Verified in a fresh process with plain transformers: a merge gone wrong is refused."""
+    from safetensors.torch import load_file, save_file
+
+    import pft_desktop.core.export as export
+
+    real = export._write_merged
+
+    def broken_merge(model_dir, staging, info):
+        real(model_dir, staging, info)
+        weights = load_file(staging / "model.safetensors")
+        name = next(k for k in weights if k.startswith("classifier") and k.endswith("weight"))
+        weights[name][0] += 0.5  # one class only: a shift of all of them cancels out
+        save_file(weights, staging / "model.safetensors", metadata={"format": "pt"})
+
+    monkeypatch.setattr(export, "_write_merged", broken_merge)
+    with pytest.raises(UserError) as caught:
+        export_run(lora_run, tmp_path / "merged", "merged")
+    assert caught.value.kind == "export_mismatch" and "differ by up to" in caught.value.message
+    assert list(tmp_path.iterdir()) == []  # nothing half-written left behind
+
+
+def test_a_disk_full_in_a_libraries_own_words_is_a_full_disk(tmp_path, lora_run, monkeypatch):
+    import pft_desktop.core.export as export
+
+    class SafetensorError(Exception):
+        pass
+
+    def full(model_dir, staging, info):
+        raise SafetensorError("Error while serializing: IoError(Os { code: 28, kind: "
+                              "StorageFull, message: \"No space left on device\" })")
+
+    monkeypatch.setattr(export, "_write_merged", full)
+    with pytest.raises(UserError) as caught:
+        export_run(lora_run, tmp_path / "merged", "merged")
+    assert caught.value.kind == "no_disk_space"
+    assert list(tmp_path.iterdir()) == []

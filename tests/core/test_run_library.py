@@ -236,3 +236,29 @@ def test_train_more_needs_a_finished_run(tmp_path):
 
     with pytest.raises(UserError, match="no saved model"):
         train_more_config(make_run(tmp_path, "gone", status="running", pid=dead_pid()))
+
+
+def test_a_resume_says_when_the_data_changed_since_the_start(tmp_path, tiny_encoder):
+    from helpers import classification_config, sentiment_rows, write_csv
+    from pft_desktop.core.recipe import run_training
+
+    data = write_csv(tmp_path / "d.csv", ["review", "sentiment"], sentiment_rows(160))
+    folder = RunFolder(tmp_path / "run")
+
+    def sink(event):
+        if event["type"] == "step" and event["step"] == 2:
+            folder.request_stop()
+
+    config = classification_config(tiny_encoder, data, max_steps=6)
+    assert run_training(config, folder.path, sink=sink).status == "stopped"
+    recorded = folder.provenance()
+    assert recorded["data"]["train_file"]["size"] == data.stat().st_size
+    assert recorded["environment"]["packages"]["torch"]
+    assert folder.changes_since_start() == []
+
+    write_csv(data, ["review", "sentiment"], sentiment_rows(160, seed=1))  # edited meanwhile
+    assert "changed since the run started" in folder.changes_since_start()[0]
+    said = []
+    assert run_training(None, folder.path, resume=True, sink=said.append).status == "finished"
+    warnings = [e["text"] for e in said if e["type"] == "warning"]
+    assert any("d.csv changed since the run started" in text for text in warnings), warnings

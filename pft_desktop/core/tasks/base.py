@@ -53,6 +53,11 @@ class Task:
     def final_metrics(self, trainer, data: PreparedData, metrics: dict) -> dict:
         return metrics
 
+    def final_warnings(self, metrics: dict) -> list[str]:
+        """Signs in the final metrics that the model is not what it seems (it predicts a
+        single class, say)."""
+        return []
+
 
 class WithoutLength:
     """Wraps a collator so the ``length`` column (kept for grouping by length) never reaches
