@@ -3,13 +3,17 @@
 from __future__ import annotations
 
 import math
+import os
 import threading
 import time
 
 from transformers import TrainerCallback
 
+from pathlib import Path
+
 from pft_desktop.core import events
 from pft_desktop.core.divergence import DivergenceWatch
+from pft_desktop.core.rundir import CHECKPOINT_COMPLETE, write_atomic
 
 
 def memory_in_use() -> int:
@@ -24,6 +28,17 @@ def memory_in_use() -> int:
         return int(psutil.Process().memory_info().rss)
     except ImportError:
         return 0
+
+
+FAULT_VARIABLE = "PFT_FAULT_FOR_TESTS"  # e.g. "oom@3": raise MemoryError at step 3
+
+
+def injected_fault(step: int) -> None:
+    """A test-only way to make a real run fail the way a device does when it runs out of
+    memory, at a chosen step; unset, it costs one dictionary lookup."""
+    fault = os.environ.get(FAULT_VARIABLE)
+    if fault and fault == f"oom@{step}":
+        raise MemoryError(f"injected by {FAULT_VARIABLE} at step {step}")
 
 
 class EventCallback(TrainerCallback):
@@ -54,6 +69,7 @@ class EventCallback(TrainerCallback):
         self._last_tokens = state.num_input_tokens_seen or 0
 
     def on_step_end(self, args, state, control, **kwargs):
+        injected_fault(state.global_step)
         if self.stop_file is not None and not self.stop.is_set() and self.stop_file.exists():
             self.stop.set()
         if self.stop.is_set():
@@ -115,5 +131,7 @@ class EventCallback(TrainerCallback):
         self._last_time, self._last_tokens = now, tokens
 
     def on_save(self, args, state, control, **kwargs):
-        self.sink(events.make_event(events.CHECKPOINT, step=state.global_step,
-                                    path=f"{args.output_dir}/checkpoint-{state.global_step}"))
+        path = Path(args.output_dir) / f"checkpoint-{state.global_step}"
+        if path.is_dir():  # the Trainer has finished writing it: only now may it be resumed
+            write_atomic(path / CHECKPOINT_COMPLETE, f"{state.global_step}\n")
+        self.sink(events.make_event(events.CHECKPOINT, step=state.global_step, path=str(path)))

@@ -354,9 +354,8 @@ def run_training(config: RunConfig | None, run_dir: str | Path, sink=lambda e: N
         outcome = _train(prepared, folder, buffered, stop, checkpoint)
     except BaseException as exc:  # noqa: BLE001 - every failure becomes an event
         if isinstance(exc, KeyboardInterrupt):
-            exc = UserError("interrupted", "The run was interrupted.", "Resume it with "
-                            "`pft-desktop train --resume RUN_DIR`.")
-        error = explain_exception(exc)
+            exc = UserError("interrupted", "The run was interrupted.", "")
+        error = with_run_context(explain_exception(exc), folder, config)
         if handler is not None:
             log.error("%s\n%s", error, "".join(traceback.format_exception(exc)))
         buffered(events.make_event(events.ERROR, **error.to_dict()))
@@ -441,6 +440,45 @@ def _train(prepared: Prepared, folder: RunFolder, sink, stop, checkpoint) -> Run
     save_model(trainer.model, prepared, folder)
     write_json(folder.metrics_file, metrics)
     return RunOutcome(status, metrics=metrics, run_dir=folder.path)
+
+
+def with_run_context(error: UserError, folder: RunFolder, config: RunConfig | None) -> UserError:
+    """Make advice true for this run: name the step and the memory for an out-of-memory,
+    offer resuming only when a checkpoint exists."""
+    checkpoint = folder.latest_checkpoint() if folder.exists() else None
+    resume = f"`pft-desktop train --resume {folder.path}`"
+    if error.kind == "out_of_memory" and config is not None:
+        from pft_desktop.core.callbacks import memory_in_use
+
+        steps = [e["step"] for e in folder.timeline() if e.get("type") == events.STEP]
+        where = f"at step {steps[-1] + 1}" if steps else "before the first step"
+        t = config.training
+        smaller = smaller_batch(t.batch_size)
+        fixes = [f"retry from the last checkpoint with batch {smaller} and gradient "
+                 f"accumulation {t.gradient_accumulation * t.batch_size // smaller} (the same "
+                 f"effective batch): {resume} --smaller-batch" if checkpoint and smaller
+                 else f"lower the batch size (now {t.batch_size})",
+                 f"lower the maximum length (now {config.task.max_length})"]
+        if not config.method.gradient_checkpointing:
+            fixes.append("turn on gradient checkpointing")
+        if not config.method.kind.startswith("qlora"):
+            fixes.append("use QLoRA 4-bit")
+        return UserError("out_of_memory", f"Training ran out of memory {where} "
+                         f"({memory_in_use() / 2**30:.1f} GB in use).",
+                         "To fit: " + "; ".join(fixes) + ".")
+    if error.kind in ("interrupted", "no_disk_space"):
+        then = f"Resume it with {resume}." if checkpoint else \
+            "Nothing was saved yet (no checkpoint): start it again."
+        first = "Free some disk space or choose a folder on another drive. " \
+            if error.kind == "no_disk_space" else ""
+        return UserError(error.kind, error.message, first + then)
+    return error
+
+
+def smaller_batch(batch_size: int) -> int:
+    """The largest batch below this one that divides it, so gradient accumulation can keep
+    the effective batch exactly (16 -> 8, 15 -> 5); 0 when it is already 1."""
+    return max((d for d in range(1, batch_size) if batch_size % d == 0), default=0)
 
 
 def _record_provenance(config, folder: RunFolder, device, sink, resumed: bool) -> None:

@@ -34,6 +34,7 @@ from pft_desktop.core.errors import UserError
 
 RUN_INFO = "pft_run.json"  # beside a saved model: task, labels, base model (export, predict)
 SCHEMA = 2
+CHECKPOINT_COMPLETE = ".pft-complete"  # written into a checkpoint once it is whole
 # What a run is, for the person: "running" only while its recorded process is alive.
 STATUSES = ("running", "finished", "stopped", "interrupted", "failed", "diverged")
 _LEGACY = {"completed": "finished", "killed": "interrupted"}  # schema 1 words
@@ -251,10 +252,18 @@ class RunFolder:
             return {}
 
     def latest_checkpoint(self) -> Path | None:
+        """The newest checkpoint that was written completely. A process killed while writing
+        one leaves it without its completion mark, so it is never resumed from. (Folders from
+        before the mark existed have no marks at all: their checkpoints with a trainer state
+        count.)"""
         if not self.checkpoints.is_dir():
             return None
         found = [p for p in self.checkpoints.glob("checkpoint-*")
                  if p.name.split("-")[-1].isdigit() and (p / "trainer_state.json").is_file()]
+        marked = [p for p in found if (p / CHECKPOINT_COMPLETE).is_file()]
+        if marked or any((p / CHECKPOINT_COMPLETE).exists()
+                         for p in self.checkpoints.glob("checkpoint-*")):
+            found = marked
         return max(found, key=lambda p: int(p.name.split("-")[-1]), default=None)
 
     def replace_dir(self, source: Path, target: Path) -> None:

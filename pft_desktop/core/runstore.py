@@ -299,6 +299,32 @@ def train_more_config(folder: RunFolder):
     return config
 
 
+def use_smaller_batch(folder: RunFolder):
+    """After an out-of-memory: halve the run's batch (or the nearest divisor) and multiply
+    gradient accumulation to keep the effective batch, so resuming from the last checkpoint
+    goes on with the same optimisation. Returns the new config, already saved in the run."""
+    from pft_desktop.core.recipe import smaller_batch
+
+    if folder.is_live():
+        raise UserError("still_running", f"The run {folder.name} is training.", "Stop it first.")
+    if folder.latest_checkpoint() is None:
+        raise UserError("no_checkpoint", f"{folder.name} has no checkpoint to retry from.",
+                        "Start it again with a smaller batch size.")
+    config = folder.load_config()
+    t = config.training
+    smaller = smaller_batch(t.batch_size)
+    if not smaller:
+        raise UserError("batch_is_one", "The batch size is already 1.", "Lower the maximum "
+                        "length, turn on gradient checkpointing, or use QLoRA 4-bit.")
+    t.gradient_accumulation, t.batch_size = t.gradient_accumulation * t.batch_size // smaller, \
+        smaller
+    config.save(folder.config_file)
+    changes = folder.status().get("batch_changes", [])
+    folder.set_status(folder.status().get("status", "failed"), batch_changes=changes + [
+        {"batch_size": t.batch_size, "gradient_accumulation": t.gradient_accumulation}])
+    return config
+
+
 def flatten(config: dict, prefix: str = "") -> dict:
     """{"training": {"seed": 1}} -> {"training.seed": 1}"""
     flat = {}

@@ -99,3 +99,43 @@ def test_a_model_that_predicts_one_class_is_flagged(matrix, flagged):
     assert bool(warnings) == flagged
     if flagged:
         assert "'a' for every validation row" in warnings[0]
+
+
+def test_out_of_memory_names_the_step_and_retries_with_the_same_effective_batch(
+        tmp_path, tiny_encoder, sentiment_csv, monkeypatch):
+    from pft_desktop.core.callbacks import FAULT_VARIABLE
+    from pft_desktop.core.runstore import use_smaller_batch
+
+    config = classification_config(tiny_encoder, sentiment_csv, max_steps=8, save_steps=2)
+    monkeypatch.setenv(FAULT_VARIABLE, "oom@3")  # a device running out of memory at step 3
+    outcome = run_training(config, tmp_path / "run")
+    assert outcome.status == "failed" and outcome.error.kind == "out_of_memory"
+    assert "at step 3" in outcome.error.message and "GB in use" in outcome.error.message
+    assert "batch 4 and gradient accumulation 2" in outcome.error.fix
+    assert "--smaller-batch" in outcome.error.fix and "gradient checkpointing" in \
+        outcome.error.fix
+    monkeypatch.delenv(FAULT_VARIABLE)
+
+    folder = RunFolder(tmp_path / "run")
+    retried = use_smaller_batch(folder)
+    assert (retried.training.batch_size, retried.training.gradient_accumulation) == (4, 2)
+    assert run_training(None, folder.path, resume=True).status == "finished"
+    steps = [e["step"] for e in folder.timeline() if e["type"] == "step"]
+    assert steps == list(range(1, 9))
+
+
+def test_advice_after_an_interruption_is_true(tmp_path, tiny_encoder, sentiment_csv):
+    """With no checkpoint yet, "resume it" would be wrong."""
+    from pft_desktop.core.errors import UserError
+    from pft_desktop.core.recipe import with_run_context
+
+    folder = RunFolder.create(tmp_path / "run", classification_config(tiny_encoder,
+                                                                     sentiment_csv))
+    error = with_run_context(UserError("interrupted", "The run was interrupted.", ""), folder,
+                             None)
+    assert "Nothing was saved yet" in error.fix and "resume" not in error.fix.lower()
+    (folder.checkpoints / "checkpoint-4").mkdir(parents=True)
+    (folder.checkpoints / "checkpoint-4" / "trainer_state.json").write_text("{}")
+    error = with_run_context(UserError("interrupted", "The run was interrupted.", ""), folder,
+                             None)
+    assert "--resume" in error.fix

@@ -262,3 +262,20 @@ def test_a_resume_says_when_the_data_changed_since_the_start(tmp_path, tiny_enco
     assert run_training(None, folder.path, resume=True, sink=said.append).status == "finished"
     warnings = [e["text"] for e in said if e["type"] == "warning"]
     assert any("d.csv changed since the run started" in text for text in warnings), warnings
+
+
+def test_a_checkpoint_killed_mid_write_is_never_resumed_from(tmp_path, tiny_encoder,
+                                                              sentiment_csv):
+    from helpers import classification_config
+    from pft_desktop.core.recipe import run_training
+
+    config = classification_config(tiny_encoder, sentiment_csv, max_steps=4, save_steps=2)
+    config.data.validation_split = 0.0
+    assert run_training(config, tmp_path / "run").status == "finished"
+    folder = RunFolder(tmp_path / "run")
+    good = folder.latest_checkpoint()
+    assert good is not None and (good / ".pft-complete").is_file()
+    torn = folder.checkpoints / "checkpoint-6"  # what SIGKILL during a save leaves behind
+    torn.mkdir()
+    (torn / "trainer_state.json").write_text('{"global_step": 6, "log_hist')
+    assert folder.latest_checkpoint() == good
