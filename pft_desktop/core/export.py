@@ -14,7 +14,8 @@ from typing import Callable
 
 from pft_desktop.core.errors import UserError, is_disk_full
 from pft_desktop.core.modelcard import model_card
-from pft_desktop.core.rundir import RUN_INFO, RunFolder, ordinary_permissions, write_atomic
+from pft_desktop.core.rundir import (RUN_INFO, RunFolder, check_new_folder, ordinary_permissions,
+                                     write_atomic)
 from pft_desktop.core.verify import verify_export
 
 ADAPTER_FILES = ("adapter_config.json", "adapter_model.safetensors", "adapter_model.bin")
@@ -78,7 +79,7 @@ def export_run(run_dir: str | Path, out_dir: str | Path, kind: str,
                         "Export as 'adapter' or 'merged'.")
     model_dir = trained_model_dir(run_dir)
     info = read_run_info(model_dir)
-    out_dir = Path(out_dir).expanduser().resolve()
+    out_dir = check_new_folder(Path(out_dir).expanduser().resolve(), "export folder")
     _check_destination(out_dir)
     if kind == "adapter" and not info.get("is_adapter"):
         raise UserError("no_adapter", f"This run used '{info.get('method')}', which trains the "

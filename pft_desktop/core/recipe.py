@@ -22,7 +22,8 @@ from pft_desktop.core.data import load_table
 from pft_desktop.core.errors import UserError, explain_exception
 from pft_desktop.core.library_noise import new_layers_message, quiet_libraries
 from pft_desktop.core.models import ModelInfo, inspect_model, resolve_model
-from pft_desktop.core.rundir import RUN_INFO, RunFolder, ordinary_permissions, write_json
+from pft_desktop.core.rundir import (RUN_INFO, RunFolder, check_new_folder, ordinary_permissions,
+                                     write_json)
 from pft_desktop.core.tasks import PreparedData, Task, get_task
 
 log = logging.getLogger("pft_desktop")
@@ -320,7 +321,7 @@ def run_training(config: RunConfig | None, run_dir: str | Path, sink=lambda e: N
     try:
         if resume or config is None:  # the runner (the app made the folder) or a resume
             config = folder.load_config()
-        elif folder.path.exists() and any(folder.path.iterdir()):
+        elif check_new_folder(folder.path).is_dir() and any(folder.path.iterdir()):
             raise UserError("run_exists", f"The run folder {folder.path} already exists and is "
                             "not empty.", "Choose a new output folder, or resume that run with "
                             "`pft-desktop train --resume FOLDER`.")

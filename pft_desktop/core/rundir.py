@@ -35,6 +35,7 @@ from pft_desktop.core.errors import UserError
 RUN_INFO = "pft_run.json"  # beside a saved model: task, labels, base model (export, predict)
 SCHEMA = 2
 CHECKPOINT_COMPLETE = ".pft-complete"  # written into a checkpoint once it is whole
+STALL_FACTOR, STALL_MINIMUM_S = 10, 120  # "no progress": 10x the usual step, and 2 minutes
 # What a run is, for the person: "running" only while its recorded process is alive.
 STATUSES = ("running", "finished", "stopped", "interrupted", "failed", "diverged")
 _LEGACY = {"completed": "finished", "killed": "interrupted"}  # schema 1 words
@@ -65,6 +66,46 @@ def ordinary_permissions(path: Path) -> None:
     for item in [path, *path.rglob("*")]:
         if not item.is_symlink():
             item.chmod((0o777 if item.is_dir() else 0o666) & ~mask)
+
+
+STAGING_MARGIN = 16  # a folder is built as ".NAME.xxxxxxxx" beside its final place
+
+
+def _exists(path: Path) -> bool:
+    try:
+        return path.exists()
+    except OSError:  # a name longer than the file system allows cannot exist
+        return False
+
+
+def check_new_folder(path: str | Path, what: str = "run folder") -> Path:
+    """Check, before any work starts, that a folder can be made here: its name fits the file
+    system (with room for the staging name it is built under), the whole path too, and its
+    parent can be written. Spaces and non-Latin letters are fine."""
+    path = Path(path).expanduser().absolute()
+    existing = next((p for p in [path, *path.parents] if _exists(p)), Path(path.anchor))
+    try:
+        name_max = os.pathconf(existing, "PC_NAME_MAX")
+        path_max = os.pathconf(existing, "PC_PATH_MAX")
+    except (AttributeError, OSError, ValueError):  # Windows has no pathconf
+        name_max, path_max = 255, 260 if os.name == "nt" else 4096
+    for part in path.relative_to(existing).parts if path != existing else ():
+        size = len(os.fsencode(part))
+        if size + STAGING_MARGIN > name_max:
+            raise UserError("path_too_long", f"The {what} name '{part[:40]}…' is {size} bytes "
+                            f"long; this file system allows {name_max - STAGING_MARGIN} here.",
+                            "Choose a shorter name.")
+    if len(os.fsencode(str(path))) + STAGING_MARGIN > path_max:
+        raise UserError("path_too_long", f"The {what} path is longer than this file system "
+                        f"allows ({path_max} bytes).", "Choose a folder closer to the top of "
+                        "the drive, or a shorter name.")
+    if existing.is_dir() and not os.access(existing, os.W_OK):
+        raise UserError("not_writable", f"The {what} cannot be created: {existing} is not "
+                        "writable.", "Choose a folder you can write to.")
+    if existing == path and not path.is_dir():
+        raise UserError("not_a_folder", f"{path} exists and is a file, not a folder.",
+                        f"Choose another name for the {what}.")
+    return path
 
 
 def write_atomic(path: Path, text: str) -> None:
@@ -109,6 +150,7 @@ class RunFolder:
     @classmethod
     def create(cls, path: str | Path, config: RunConfig) -> "RunFolder":
         """Make the folder with its config and a pending status in one rename."""
+        check_new_folder(path)
         folder = cls(path)
         if folder.path.exists() and any(folder.path.iterdir()):
             raise UserError("run_exists", f"The run folder {folder.path} already exists and is "
@@ -130,7 +172,10 @@ class RunFolder:
         return folder
 
     def exists(self) -> bool:
-        return self.config_file.is_file()
+        try:
+            return self.config_file.is_file()
+        except OSError:  # e.g. a name too long for the file system: no run can be there
+            return False
 
     def load_config(self) -> RunConfig:
         if not self.exists():
@@ -234,6 +279,23 @@ class RunFolder:
                         if Path(old.get("path", "")).exists()},
                "environment": provenance.environment()}
         return provenance.differences(before, now)
+
+    def stalled_for(self, now: float | None = None) -> float:
+        """Seconds a running run has gone without a step for much longer than its recent
+        steps took (a hung data loader, a deadlocked device); 0 while it makes progress.
+        Judged after its first step: before that, loading can legitimately take minutes."""
+        if not self.is_live():
+            return 0.0
+        from pft_desktop.core import events
+
+        times = [e["time"] for e in self.timeline()
+                 if e.get("type") == events.STEP and e.get("time")][-21:]
+        if not times:
+            return 0.0
+        gaps = sorted(b - a for a, b in zip(times, times[1:]))
+        typical = gaps[len(gaps) // 2] if gaps else 0.0
+        quiet = (now or time.time()) - times[-1]
+        return quiet if quiet > max(STALL_FACTOR * typical, STALL_MINIMUM_S) else 0.0
 
     def parent(self) -> str:
         """The run whose weights this one started from ("Train more"), or ""."""
