@@ -279,3 +279,26 @@ def test_a_checkpoint_killed_mid_write_is_never_resumed_from(tmp_path, tiny_enco
     torn.mkdir()
     (torn / "trainer_state.json").write_text('{"global_step": 6, "log_hist')
     assert folder.latest_checkpoint() == good
+
+
+def test_two_runs_at_once_in_one_library_corrupt_nothing(tmp_path, tiny_encoder,
+                                                          sentiment_csv):
+    """Two windows (or a window and the command line) training side by side: each run keeps
+    its own complete record, and the library lists both."""
+    from helpers import classification_config
+
+    store = RunStore(tmp_path / "runs")
+    folders = [RunFolder.create(store.new_run_dir(f"side-{i}"),
+                                classification_config(tiny_encoder, sentiment_csv, max_steps=6))
+               for i in range(2)]
+    children = [subprocess.Popen([sys.executable, "-m", "pft_desktop.runner", str(f.path)],
+                                 stdin=subprocess.PIPE, stdout=subprocess.DEVNULL,
+                                 stderr=subprocess.DEVNULL) for f in folders]
+    for child in children:
+        assert child.wait(300) == 0
+    listed = {s.name: s for s in store.summaries()}
+    for folder in folders:
+        assert listed[folder.name].status == "finished" and listed[folder.name].step == 6
+        lines = folder.events_file.read_text().splitlines()
+        assert all(json.loads(line)["type"] for line in lines)  # every line whole
+        assert (folder.model_dir / "model.safetensors").is_file()
