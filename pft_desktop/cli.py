@@ -21,9 +21,13 @@ How settings combine:
   2. Flags override it, then each --set SECTION.FIELD=VALUE in order. A flag left out keeps
      the --config file's value. Columns left unset are guessed from the data (the guess is
      printed).
-  --resume RUN_DIR continues a stopped run with the config saved in RUN_DIR and takes no other
-  settings: they are refused. To change settings, start a new run from it with
-  --config RUN_DIR/config.toml --output NEW_DIR plus the changes.
+  --resume RUN continues a stopped or interrupted run with the config saved in it and takes
+  no other settings: they are refused. To change settings, start a new run from it with
+  --config RUN_DIR/config.toml plus the changes.
+  --more RUN starts a new run from a finished (or stopped) run's trained weights, with that
+  run's config; flags and --set override it, and the new run records RUN as its parent.
+  RUN is a run folder, or a run's name in the runs root (see `pft-desktop runs`). Without
+  --output the run is written to a new folder in the runs root, and its name is printed.
   --task pretrain runs pretraining from the same defaults as `pft-desktop pretrain`; a --config
   file with [task] kind = "pretrain" runs it with the file's values.
 
@@ -36,11 +40,12 @@ Examples:
   pft-desktop train --model PATH_OR_HUB_ID --data train.csv --output runs/first
   pft-desktop train --config run.toml --set training.save_steps=10 --output runs/second
   pft-desktop train --resume runs/first
+  pft-desktop train --more 20250101-120000-all-MiniLM-L6-v2 --epochs 1
 """
 
 PRETRAIN_EPILOG = """\
 The same flags as `pft-desktop train`, starting from the pretraining defaults shown above:
---config FILE first, then flags, then each --set; --resume RUN_DIR takes no other settings.
+--config FILE first, then flags, then each --set; --resume RUN takes no other settings.
 Give --model to continue pretraining a model, or --from-scratch encoder|decoder for a new one.
 
 Examples:
@@ -53,15 +58,21 @@ def _add_run_flags(p: argparse.ArgumentParser, shown, demo: bool) -> None:
     """The flags of `train` and `pretrain`: where the run starts and goes, then one flag per
     config field (defaults in the help taken from ``shown``)."""
     from pft_desktop.cli_flags import add_config_flags
+    from pft_desktop.cli_runs import add_runs_root_flag
 
     p.add_argument("--config", metavar="FILE", help="start from this run config (TOML or JSON: "
                    "saved by the app, by --save-config, or a run folder's config.toml); flags "
                    "and --set override its values (default: none)")
-    p.add_argument("--resume", metavar="RUN_DIR", help="continue a stopped or interrupted run "
-                   "with its own saved config; no other settings allowed (default: none)")
+    p.add_argument("--resume", metavar="RUN", help="continue a stopped or interrupted run "
+                   "(its folder or name) with its own saved config; no other settings allowed "
+                   "(default: none)")
+    p.add_argument("--more", metavar="RUN", help="train more: a new run that starts from this "
+                   "finished or stopped run's weights and config; flags override it "
+                   "(default: none)")
     p.add_argument("--output", "-o", metavar="RUN_DIR", help="the new run's folder, which must "
-                   "not exist yet (default: none, required"
-                   + ("; with --demo: runs/demo-DATE-TIME)" if demo else ")"))
+                   "not exist yet (default: a new folder in the runs root, named by date, time "
+                   "and model)")
+    add_runs_root_flag(p)
     p.add_argument("--save-config", metavar="FILE", help="check the resulting config, write it "
                    "(TOML, or JSON for a .json name) and exit without training (default: none)")
     if demo:
@@ -71,6 +82,7 @@ def _add_run_flags(p: argparse.ArgumentParser, shown, demo: bool) -> None:
 
 
 def build_parser() -> argparse.ArgumentParser:
+    from pft_desktop.cli_runs import add_commands, add_runs_root_flag
     from pft_desktop.core.config import RunConfig
     from pft_desktop.core.defaults import pretraining_defaults
 
@@ -79,6 +91,7 @@ def build_parser() -> argparse.ArgumentParser:
         "machine. Run without a command to open the app.")
     parser.add_argument("--screenshots", metavar="DIR",
                         help="render every wizard page to PNG files in DIR and exit")
+    add_runs_root_flag(parser, top=True)
     sub = parser.add_subparsers(dest="command")
     layout = argparse.RawDescriptionHelpFormatter
     _add_run_flags(sub.add_parser("train", help="fine-tune a model (no window)",
@@ -88,7 +101,9 @@ def build_parser() -> argparse.ArgumentParser:
                                   epilog=PRETRAIN_EPILOG, formatter_class=layout),
                    pretraining_defaults(), demo=False)
     export = sub.add_parser("export", help="export a run's model")
-    export.add_argument("run_dir")
+    export.add_argument("run_dir", metavar="RUN", help="a run folder, or a run's name in the "
+                        "runs root")
+    add_runs_root_flag(export)
     kind = export.add_mutually_exclusive_group(required=True)
     kind.add_argument("--merged", metavar="OUT_DIR", help="full model with the adapter merged")
     kind.add_argument("--adapter", metavar="OUT_DIR", help="the LoRA adapter only")
@@ -108,6 +123,7 @@ def build_parser() -> argparse.ArgumentParser:
     serve = sub.add_parser("serve", help="answer predictions line by line on stdin (the app's "
                            "try-it box)")
     serve.add_argument("model_dir")
+    add_commands(sub)
     return parser
 
 
@@ -118,18 +134,21 @@ NEEDED_COLUMNS = {"classification": ("text_column", "label_column"),
 
 
 def config_from_args(args, pretraining: bool = False):
-    """The run config a `train` or `pretrain` command line describes: --config, --demo or the
-    defaults, then the flags, then --set; unset columns guessed from the data."""
+    """The run config a `train` or `pretrain` command line describes: --config, --demo, --more
+    or the defaults, then the flags, then --set; unset columns guessed from the data."""
     from pft_desktop.cli_flags import apply_flags
+    from pft_desktop.cli_runs import find_run
     from pft_desktop.core.config import RunConfig
     from pft_desktop.core.defaults import pretraining_defaults
 
-    demo = getattr(args, "demo", False)
-    if demo and args.config:
-        raise UserError("conflicting_start", "--demo and --config both give the settings to "
-                        "start from.", "Use one of them; flags and --set still override it.")
+    demo, more = getattr(args, "demo", False), getattr(args, "more", None)
+    _refuse_two_starts(args)
     if args.config:
         config = apply_flags(RunConfig.load(args.config), args)
+    elif more:
+        from pft_desktop.core.runstore import train_more_config
+
+        config = apply_flags(train_more_config(find_run(more)), args)
     elif demo:
         from pft_desktop.core.demo import demo_config
 
@@ -146,8 +165,28 @@ def config_from_args(args, pretraining: bool = False):
         raise UserError("conflicting_model", "--model and --from-scratch both say where the "
                         "model comes from.", "Give --model to continue pretraining that model, "
                         "or --from-scratch to build a new one, not both.")
+    if config.model.start_from:  # a run's name works here too; the config keeps its folder
+        config.model.start_from = str(find_run(config.model.start_from).path)
+    from pft_desktop.core.recipe import with_absolute_paths
+
+    config = with_absolute_paths(config)  # also for --save-config: it must work from anywhere
     _guess_mapping(config)
     return config
+
+
+def _refuse_two_starts(args) -> None:
+    """--demo, --config and --more each give the whole config to start from: one at most."""
+    starts = [flag for flag, given in (("--demo", getattr(args, "demo", False)),
+                                       ("--config", args.config),
+                                       ("--more", getattr(args, "more", None))) if given]
+    if len(starts) > 1:
+        named = " and ".join(starts) if len(starts) == 2 else "--demo, --config and --more"
+        raise UserError("conflicting_start", f"{named} {'both' if len(starts) == 2 else 'all'} "
+                        "give the settings to start from.", "Use one of them; flags and --set "
+                        "still override it.")
+    if getattr(args, "more", None) and getattr(args, "model.start_from", None):
+        raise UserError("conflicting_start", "--more and --start-from both name the run to "
+                        "start from.", "Give one of them.")
 
 
 def _guess_mapping(config) -> None:
@@ -223,20 +262,25 @@ def _print_error(error: UserError) -> None:
 
 
 def cmd_train(args, pretraining: bool = False) -> int:
+    from pft_desktop.cli_runs import find_run, new_run_folder
+
     if args.resume:
         _refuse_with_resume(args)
-        run_dir, config = Path(args.resume), None
+        run_dir, config = find_run(args.resume).path, None
     else:
         config = config_from_args(args, pretraining).validate()
         if args.save_config:
             config.save(args.save_config)
             print(f"Config written to {args.save_config}", file=sys.stderr)
             return EXIT_OK
-        run_dir = _output_folder(args)
+        run_dir = Path(args.output) if args.output else \
+            new_run_folder(config, demo=getattr(args, "demo", False))
     outcome = run_with_progress(config, run_dir, resume=bool(args.resume))
     if outcome.error is not None:
         return EXIT_FAILED
     print(f"\n{outcome}\nRun folder: {outcome.run_dir}", file=sys.stderr)
+    if outcome.status == "stopped":
+        print(f"Resume it with: pft-desktop train --resume {outcome.run_dir}", file=sys.stderr)
     if (outcome.run_dir / "model").is_dir() and _task_of(outcome.run_dir) == "pretrain":
         print(f"The pretrained model is in {outcome.run_dir / 'model'}; fine-tune it with: "
               f"pft-desktop train --model {outcome.run_dir / 'model'} ...", file=sys.stderr)
@@ -250,29 +294,24 @@ def cmd_pretrain(args) -> int:
 def _refuse_with_resume(args) -> None:
     """--resume uses the run's saved config: other settings would be silently ignored."""
     from pft_desktop.cli_flags import given_flags
+    from pft_desktop.cli_runs import find_run
 
     others = [flag for flag, given in (("--config", args.config),
                                        ("--demo", getattr(args, "demo", False)),
+                                       ("--more", getattr(args, "more", None)),
                                        ("--output", args.output),
                                        ("--save-config", args.save_config)) if given]
     others += given_flags(args)
     if others:
+        try:
+            config_file = find_run(args.resume).config_file
+        except UserError:
+            config_file = Path(args.resume) / "config.toml"
         raise UserError("resume_conflict", f"--resume continues {args.resume} with the config "
                         f"saved in it, so {', '.join(others)} would be ignored.",
                         "Leave them out to resume as it was, or start a new run from that "
-                        f"config: pft-desktop train --config {Path(args.resume) / 'config.toml'} "
-                        "--output NEW_DIR plus your changes.")
-
-
-def _output_folder(args) -> Path:
-    if args.output:
-        return Path(args.output)
-    if getattr(args, "demo", False):
-        path = Path("runs") / time.strftime("demo-%Y%m%d-%H%M%S")
-        print(f"Writing the run to {path} (choose the folder with --output).", file=sys.stderr)
-        return path
-    raise UserError("missing_output", "No output folder was given for the run.",
-                    "Add --output RUN_DIR (a new folder).")
+                        f"config: pft-desktop train --config {config_file} "
+                        "plus your changes (or `--more RUN` to start from its weights).")
 
 
 def _task_of(run_dir: Path) -> str:
@@ -299,6 +338,7 @@ def run_with_progress(config, run_dir: Path, resume: bool = False):
               file=sys.stderr)
 
     previous = signal.signal(signal.SIGINT, on_interrupt)
+    started = time.time()
     try:
         outcome = run_training(config, run_dir, sink=ProgressPrinter(), stop=stop,
                                resume=resume)
@@ -306,18 +346,20 @@ def run_with_progress(config, run_dir: Path, resume: bool = False):
         signal.signal(signal.SIGINT, previous)
     if outcome.error is not None:
         _print_error(outcome.error)
-        if outcome.run_dir and (outcome.run_dir / "train.log").is_file():
-            print(f"Full log: {outcome.run_dir / 'train.log'}", file=sys.stderr)
+        log = outcome.run_dir / "train.log" if outcome.run_dir else None
+        if log and log.is_file() and log.stat().st_mtime >= started - 1:  # not a refusal
+            print(f"Full log: {log}", file=sys.stderr)
     return outcome
 
 
 def cmd_export(args) -> int:
+    from pft_desktop.cli_runs import find_run
     from pft_desktop.core.export import export_run
 
     kind, out = ("merged", args.merged) if args.merged else ("adapter", args.adapter)
     started = time.monotonic()
-    path = export_run(args.run_dir, out, kind, progress=lambda t: print(f"· {t}",
-                                                                      file=sys.stderr))
+    path = export_run(find_run(args.run_dir).path, out, kind,
+                      progress=lambda text: print(f"· {text}", file=sys.stderr))
     print(f"Exported the {kind} model to {path} in {time.monotonic() - started:.1f} s",
           file=sys.stderr)
     return EXIT_OK
@@ -398,17 +440,19 @@ def cmd_serve(args) -> int:
 
 
 def main(argv: list[str] | None = None) -> int:
-    args = build_parser().parse_args(argv)
-    if args.command is None:
-        from pft_desktop.ui.app import main as run_app
+    from pft_desktop.cli_runs import HANDLERS as RUN_LIBRARY, use_runs_root
 
-        return run_app(screenshots=args.screenshots)
+    args = build_parser().parse_args(argv)
     handlers = {"train": cmd_train, "export": cmd_export, "predict": cmd_predict,
                 "inspect": cmd_inspect, "check": cmd_check, "download": cmd_download,
-                "pretrain": cmd_pretrain,
-                "serve": cmd_serve}
+                "pretrain": cmd_pretrain, "serve": cmd_serve, **RUN_LIBRARY}
     try:
-        return handlers[args.command](args)
+        with use_runs_root(args.runs_root):
+            if args.command is None:
+                from pft_desktop.ui.app import main as run_app
+
+                return run_app(screenshots=args.screenshots)
+            return handlers[args.command](args)
     except UserError as error:
         if getattr(args, "json", False):
             print(json.dumps({"type": "error", **error.to_dict()}))

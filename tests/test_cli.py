@@ -24,7 +24,7 @@ def test_train_export_predict_round_trip(tmp_path, tiny_encoder, sentiment_csv, 
     run = tmp_path / "run"
     assert main(train_args(tiny_encoder, sentiment_csv, run)) == 0
     err = capsys.readouterr().err
-    assert "Using column 'review' as text" in err and "Run completed" in err
+    assert "Using column 'review' as text" in err and "Run finished" in err
     assert main(["export", str(run), "--merged", str(tmp_path / "merged")]) == 0
     capsys.readouterr()
     assert main(["predict", str(tmp_path / "merged"), "the film was great", "--json"]) == 0

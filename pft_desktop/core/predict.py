@@ -22,17 +22,25 @@ def _model_folder(path: str | Path) -> Path:
 def _task_of(folder: Path, info: dict) -> str:
     if info.get("task"):
         return info["task"]
-    config_file = folder / "config.json"
-    architectures = []
-    if config_file.is_file():
-        architectures = json.loads(config_file.read_text(encoding="utf-8")).get(
-            "architectures") or []
-    if any(a.endswith("ForSequenceClassification") for a in architectures):
-        return "classification"
     if (folder / "adapter_config.json").is_file():
         task_type = json.loads((folder / "adapter_config.json").read_text()).get("task_type")
         return "classification" if task_type == "SEQ_CLS" else "causal-lm"
-    return "causal-lm"
+    from pft_desktop.core.models import check_model_folder, read_model_config
+
+    check_model_folder(folder, trust_remote_code=False)  # names what is missing, or why not
+    config = read_model_config(folder)
+    architectures = config.get("architectures") or []
+    if any(a.endswith("ForSequenceClassification") for a in architectures):
+        return "classification"
+    if any(a.endswith(("ForCausalLM", "LMHeadModel")) for a in architectures):
+        return "causal-lm"
+    if any(a.endswith("ForMaskedLM") for a in architectures):
+        info["objective"] = "mlm"  # a masked-LM model fills in masked words
+        return "pretrain"
+    raise UserError("no_task_head", f"{folder.name} is a pretrained "
+                    f"{(architectures or [config.get('model_type', 'model')])[0]} without a task "
+                    "head: it has nothing to predict yet.", "Fine-tune it first, then predict "
+                    "with the run folder or its export.")
 
 
 def load_model_for_inference(path: str | Path, merge: bool = False):

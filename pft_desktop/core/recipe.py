@@ -319,9 +319,12 @@ def run_training(config: RunConfig | None, run_dir: str | Path, sink=lambda e: N
     writer = handler = None
     outcome = RunOutcome("failed", run_dir=folder.path)
     try:
-        if resume or config is None:  # the runner (the app made the folder) or a resume
+        new_here = config is not None and not resume  # the command line: no folder yet
+        if new_here:
+            config = with_absolute_paths(config)
+        else:  # the runner (the app made the folder) or a resume
             config = folder.load_config()
-        elif check_new_folder(folder.path).is_dir() and any(folder.path.iterdir()):
+        if new_here and check_new_folder(folder.path).is_dir() and any(folder.path.iterdir()):
             raise UserError("run_exists", f"The run folder {folder.path} already exists and is "
                             "not empty.", "Choose a new output folder, or resume that run with "
                             "`pft-desktop train --resume FOLDER`.")
@@ -340,18 +343,21 @@ def run_training(config: RunConfig | None, run_dir: str | Path, sink=lambda e: N
                             "Start a new run; checkpoints are saved every epoch or every N "
                             "steps, and when a run is stopped.")
         if folder.exists():  # made by the app (or resumed): record everything from the start
+            if resume:  # a request from before must not stop the resumed run at once
+                folder.clear_stop_request()
+            # Running from now on (a stop asked while the data is read is kept for step 1).
+            folder.mark_running(parent=config.model.start_from)
             writer = events.JsonlWriter(folder.events_file)
             buffered.attach(writer)
             handler = _attach_log(folder)
         prepared = prepare(config, buffered)
         if writer is None:  # the command line: the folder appears only once inputs check out
             RunFolder.create(folder.path, config)
+            folder.mark_running(parent=config.model.start_from)
             writer = events.JsonlWriter(folder.events_file)
             buffered.attach(writer)
             handler = _attach_log(folder)
         write_json(folder.report_file, prepared.data.report.to_dict())
-        folder.clear_stop_request()  # an old request must not stop this run at its first step
-        folder.mark_running(parent=config.model.start_from)
         outcome = _train(prepared, folder, buffered, stop, checkpoint)
     except BaseException as exc:  # noqa: BLE001 - every failure becomes an event
         if isinstance(exc, KeyboardInterrupt):
@@ -441,6 +447,19 @@ def _train(prepared: Prepared, folder: RunFolder, sink, stop, checkpoint) -> Run
     save_model(trainer.model, prepared, folder)
     write_json(folder.metrics_file, metrics)
     return RunOutcome(status, metrics=metrics, run_dir=folder.path)
+
+
+def with_absolute_paths(config: RunConfig) -> RunConfig:
+    """A run records where its model and data are as absolute paths, so that resuming,
+    predicting or exporting from another working folder finds them (a relative --model was
+    looked up on the hub instead)."""
+    config = RunConfig.from_dict(config.to_dict())
+    for settings, name in ((config.model, "name_or_path"), (config.model, "start_from"),
+                           (config.data, "train_file"), (config.data, "validation_file")):
+        value = getattr(settings, name)
+        if value and Path(value).expanduser().exists():
+            setattr(settings, name, str(Path(value).expanduser().resolve()))
+    return config
 
 
 def with_run_context(error: UserError, folder: RunFolder, config: RunConfig | None) -> UserError:

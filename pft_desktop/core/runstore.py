@@ -154,7 +154,8 @@ def summarize(folder: RunFolder) -> RunSummary:
     if summary is None:
         summary = _fold(folder)
         try:
-            write_json(folder.summary_file, {"stamp": stamp, "summary": summary.to_dict()})
+            write_json(folder.summary_file, {"stamp": stamp, "summary": summary.to_dict()},
+                       durable=False)  # a cache: a torn one is rebuilt
         except OSError:
             pass  # a read-only folder still lists; it is only slower
     summary.name, summary.path = folder.name, str(folder.path)
@@ -290,6 +291,9 @@ def train_more_config(folder: RunFolder):
     from pft_desktop.core.rundir import RUN_INFO
 
     state = folder.state()
+    if state == "running":
+        raise UserError("cannot_train_more", f"The run {folder.name} is still training.",
+                        "Train more once it has finished (or stop it first).")
     if state not in ("finished", "stopped") or not (folder.model_dir / RUN_INFO).is_file():
         raise UserError("cannot_train_more", f"The run {folder.name} is {state} and has no "
                         "saved model to start from.", "Train more from a run that finished or "

@@ -64,3 +64,33 @@ def test_a_hub_token_is_never_written_anywhere(tmp_path, tiny_encoder, monkeypat
     assert len(written) > 20
     for path in written:
         assert token.encode() not in path.read_bytes(), path
+
+
+def test_predict_on_a_folder_that_is_not_a_trained_model_says_why(tmp_path, tiny_encoder):
+    from pft_desktop.core.predict import Predictor
+
+    (tmp_path / "notes").mkdir()
+    (tmp_path / "notes" / "x.txt").write_text("hello")
+    with pytest.raises(UserError) as caught:
+        Predictor(tmp_path / "notes")
+    assert caught.value.kind == "incomplete_model" and "config.json" in caught.value.message
+    masked = Predictor(tiny_encoder)  # a masked-LM checkpoint fills in masks
+    assert "fill" in masked("the film was [MASK] .")
+
+
+def test_a_run_records_absolute_paths_for_a_relative_model_and_data(tmp_path, tiny_encoder,
+                                                                    monkeypatch):
+    import shutil
+
+    from pft_desktop.core.predict import Predictor
+
+    shutil.copytree(tiny_encoder, tmp_path / "enc")
+    write_csv(tmp_path / "d.csv", ["review", "sentiment"], sentiment_rows(40))
+    monkeypatch.chdir(tmp_path)
+    config = classification_config("enc", "d.csv", max_steps=2)
+    assert run_training(config, "run").status == "finished"
+    saved = RunFolder(tmp_path / "run").load_config()
+    assert saved.model.name_or_path == str(tmp_path / "enc")
+    assert saved.data.train_file == str(tmp_path / "d.csv")
+    monkeypatch.chdir("/")
+    assert Predictor(tmp_path / "run")("a great film")["label"] in ("negative", "positive")

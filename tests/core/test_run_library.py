@@ -302,3 +302,24 @@ def test_two_runs_at_once_in_one_library_corrupt_nothing(tmp_path, tiny_encoder,
         lines = folder.events_file.read_text().splitlines()
         assert all(json.loads(line)["type"] for line in lines)  # every line whole
         assert (folder.model_dir / "model.safetensors").is_file()
+
+
+def test_a_starting_run_is_running_and_a_stop_asked_meanwhile_is_kept(tmp_path, tiny_encoder,
+                                                                      sentiment_csv):
+    """Between pressing Start and the first step (reading, tokenizing, loading) the run is
+    'running', and a stop asked then stops it at its first step."""
+    from helpers import classification_config
+    from pft_desktop.core.recipe import run_training
+
+    folder = RunFolder.create(tmp_path / "run", classification_config(
+        tiny_encoder, sentiment_csv, max_steps=50))
+    seen = []
+
+    def sink(event):
+        if event["type"] == "status" and not seen:
+            seen.append(folder.state())
+            folder.request_stop()  # asked while the data is still being read
+
+    assert run_training(None, folder.path, sink=sink).status == "stopped"
+    assert seen == ["running"]
+    assert [e["step"] for e in folder.timeline() if e["type"] == "step"] == [1]
