@@ -8,6 +8,7 @@ validation, the UI's spin boxes and the docs agree.
 
 from __future__ import annotations
 
+import difflib
 import json
 import math
 import tomllib
@@ -20,6 +21,10 @@ from pft_desktop.core.errors import UserError
 TASKS = ("classification", "causal-lm", "pretrain")
 SCRATCH_KINDS = ("", "encoder", "decoder")
 SIZES = ("tiny", "small", "base")
+# The config file format. A file whose schema_version (or version) is higher was written by
+# a newer pft-desktop and is refused by name instead of being misread.
+SCHEMA_VERSION = 1
+VERSION_KEYS = ("schema_version", "version")
 METHODS = ("full", "freeze", "lora", "qlora-4bit", "qlora-8bit")
 PRECISIONS = ("auto", "fp32", "bf16", "fp16")
 SCHEDULERS = ("linear", "cosine", "constant_with_warmup", "constant")
@@ -166,6 +171,10 @@ class TrainingSettings:
                                   unset="no clipping")
     eval_steps: int = option(0, "Evaluate every N steps (0 = once per epoch).",
                              label="Evaluate every", minimum=0, unset="once per epoch")
+    eval_max_rows: int = option(
+        2000, "Evaluate on at most this many validation rows during training (a fixed random "
+        "sample; 0 = all). The final evaluation always uses every row.",
+        label="Rows evaluated during training", minimum=0, advanced=True, unset="all rows")
     save_steps: int = option(0, "Save a checkpoint every N steps (0 = once per epoch). The "
                              "best checkpoint is always kept.", label="Checkpoint every",
                              minimum=0, advanced=True, unset="once per epoch")
@@ -248,7 +257,7 @@ class RunConfig:
                 found.append("data.prompt_column and data.response_column must both be set for "
                              "causal-lm: name the prompt and the response columns.")
         elif self.task.kind == "pretrain":
-            if not self.data.text_column and not Path(self.data.train_file).is_dir():
+            if not self.data.text_column and not _raw_text(self.data.train_file):
                 found.append("data.text_column is empty: name the column that holds the text.")
             if self.method.kind not in ("full", "lora"):
                 found.append(f"method.kind = {self.method.kind!r} is not offered for pretraining: "
@@ -277,10 +286,18 @@ class RunConfig:
 
     @classmethod
     def from_dict(cls, data: dict) -> "RunConfig":
+        if not isinstance(data, dict):
+            raise UserError("invalid_config", "The config is not a table of sections (it is a "
+                            f"{type(data).__name__}).", "Write it as [section] tables with "
+                            "key = value lines, or save a fresh config from the app.")
+        data = dict(data)
+        _check_version(data)
         unknown = sorted(set(data) - set(cls.SECTIONS))
         if unknown:
-            raise UserError("invalid_config", f"Unknown config section(s): {', '.join(unknown)}.",
-                            f"Use only these sections: {', '.join(cls.SECTIONS)}.")
+            raise UserError("invalid_config", f"Unknown config section(s): {', '.join(unknown)}."
+                            " A newer pft-desktop may have written it.",
+                            f"Use only these sections: {', '.join(cls.SECTIONS)}; or update "
+                            "pft-desktop.")
         config = cls()
         for section in cls.SECTIONS:
             setattr(config, section, _section_from_dict(section, type(getattr(config, section)),
@@ -304,6 +321,9 @@ class RunConfig:
     @classmethod
     def load(cls, path: str | Path) -> "RunConfig":
         path = Path(path)
+        if path.is_dir():
+            raise UserError("missing_file", f"{path} is a folder, not a config file.",
+                            "Choose the .toml file inside it (a run folder's is config.toml).")
         if not path.is_file():
             raise UserError("missing_file", f"The config file {path} does not exist.",
                             "Check the path, or save a config from the app first.")
@@ -314,6 +334,31 @@ class RunConfig:
             raise UserError("invalid_config", f"The config file {path} cannot be read: {exc}.",
                             "Fix the syntax, or save a fresh config from the app.") from None
         return cls.from_dict(data)
+
+
+def _raw_text(train_file: str) -> bool:
+    """A folder of .txt files or a .txt file: texts without columns to name."""
+    path = Path(train_file).expanduser()
+    suffixes = [s.lower() for s in path.suffixes if s.lower() != ".gz"]
+    return path.is_dir() or (suffixes[-1:] == [".txt"])
+
+
+def _check_version(data: dict) -> None:
+    """A config written by a newer pft-desktop says so with ``schema_version`` (or
+    ``version``); refuse it by name rather than misread settings this version does not know."""
+    for key in VERSION_KEYS:
+        if key not in data:
+            continue
+        value = data.pop(key)
+        if isinstance(value, bool) or not isinstance(value, (int, str)) or \
+                not str(value).split(".")[0].isdigit():
+            raise UserError("invalid_config", f"The config's {key} = {value!r} is not a version "
+                            "number.", f"Write {key} = {SCHEMA_VERSION}, or remove it.")
+        if int(str(value).split(".")[0]) > SCHEMA_VERSION:
+            raise UserError("newer_config", f"This config was written by a newer pft-desktop "
+                            f"({key} {value}; this version reads up to {SCHEMA_VERSION}).",
+                            "Update pft-desktop (pip install -U pft-desktop), or save the "
+                            "settings again from this version.")
 
 
 def _sorted(value):
@@ -329,8 +374,11 @@ def _section_from_dict(section: str, kind: type, values: dict):
     known = {f.name: f for f in fields(kind)}
     unknown = sorted(set(values) - set(known))
     if unknown:
+        close = {name: difflib.get_close_matches(name, list(known), n=1) for name in unknown}
+        hints = [f"'{name}' may be '{match[0]}'" for name, match in close.items() if match]
         raise UserError("invalid_config",
-                        f"Unknown setting(s) in [{section}]: {', '.join(unknown)}.",
+                        f"Unknown setting(s) in [{section}]: {', '.join(unknown)}"
+                        + (f" ({'; '.join(hints)})" if hints else "") + ".",
                         f"Known settings there are: {', '.join(known)}.")
     converted = {}
     for name, value in values.items():
@@ -345,10 +393,27 @@ def _coerce(where: str, spec, value):
         return float(value)
     if wanted is list and isinstance(value, str):
         return [part.strip() for part in value.split(",") if part.strip()]
-    if not isinstance(value, wanted) or (wanted is int and isinstance(value, bool)):
-        raise UserError("invalid_config", f"{where} = {value!r} should be a {wanted.__name__}.",
-                        f"Write a {wanted.__name__} value, for example {default!r}.")
+    if not isinstance(value, wanted) or (wanted in (int, float) and isinstance(value, bool)):
+        raise UserError("invalid_config", f"{where} = {value!r} should be "
+                        f"{TYPE_WORDS.get(wanted, 'a ' + wanted.__name__)}.",
+                        f"Write {TYPE_WORDS.get(wanted, 'a ' + wanted.__name__)}, for example "
+                        f"{where.split('.')[-1]} = {_toml_value(default)}.")
+    if wanted is list and not all(isinstance(item, str) for item in value):
+        raise UserError("invalid_config", f"{where} = {value!r} should be a list of names.",
+                        f'Write it as a list of quoted names, for example ["q_proj", "v_proj"].')
     return value
+
+
+TYPE_WORDS = {int: "a whole number", float: "a number", bool: "true or false",
+              str: "a quoted text", list: "a list"}
+
+
+def _toml_value(value) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, str):
+        return json.dumps(value)
+    return repr(value)
 
 
 def _field_problems(section: str, settings) -> list[str]:

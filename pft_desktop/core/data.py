@@ -1,33 +1,43 @@
-"""Tabular data files: format, encoding and delimiter detection, loading through ``datasets``,
-column guessing, and the data report shown before training.
+"""Data files for training: loading any supported file into a Table of strings, column
+guessing, and the data report shown before training.
 
 Loading goes through ``datasets`` so that large files are memory-mapped Arrow tables (a preview of
 a million rows stays fast) and every cell arrives as a string: labels are mapped by the task.
+How each format is read lives beside this module: ``files`` (formats, compression, encodings,
+raw text), ``dialect`` (delimiter, title lines, header), ``tabular`` (delimited files, ragged
+rows) and ``records`` (JSON, Parquet, Excel); the names other modules use are importable from
+here.
 """
 
 from __future__ import annotations
 
-import codecs
-import contextlib
-import csv
-import io
-import logging
-import re
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 from pft_desktop.core.errors import UserError
-
-FORMATS = {".csv": "csv", ".tsv": "csv", ".tab": "csv", ".txt": "csv", ".jsonl": "json",
-           ".json": "json", ".ndjson": "json", ".parquet": "parquet", ".pq": "parquet"}
-FALLBACK_ENCODINGS = ("utf-8-sig", "cp1252", "latin-1")
-_CHUNK = 1 << 20
-# Where a person changes how a file is read: said in messages from core, so it names both.
-FORMAT_CHOICE = "above the preview on the Data page; --header/--delimiter/--encoding on the " \
-    "command line"
-_SAMPLE_CHARS = 64 * 1024  # read to sniff the delimiter and judge the header
-_NUMBER = re.compile(r"[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?%?")
-HEADER_CHOICES = ("auto", "yes", "no")
+from pft_desktop.core.dialect import (  # noqa: F401  (public names, imported from here)
+    HEADER_CHOICES,
+    first_row_is_header,
+    is_number,
+    read_sample,
+    sniff_dialect,
+)
+from pft_desktop.core.files import (  # noqa: F401
+    FALLBACK_ENCODINGS,
+    FORMAT_CHOICE,
+    FORMATS,
+    READABLE,
+    TEXT_COLUMN,
+    detect_encoding,
+    detect_format,
+    load_lines,
+    nul_warning,
+    remove_nul,
+    tab_table,
+    text_facts,
+)
+from pft_desktop.core.records import load_records, read_excel_rows
+from pft_desktop.core.tabular import column_names, load_delimited
 
 
 @dataclass
@@ -41,6 +51,8 @@ class Table:
     delimiter: str = ""
     has_header: bool = True
     ignored_columns: list = field(default_factory=list)
+    notes: list = field(default_factory=list)     # how the file was read, for the person
+    warnings: list = field(default_factory=list)  # rows left out or changed, and why
 
     @property
     def columns(self) -> list[str]:
@@ -101,148 +113,12 @@ def counted(count: int, noun: str, plural: str = "") -> str:
     return f"{count:,} {noun if count == 1 else plural or noun + 's'}"
 
 
-def detect_format(path: Path) -> str:
-    fmt = FORMATS.get(path.suffix.lower())
-    if fmt is None:
-        raise UserError("unsupported_format", f"{path.name} is not a file type pft-desktop reads.",
-                        "Save the data as CSV, TSV, JSON Lines (.jsonl) or Parquet.")
-    return fmt
-
-
-def detect_encoding(path: Path, wanted: str = "") -> str:
-    """The first encoding that decodes the whole file: UTF-8 (with or without BOM), then
-    Windows-1252, then Latin-1. A NUL byte means binary data, which no text encoding fixes."""
-    with open(path, "rb") as handle:
-        head = handle.read(8192)
-    if b"\x00" in head and not head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        raise UserError("undecodable", f"{path.name} contains binary data, not text.",
-                        "Check that this is the right file; export the data from its program "
-                        "as CSV (UTF-8).")
-    candidates = (wanted,) if wanted else FALLBACK_ENCODINGS
-    if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)) and not wanted:
-        candidates = ("utf-16",)
-    for encoding in candidates:
-        try:
-            decoder = codecs.getincrementaldecoder(encoding)()
-        except LookupError:
-            raise UserError("undecodable", f"'{wanted}' is not a known text encoding.",
-                            "Leave the encoding empty to detect it, or use utf-8 or cp1252.")
-        try:
-            with open(path, "rb") as handle:
-                while chunk := handle.read(_CHUNK):
-                    decoder.decode(chunk)
-                decoder.decode(b"", final=True)
-        except UnicodeDecodeError as exc:
-            if wanted:
-                raise UserError(
-                    "undecodable", f"{path.name} is not valid {wanted}: byte "
-                    f"{exc.object[exc.start:exc.start + 1]!r} at offset {exc.start} of a block "
-                    "cannot be decoded.", "Leave the encoding empty to detect it, or save the "
-                    "file as UTF-8.") from None
-            continue
-        return "utf-8" if encoding == "utf-8-sig" and not head.startswith(codecs.BOM_UTF8) \
-            else encoding
-    raise UserError("undecodable", f"{path.name} cannot be decoded as text.",
-                    "Save the file as UTF-8 text.")
-
-
-def sniff_dialect(sample: str, path: Path, wanted: str = "",
-                  header: str = "auto") -> tuple[str, bool]:
-    """Delimiter and whether the first row is a header; ``header`` "yes" or "no" decides the
-    latter, "auto" judges it from the sample."""
-    if wanted:
-        delimiter = "\t" if wanted in ("\\t", "tab") else wanted
-    elif path.suffix.lower() in (".tsv", ".tab"):
-        delimiter = "\t"
-    else:
-        try:
-            delimiter = csv.Sniffer().sniff(sample, delimiters=",\t;|").delimiter
-        except csv.Error:
-            delimiter = "\t" if sample.count("\t") > sample.count(",") else ","
-    if header in ("yes", "no"):
-        return delimiter, header == "yes"
-    return delimiter, first_row_is_header(_sample_rows(sample, delimiter))
-
-
-def first_row_is_header(rows: list[list[str]]) -> bool:
-    """Whether the first of these parsed rows names the columns. Only its non-empty cells are
-    judged: spreadsheet exports end the header in empty cells (``v1,v2,,,``) over columns that
-    are mostly empty, and those cells say nothing either way."""
-    if not rows:
-        return False
-    first, body = rows[0], rows[1:]
-    named = {i: cell.strip() for i, cell in enumerate(first) if cell.strip()}
-    if not named:
-        return False
-    if _first_row_recurs_as_data(first, named, body):
-        return False
-    votes = sum(_header_vote(name, [row[i] for row in body if i < len(row)])
-                for i, name in named.items())
-    if votes:
-        return votes > 0
-    # No column tells: an all-text file with distinct, short, identifier-like first-row cells
-    # is still a header.
-    names = list(named.values())
-    return len(set(names)) == len(names) and all(
-        len(name) <= 40 and not name[:1].isdigit() and " " not in name for name in names)
-
-
-def _sample_rows(sample: str, delimiter: str, limit: int = 200) -> list[list[str]]:
-    """The first non-blank rows of the sample (a cut-off last line is left out)."""
-    if len(sample) >= _SAMPLE_CHARS and "\n" in sample:
-        sample = sample[:sample.rindex("\n") + 1]
-    rows = []
-    try:
-        for row in csv.reader(io.StringIO(sample), delimiter=delimiter):
-            if any(cell.strip() for cell in row):
-                rows.append(row)
-            if len(rows) > limit:
-                break
-    except csv.Error:  # a quoted field cut by the sample's end
-        pass
-    return rows
-
-
-def _first_row_recurs_as_data(first: list[str], named: dict[int, str], body) -> bool:
-    """A first-row cell that comes back as a value of its column (a label such as 'positive')
-    is data; a whole first row that comes back is a header repeated by concatenated exports."""
-    whole = [cell.strip() for cell in first]
-    if any([cell.strip() for cell in row] == whole for row in body):
-        return False
-    return any(any(i < len(row) and row[i].strip() == name for row in body)
-               for i, name in named.items())
-
-
-def _header_vote(name: str, values: list[str]) -> int:
-    """+1 when the column's values show ``name`` to be a column name, -1 when ``name`` looks
-    like one of the values, 0 when they do not tell (the rules of ``csv.Sniffer.has_header``,
-    plus short names over long text)."""
-    values = [value.strip() for value in values if value.strip()]
-    if is_number(name):
-        return -1
-    if not values:
-        return 0
-    if sum(map(is_number, values)) >= 0.8 * len(values):
-        return 1
-    lengths = sorted(len(value) for value in values)
-    if len(values) >= 2 and lengths[0] == lengths[-1] != len(name):
-        return 1
-    median, low = lengths[len(lengths) // 2], lengths[len(lengths) // 10]
-    if len(name) <= 40 and median >= max(20, 3 * len(name)) and len(name) < low:
-        return 1
-    return 0
-
-
-def is_number(text: str) -> bool:
-    """'12', '-0.5', '1e-3', '40%': a cell that holds a number, never a column name."""
-    return _NUMBER.fullmatch(text.strip()) is not None
-
-
 def load_table(path: str | Path, *, encoding: str = "", delimiter: str = "",
                header: str = "auto") -> Table:
     """Read a data file into a Table, or raise a UserError that names the problem and a fix.
     ``header`` ("auto", "yes", "no") says whether a CSV/TSV's first row names the columns; the
-    Table keeps the encoding, delimiter and header as resolved."""
+    Table keeps the encoding, delimiter and header as resolved, and notes and warnings that
+    say what was skipped, padded or renamed."""
     if header not in HEADER_CHOICES:
         raise UserError("invalid_config", f"'{header}' is not a choice for 'First row is a "
                         "header'.", "Choose auto (detect it), yes or no.")
@@ -252,99 +128,74 @@ def load_table(path: str | Path, *, encoding: str = "", delimiter: str = "",
                         "Check the path and choose the file again.")
     if path.is_dir():
         raise UserError("missing_file", f"{path} is a folder, not a data file.",
-                        "Choose a CSV, TSV, JSON Lines or Parquet file inside it.")
+                        f"Choose a file inside it ({READABLE}); for pretraining, a folder of "
+                        ".txt files can be chosen as the data itself.")
     fmt = detect_format(path)
     if path.stat().st_size == 0:
         raise UserError("empty_file", f"The data file {path.name} is empty.",
                         "Choose a file with a header row and at least a few rows of data.")
-    if fmt == "csv":
-        table = _load_delimited(path, encoding, delimiter, header)
+    if fmt == "text":
+        table = _load_text(path, encoding, delimiter, header)
+    elif fmt == "csv":
+        table = _table(path, "csv", load_delimited(path, encoding, delimiter, header))
+    elif fmt == "excel":
+        table = _load_excel(path, header)
     else:
-        table = _load_other(path, fmt)
+        dataset, notes = load_records(path, fmt)
+        table = Table(path, fmt, dataset, "utf-8", notes=notes)
     if len(table) == 0:
         raise UserError("header_only", f"{path.name} has a header but no data rows.",
                         "Add rows below the header, or choose another file.")
-    return table
-
-
-@contextlib.contextmanager
-def _quiet_datasets():
-    """datasets logs its own copy of a parse error and draws progress bars on stderr; the
-    UserError we raise says it better, so keep both out of the user's terminal."""
-    import datasets
-
-    logger = logging.getLogger("datasets")
-    level, bars = logger.level, datasets.utils.logging.is_progress_bar_enabled()
-    logger.setLevel(logging.CRITICAL)
-    datasets.utils.logging.disable_progress_bar()
-    try:
-        yield
-    finally:
-        logger.setLevel(level)
-        if bars:
-            datasets.utils.logging.enable_progress_bar()
-
-
-def _load_delimited(path: Path, wanted_encoding: str, wanted_delimiter: str,
-                    header: str) -> Table:
-    import datasets
-
-    encoding = detect_encoding(path, wanted_encoding)
-    with open(path, encoding=encoding, newline="") as handle:
-        sample = handle.read(_SAMPLE_CHARS)
-    if not sample.strip():
-        raise UserError("empty_file", f"The data file {path.name} holds only blank lines.",
-                        "Choose a file with a header row and data rows.")
-    delimiter, has_header = sniff_dialect(sample, path, wanted_delimiter, header)
-    first_row = next(csv.reader(io.StringIO(sample), delimiter=delimiter))
-    if has_header:
-        names = [name.strip() or f"unnamed_{i + 1}" for i, name in enumerate(first_row)]
-        names = _deduplicate(names)
-    else:
-        names = [f"column_{i + 1}" for i in range(len(first_row))]
-    features = datasets.Features({name: datasets.Value("string") for name in names})
-    if has_header and len([line for line in sample.splitlines() if line.strip()]) < 2:
-        raise UserError("header_only", f"{path.name} has a header but no data rows.",
-                        "Add rows below the header, or choose another file.")
-    try:
-        with _quiet_datasets():
-            dataset = datasets.load_dataset(
-                "csv", data_files=str(path), split="train", sep=delimiter, encoding=encoding,
-                header=0 if has_header else None, names=names, features=features,
-                keep_default_na=False, na_filter=False, skip_blank_lines=True)
-    except Exception as exc:  # datasets wraps pandas' parser errors; find the cause
-        raise _explain_parse_error(exc, path, delimiter) from None
-    table = Table(path, "csv", dataset, encoding, delimiter, has_header)
     return _drop_empty_columns(table)
 
 
-def _load_other(path: Path, fmt: str) -> Table:
+def _table(path: Path, fmt: str, read) -> Table:
+    return Table(path, fmt, read.dataset, read.encoding, read.delimiter, read.has_header,
+                 notes=read.notes, warnings=read.warnings)
+
+
+def _load_text(path: Path, encoding: str, delimiter: str, header: str) -> Table:
+    """A .txt file is raw text, one text per non-blank line in a column 'text' (what
+    pretraining reads), unless its lines are a tab-separated table or a delimiter is chosen."""
+    facts = text_facts(path, encoding)
+    if delimiter or tab_table(read_sample(path, facts.encoding)):
+        table = _table(path, "csv", load_delimited(path, facts.encoding, delimiter, header))
+        if not delimiter:
+            table.notes.insert(0, f"{path.name} is read as a tab-separated table: every line "
+                               "has the same number of tabs.")
+        return table
+    dataset = load_lines([path], [facts.encoding])
+    if not len(dataset):
+        raise UserError("empty_file", f"The data file {path.name} holds only blank lines.",
+                        "Choose a file with text in it.")
+    table = Table(path, "txt", dataset, facts.encoding, has_header=False)  # as a folder is
+    table.notes.append(f"{path.name} is read as plain text: one text per non-blank line "
+                       f"({len(dataset):,}), in a column '{TEXT_COLUMN}'.")
+    if facts.nul_bytes:
+        table.dataset = remove_nul(dataset)
+        table.warnings.append(nul_warning(path, facts))
+    return table
+
+
+def _load_excel(path: Path, header: str) -> Table:
+    """The first sheet of an .xlsx workbook, its header judged like a CSV's."""
     import datasets
 
-    try:
-        with _quiet_datasets():
-            dataset = datasets.load_dataset(fmt, data_files=str(path), split="train")
-    except Exception as exc:
-        raise _explain_parse_error(exc, path, "") from None
-    casts = {name: datasets.Value("string") for name, feature in dataset.features.items()
-             if not (isinstance(feature, datasets.Value) and feature.dtype == "string")}
-    try:
-        if casts:
-            dataset = dataset.cast(datasets.Features({**dataset.features, **casts}))
-    except Exception:
-        raise UserError("unsupported_format", f"{path.name} has nested columns that are not "
-                        "plain text or numbers.", "Flatten the data to one value per column.")
-    return _drop_empty_columns(Table(path, fmt, dataset, "utf-8"))
-
-
-def _deduplicate(names: list[str]) -> list[str]:
-    seen: dict[str, int] = {}
-    out = []
-    for name in names:
-        count = seen.get(name, 0)
-        seen[name] = count + 1
-        out.append(name if count == 0 else f"{name}_{count + 1}")
-    return out
+    rows, notes = read_excel_rows(path)
+    if not rows:
+        raise UserError("empty_file", f"The first sheet of {path.name} is empty.",
+                        "Put the data on the first sheet, or save the sheet as CSV.")
+    has_header = header == "yes" or (header == "auto" and first_row_is_header(rows))
+    width = max(len(row) for row in rows)
+    names, renamed = column_names(rows[0] if has_header else [], width)
+    if renamed:
+        notes.append(f"In {path.name}'s header, " + "; ".join(renamed) + ".")
+    body = [row + [""] * (width - len(row)) for row in (rows[1:] if has_header else rows)]
+    body = [row for row in body if any(cell.strip() for cell in row)]
+    dataset = datasets.Dataset.from_dict(
+        {name: [row[i] for row in body] for i, name in enumerate(names)},
+        features=datasets.Features({name: datasets.Value("string") for name in names}))
+    return Table(path, "excel", dataset, "", "", has_header, notes=notes)
 
 
 def _drop_empty_columns(table: Table) -> Table:
@@ -362,31 +213,6 @@ def _drop_empty_columns(table: Table) -> Table:
         table.dataset = dataset.remove_columns(empty)
         table.ignored_columns = empty
     return table
-
-
-def _explain_parse_error(exc: BaseException, path: Path, delimiter: str) -> UserError:
-    chain, cause = [], exc
-    while cause is not None and len(chain) < 10:
-        chain.append(cause)
-        cause = cause.__cause__ or cause.__context__
-    text = " | ".join(f"{type(item).__name__}: {item}" for item in chain)
-    if "Expected" in text and "fields" in text:
-        match = re.search(r"Expected (\d+) fields in line (\d+), saw (\d+)", text)
-        where = (f"line {match.group(2)} has {match.group(3)} fields where the header has "
-                 f"{match.group(1)}") if match else "some rows have more fields than the header"
-        shown = {"\t": "tab", ",": "comma", ";": "semicolon"}.get(delimiter, repr(delimiter))
-        return UserError("ragged_rows", f"{path.name} is not a regular table: {where} "
-                         f"(delimiter: {shown}).", "Quote text that contains the delimiter, or "
-                         "fix that row, or choose the right delimiter (" + FORMAT_CHOICE + ").")
-    if "corresponds to no data" in text:
-        return UserError("header_only", f"{path.name} holds no data rows.",
-                         "Add rows to the file, or choose another file.")
-    if "UnicodeDecodeError" in text:
-        return UserError("undecodable", f"{path.name} contains bytes that are not valid text.",
-                         "Save the file as UTF-8, or choose its encoding (" + FORMAT_CHOICE + ").")
-    return UserError("unreadable", f"{path.name} could not be read as {path.suffix[1:]} "
-                     f"({chain[-1].__class__.__name__}: {str(chain[-1])[:300]}).",
-                     "Check that the file is complete and in the format its name says.")
 
 
 # -- column mapping ----------------------------------------------------------------------------
@@ -482,10 +308,14 @@ def require_columns(table: Table, wanted: dict[str, str]) -> None:
     missing = [(role, name) for role, name in wanted.items() if name and name not in table.columns]
     if missing:
         role, name = missing[0]
+        fix = "Map one of the file's columns instead."
+        if table.format == "txt":
+            fix = (f"{table.path.name} is read as plain text, one text per line (column "
+                   f"'{TEXT_COLUMN}'). If it is a table, name it .csv or .tsv, or choose its "
+                   f"delimiter ({FORMAT_CHOICE}).")
         raise UserError("missing_column",
                         f"The column '{name}' (mapped as {role.replace('_', ' ')}) is not in "
-                        f"{table.path.name}. Its columns are: {', '.join(table.columns)}.",
-                        "Map one of the file's columns instead.")
+                        f"{table.path.name}. Its columns are: {', '.join(table.columns)}.", fix)
 
 
 def token_length_summary(lengths: list[int], max_length: int) -> dict:

@@ -48,6 +48,9 @@ class ModelInfo:
     has_chat_template: bool = False
     is_adapter: bool = False
     base_model: str = ""
+    remote_code: list = field(default_factory=list)  # auto_map classes, when the folder has any
+    needs_remote_code: bool = False  # remote code only: transformers has no such architecture
+    notes: list = field(default_factory=list)
 
     @property
     def architecture(self) -> str:
@@ -57,9 +60,11 @@ class ModelInfo:
         return asdict(self)
 
     def summary(self) -> str:
-        return (f"{self.architecture} ({self.model_type}), {human_count(self.parameters)} "
-                f"parameters, {human_bytes(self.size_bytes)} on disk; can do: "
-                f"{', '.join(self.tasks) or 'none of the supported tasks'}.")
+        return " ".join([f"{self.architecture} ({self.model_type}), "
+                         f"{human_count(self.parameters)} parameters, "
+                         f"{human_bytes(self.size_bytes)} on disk; can do: "
+                         f"{', '.join(self.tasks) or 'none of the supported tasks'}."]
+                        + self.notes)
 
 
 def human_count(n: int) -> str:
@@ -77,8 +82,11 @@ def human_bytes(n: float) -> str:
     return f"{n:.1f} TB"
 
 
-def check_model_folder(path: Path) -> None:
-    """Raise a UserError naming every piece a usable model folder lacks."""
+def check_model_folder(path: Path, trust_remote_code: bool | None = None) -> None:
+    """Raise a UserError naming every piece a usable model folder lacks, or what makes it
+    unusable: a config.json that is not JSON or names an architecture transformers does not
+    know, weights cut short, or code of its own that may not run. ``trust_remote_code`` None
+    leaves the last to the caller (the folder is described, ``needs_remote_code`` set)."""
     if not path.is_dir():
         raise UserError("missing_model", f"The model folder {path} does not exist.",
                         "Choose a folder that holds config.json, the weights and the tokenizer.")
@@ -97,15 +105,142 @@ def check_model_folder(path: Path) -> None:
                         + "; ".join(missing) + ".",
                         "Download the complete model (all files of its hub page) or save it "
                         "with save_pretrained() for both model and tokenizer.")
+    config = read_model_config(path)
+    check_architecture(path, config, trust_remote_code)
+    for file in sorted(path.glob("*.safetensors")):
+        safetensors_header(file)
+
+
+def read_model_config(path: Path) -> dict:
+    """config.json as a dict, or a UserError that says it is broken."""
+    try:
+        config = json.loads((path / "config.json").read_text(encoding="utf-8"))
+    except (ValueError, UnicodeDecodeError) as exc:
+        raise UserError("incomplete_model", f"{path.name}/config.json is not valid JSON "
+                        f"({str(exc)[:120]}).", "Download the model again; the file is damaged "
+                        "or was cut short.") from None
+    if not isinstance(config, dict):
+        raise UserError("incomplete_model", f"{path.name}/config.json does not describe a "
+                        "model (it is not a JSON object).", "Download the model again.")
+    return config
+
+
+def check_architecture(path: Path, config: dict, trust_remote_code: bool | None) -> None:
+    model_type = str(config.get("model_type") or "")
+    if not model_type or model_type in known_model_types():
+        return
+    auto_map = remote_code_classes(path, config)
+    version = _transformers_version()
+    if not auto_map:
+        raise UserError("unknown_architecture", f"{path.name}/config.json names the "
+                        f"architecture '{model_type}', which transformers {version} does not "
+                        "know.", "Update transformers (pip install -U transformers) if the "
+                        "model is newer than it, or choose another model.")
+    if trust_remote_code is False:
+        raise remote_code_refused(path, model_type, auto_map, version)
+
+
+def remote_code_refused(path: Path, model_type: str, auto_map: list, version: str) -> UserError:
+    return UserError(
+        "needs_remote_code", f"{path.name} needs remote code: transformers {version} has no "
+        f"'{model_type}' architecture, and the folder ships Python code that defines it "
+        f"({', '.join(auto_map[:3])}). Running a model's own code is off unless you allow it.",
+        "Only if you trust its authors: turn on 'Trust remote code' in the advanced settings, "
+        "or pass --trust-remote-code on the command line. Otherwise choose another model.")
+
+
+def remote_code_classes(path: Path, config: dict) -> list[str]:
+    """The classes a folder's own code defines ('auto_map' in config.json or
+    tokenizer_config.json)."""
+    found = list((config.get("auto_map") or {}).values()) if isinstance(
+        config.get("auto_map"), dict) else []
+    tokenizer_config = path / "tokenizer_config.json"
+    if tokenizer_config.is_file():
+        try:
+            extra = json.loads(tokenizer_config.read_text(encoding="utf-8")).get("auto_map")
+        except (ValueError, UnicodeDecodeError, AttributeError):
+            extra = None
+        if isinstance(extra, dict):
+            found += [v for v in extra.values() if v]
+    flat = []
+    for item in found:
+        flat += item if isinstance(item, list) else [item]
+    return [str(item) for item in dict.fromkeys(flat) if item]
+
+
+def _transformers_version() -> str:
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version("transformers")
+    except PackageNotFoundError:
+        return "(not installed)"
+
+
+@functools.lru_cache(maxsize=1)
+def known_model_types() -> frozenset:
+    """Every model_type the installed transformers knows, read like ``auto_class_tables``."""
+    spec = importlib.util.find_spec("transformers")
+    folder = Path(spec.origin).parent / "models" / "auto" if spec and spec.origin else None
+    found: set[str] = set()
+    for name in ("auto_mappings.py", "configuration_auto.py"):
+        try:
+            tree = ast.parse((folder / name).read_text(encoding="utf-8"))
+        except (AttributeError, OSError, SyntaxError, TypeError):
+            continue
+        for node in tree.body:
+            if isinstance(node, ast.Assign) and len(node.targets) == 1 and \
+                    getattr(node.targets[0], "id", "") == "CONFIG_MAPPING_NAMES" and \
+                    isinstance(node.value, ast.Call) and node.value.args:
+                try:
+                    found |= {model_type for model_type, _ in
+                              ast.literal_eval(node.value.args[0])}
+                except ValueError:
+                    pass
+    if len(found) > 100:
+        return frozenset(found | set().union(*auto_class_tables().values()))
+    from transformers.models.auto.configuration_auto import CONFIG_MAPPING_NAMES
+
+    return frozenset(CONFIG_MAPPING_NAMES)
+
+
+def safetensors_header(file: Path) -> dict:
+    """A safetensors file's header (8-byte length, then JSON), checked against the file's
+    size: a download or copy cut short is named, not met later as a loading error."""
+    size = file.stat().st_size
+    cut = UserError("incomplete_model", f"{file.name} in {file.parent.name} is incomplete or "
+                    f"damaged: its header does not match the file's {human_bytes(size)}.",
+                    "Download or copy the model again; the file was probably cut short.")
+    with open(file, "rb") as handle:
+        raw = handle.read(8)
+        if len(raw) < 8:
+            raise cut
+        (length,) = struct.unpack("<Q", raw)
+        if length > size - 8 or length > 100_000_000:
+            raise cut
+        try:
+            header = json.loads(handle.read(length))
+        except (ValueError, UnicodeDecodeError):
+            raise cut from None
+    if not isinstance(header, dict):
+        raise cut
+    ends = [meta["data_offsets"][1] for name, meta in header.items()
+            if name != "__metadata__" and isinstance(meta, dict) and
+            len(meta.get("data_offsets") or ()) == 2]
+    needed = 8 + length + max(ends, default=0)
+    if needed > size:
+        raise UserError("incomplete_model", f"{file.name} in {file.parent.name} is incomplete: "
+                        f"its header says the weights take {human_bytes(needed)} but the file "
+                        f"holds {human_bytes(size)}.", "Download or copy the model again; the "
+                        "file was cut short.")
+    return header
 
 
 def _safetensors_parameters(files: list[Path]) -> int:
     """Count parameters from safetensors headers alone (8-byte length, then a JSON header)."""
     total = 0
     for file in files:
-        with open(file, "rb") as handle:
-            (length,) = struct.unpack("<Q", handle.read(8))
-            header = json.loads(handle.read(length))
+        header = safetensors_header(file)
         for name, meta in header.items():
             if name == "__metadata__":
                 continue
@@ -116,6 +251,8 @@ def _safetensors_parameters(files: list[Path]) -> int:
     return total
 
 
+REMOTE_CODE_TASKS = {"AutoModelForSequenceClassification": "classification",
+                     "AutoModelForCausalLM": "causal-lm", "AutoModelForMaskedLM": "masked-lm"}
 AUTO_TABLES = ("MODEL_FOR_SEQUENCE_CLASSIFICATION_MAPPING_NAMES",
                "MODEL_FOR_CAUSAL_LM_MAPPING_NAMES", "MODEL_FOR_MASKED_LM_MAPPING_NAMES")
 
@@ -162,18 +299,19 @@ def supported_tasks(model_type: str) -> list[str]:
     return tasks
 
 
-def inspect_model(path: str | Path, source: str = "") -> ModelInfo:
-    """Describe a checked model folder without loading its weights."""
+def inspect_model(path: str | Path, source: str = "",
+                  trust_remote_code: bool | None = None) -> ModelInfo:
+    """Describe a checked model folder without loading its weights. ``trust_remote_code``
+    False refuses a model that runs only with its own code; None describes it and says so."""
     path = Path(path)
-    check_model_folder(path)
+    check_model_folder(path, trust_remote_code)
     info = ModelInfo(source=source or str(path), path=str(path))
     adapter_config = path / "adapter_config.json"
     if adapter_config.is_file():
         adapter = json.loads(adapter_config.read_text(encoding="utf-8"))
         info.is_adapter = True
         info.base_model = adapter.get("base_model_name_or_path", "")
-    config_file = path / "config.json"
-    config = json.loads(config_file.read_text(encoding="utf-8")) if config_file.is_file() else {}
+    config = read_model_config(path) if (path / "config.json").is_file() else {}
     text_config = config.get("text_config") or config
     info.model_type = config.get("model_type", "")
     info.architectures = list(config.get("architectures") or [])
@@ -192,12 +330,31 @@ def inspect_model(path: str | Path, source: str = "") -> ModelInfo:
     elif any(p.suffix == ".bin" for p in files):
         info.weights_format = "bin"
         info.parameters = sum(p.stat().st_size for p in files if p.suffix == ".bin") // 4
+        info.notes.append(
+            "Its weights are a pickled pytorch_model.bin, not safetensors: transformers loads "
+            "them with torch's weights_only mode, which refuses code hidden in the file. To "
+            "have safetensors, load and save it once: AutoModel.from_pretrained(folder)"
+            ".save_pretrained(new_folder).")
     tokenizer_config = path / "tokenizer_config.json"
     if tokenizer_config.is_file():
         info.has_chat_template = "chat_template" in tokenizer_config.read_text(encoding="utf-8")
     info.has_chat_template |= (path / "chat_template.jinja").is_file()
     if info.model_type:
         info.tasks = supported_tasks(info.model_type)
+    info.remote_code = remote_code_classes(path, config)
+    if info.remote_code and info.model_type not in known_model_types():
+        info.needs_remote_code = True
+        auto_map = config.get("auto_map") if isinstance(config.get("auto_map"), dict) else {}
+        info.tasks = [task for key, task in REMOTE_CODE_TASKS.items() if key in auto_map]
+        info.notes.append(
+            f"It needs remote code: transformers has no '{info.model_type}' architecture, and "
+            f"the folder's own Python code defines it ({', '.join(info.remote_code[:3])}). "
+            "That code runs only if you allow it ('Trust remote code' in the advanced "
+            "settings; --trust-remote-code on the command line).")
+    elif info.remote_code:
+        info.notes.append(f"The folder ships its own code ({', '.join(info.remote_code[:3])}); "
+                          f"transformers' built-in '{info.model_type}' is used instead unless "
+                          "remote code is allowed.")
     return info
 
 

@@ -3,12 +3,15 @@ for new models (an encoder in the style of BERT, a decoder in the style of Llama
 
 from __future__ import annotations
 
+import logging
 import math
 import re
 from dataclasses import dataclass
 from pathlib import Path
 
 from pft_desktop.core.errors import UserError
+
+log = logging.getLogger("pft_desktop")
 
 # hidden, layers, heads for each kind and size
 PRESETS = {
@@ -52,29 +55,61 @@ def architecture(settings) -> Architecture:
                         settings.num_heads or heads)
 
 
-def load_corpus(data_settings, seed: int = 42):
-    """The training texts as a ``datasets.Dataset`` with one ``text`` column: a column of a
-    data file, or every line of the .txt files in a folder."""
-    import datasets
+def load_corpus(data_settings, seed: int = 42, notes: list | None = None):
+    """The training texts as a ``datasets.Dataset`` with one ``text`` column: every non-blank
+    line of a .txt file or of the .txt files in a folder, or a column of a data file. What the
+    person should know (files skipped, rows left out) is appended to ``notes`` and logged."""
+    from pft_desktop.core.data import TEXT_COLUMN, load_table, require_columns
 
+    found = [] if notes is None else notes
     path = Path(data_settings.train_file).expanduser()
     if path.is_dir():
-        files = sorted(str(p) for p in path.rglob("*.txt"))
-        if not files:
-            raise UserError("no_text_files", f"The folder {path} holds no .txt files.",
-                            "Choose a folder of plain-text files, or a data file with a text "
-                            "column.")
-        corpus = datasets.load_dataset("text", data_files=files, split="train")
-        return corpus.filter(lambda row: bool(row["text"].strip()))
-    from pft_desktop.core.data import load_table, require_columns
+        corpus = _folder_corpus(path, data_settings.encoding, found)
+    else:
+        table = load_table(path, encoding=data_settings.encoding,
+                           delimiter=data_settings.delimiter, header=data_settings.header)
+        found += table.notes + table.warnings
+        column = data_settings.text_column or \
+            (TEXT_COLUMN if table.format == "txt" else "")
+        if not column:
+            raise UserError("missing_column", f"No text column is chosen for {path.name}. Its "
+                            f"columns are: {', '.join(table.columns)}.",
+                            "Choose the column that holds the text (--text-column).")
+        require_columns(table, {"text_column": column})
+        corpus = table.dataset.select_columns([column])
+        if column != TEXT_COLUMN:
+            corpus = corpus.rename_column(column, TEXT_COLUMN)
+        corpus = corpus.filter(lambda row: bool((row[TEXT_COLUMN] or "").strip()))
+    for note in found:
+        log.info(note)
+    return corpus
 
-    table = load_table(path, encoding=data_settings.encoding,
-                       delimiter=data_settings.delimiter, header=data_settings.header)
-    require_columns(table, {"text_column": data_settings.text_column})
-    corpus = table.dataset.select_columns([data_settings.text_column])
-    if data_settings.text_column != "text":
-        corpus = corpus.rename_column(data_settings.text_column, "text")
-    return corpus.filter(lambda row: bool((row["text"] or "").strip()))
+
+def _folder_corpus(path: Path, wanted_encoding: str, notes: list):
+    """Every .txt file of a folder (and its subfolders); files that are not text are skipped
+    with a note naming them."""
+    from pft_desktop.core.data import load_lines, text_facts
+
+    files, encodings, skipped = [], [], []
+    for file in sorted(path.rglob("*.txt")):
+        if not file.is_file() or file.stat().st_size == 0:
+            continue
+        try:
+            encodings.append(text_facts(file, wanted_encoding).encoding)
+            files.append(file)
+        except UserError as exc:
+            skipped.append((file, exc.message))
+    if skipped:
+        shown = "; ".join(f"{file.relative_to(path)} ({why})" for file, why in skipped[:5])
+        more = f" and {len(skipped) - 5} more" if len(skipped) > 5 else ""
+        notes.append(f"Skipped {len(skipped)} of the {len(files) + len(skipped)} .txt files in "
+                     f"{path.name} that are not text: {shown}{more}.")
+    if not files:
+        raise UserError("no_text_files", f"The folder {path} holds no .txt files with text"
+                        + (" (the ones there are not text)" if skipped else "") + ".",
+                        "Choose a folder of plain-text files, or a data file with a text "
+                        "column.")
+    return load_lines(files, encodings)
 
 
 def suggest_vocab_size(texts) -> int:

@@ -82,7 +82,8 @@ def prepare(config: RunConfig, sink=lambda event: None) -> Prepared:
         parent = parent_weights(config)
         if parent is not None and not parent.get("is_adapter"):
             path = parent["model_dir"]  # full weights: they are the starting model
-        info = inspect_model(path, source=config.model.name_or_path)
+        info = inspect_model(path, source=config.model.name_or_path,
+                             trust_remote_code=config.model.trust_remote_code)
         if info.is_adapter:
             raise UserError("adapter_as_base", f"{path} holds a LoRA adapter, not a full model.",
                             "Export the run as a merged model first, and fine-tune that.")

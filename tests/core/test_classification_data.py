@@ -138,12 +138,13 @@ def test_validation_file_mapping_that_keeps_almost_nothing_is_refused(tmp_path, 
     assert "'sentiment' is empty in 29 rows" in caught.value.message
 
 
-def test_header_repeated_inside_the_data_is_warned(tmp_path, tiny_encoder, tokenizer):
+def test_header_repeated_inside_the_data_is_left_out_with_a_note(tmp_path, tiny_encoder,
+                                                                   tokenizer):
     rows = sentiment_rows(20) + [("review", "sentiment")] + sentiment_rows(20, seed=1)
     path = write_csv(tmp_path / "d.csv", ["review", "sentiment"], rows)
     data = prepare(classification_config(tiny_encoder, path), tokenizer)
-    assert any("1 row has the label 'sentiment'" in w and "header row" in w
-               for w in data.report.warnings)
+    assert "sentiment" not in data.label_names and data.report.rows_read == 40
+    assert any("1 row of d.csv repeats the header (data row 21" in n for n in data.report.notes)
 
 
 def test_validation_file_read_without_its_header_is_warned(tmp_path, tiny_encoder, tokenizer):

@@ -37,7 +37,8 @@ class CausalLMTask(Task):
     def prepare(self, config, train: Table, validation: Table | None, tokenizer) -> PreparedData:
         d = config.data
         ensure_pad_token(tokenizer)
-        report = DataReport(rows_read=len(train))
+        report = DataReport(rows_read=len(train), notes=list(train.notes),
+                            warnings=list(train.warnings))  # what loading the file said
         require_columns(train, self.columns(config))
         if d.prompt_column == d.response_column:
             raise UserError("invalid_mapping", "The prompt and the response are mapped to the "

@@ -22,6 +22,7 @@ LENGTH_SAMPLE = 5000
 KEEP_AT_LEAST = 0.05     # a mapping that keeps a smaller share of the rows read is refused
 JUDGED_FROM_ROWS = 20    # ... once this many rows were read
 NAMED_AT_MOST = 5        # values named in a message before "and N more"
+MANY_CLASSES = 1000      # more classes than this: warn, even when each has examples
 ROLE_NAMES = {"text": "text", "pair": "second text", "label": "label"}
 ROLE_HOLDS = {"text": "the text", "pair": "the second text", "label": "the classes"}
 ROLE_KEYS = {"text": "text_column", "pair": "text_pair_column", "label": "label_column"}
@@ -51,10 +52,15 @@ class ClassificationTask(Task):
             raise UserError("invalid_mapping", "The same column is mapped to two roles ("
                             + ", ".join(f"{k}: {v}" for k, v in roles.items()) + ").",
                             "Map a different column to each role.")
+        report.notes += train.notes
+        report.warnings += train.warnings
         raw = train.dataset.to_pandas()
         frame = clean_rows(raw, list(roles.values()), report)
         check_rows_kept(train, raw, roles, len(frame))
         frame.columns = list(roles)
+        frame["label"], label_notes = normalize_labels(frame["label"], train.path.name)
+        report.notes += label_notes
+        report.warnings += labels_differing_in_case(frame["label"], train.path.name)
         # A header read as data also makes a one-example "class": say the cause, not the
         # symptoms (a single-example class, very unbalanced classes).
         header_read_as_data = header_like_labels(train, roles["label"], frame["label"])
@@ -64,15 +70,22 @@ class ClassificationTask(Task):
             report.notes.append(f"Using {d.max_rows} of the rows (row limit).")
         label_names = _label_order(frame["label"].unique())
         if len(label_names) < 2:
-            raise UserError("one_label", f"The label column '{d.label_column}' holds only one "
-                            f"value ({label_names[0] if label_names else 'none'}), so there is "
+            raise UserError("one_label", f"The label column '{d.label_column}' of "
+                            f"{train.path.name} holds only one value "
+                            f"({label_names[0] if label_names else 'none'}), so there is "
                             "nothing to tell apart.", "Map the column that holds the classes, "
                             "or add examples of the other classes.")
         if not header_read_as_data:
             report.warnings += check_class_sizes(frame["label"], d.label_column)
         if len(label_names) > max(50, len(frame) // 2):
-            report.warnings.append(f"The label column has {len(label_names)} distinct values "
-                                   f"for {len(frame)} rows; is it really the label?")
+            report.warnings.append(f"The label column has {len(label_names):,} distinct values "
+                                   f"for {len(frame):,} rows; is it really the label?")
+        elif len(label_names) > MANY_CLASSES:
+            report.warnings.append(
+                f"The label column '{d.label_column}' has {len(label_names):,} classes "
+                f"(about {len(frame) / len(label_names):.1f} examples each): a model learns "
+                "few of them from so few examples. Check that it is the label column, or "
+                "merge rare classes.")
         label2id = {name: i for i, name in enumerate(label_names)}
         frame["labels"] = frame["label"].map(label2id)
 
@@ -124,13 +137,22 @@ class ClassificationTask(Task):
         frame = clean_rows(raw, list(mapping.values()), val_report)
         check_rows_kept(table, raw, mapping, len(frame))
         frame.columns = list(mapping)
+        report.notes += table.notes
+        report.warnings += table.warnings
         report.warnings += header_like_labels(table, mapping["label"], frame["label"])
         for reason, count in val_report.dropped.items():
             report.drop(f"{reason} (validation file)", count)
-        frame["label"] = frame["label"].astype(str)
+        frame["label"], _ = normalize_labels(frame["label"].astype(str), table.path.name)
         unknown = ~frame["label"].isin(list(label2id))
         if unknown.any():
             report.drop("validation label not seen in training", int(unknown.sum()))
+            counts = frame.loc[unknown, "label"].value_counts()
+            report.warnings.append(
+                f"{table.path.name} has {counted(len(counts), 'label')} that the training data "
+                f"does not have ({_some(f'{name} ({n:,})' for name, n in counts.items())}); "
+                f"{'its row was' if unknown.sum() == 1 else 'those rows were'} left out of "
+                "validation. Add examples of them to the training file, or correct the "
+                "spelling.")
             frame = frame[~unknown]
         if not len(frame):
             raise UserError("empty_validation", f"No usable rows remain in {table.path.name}.",
@@ -171,6 +193,9 @@ class ClassificationTask(Task):
         detail = detailed_report(np.asarray(output.label_ids), np.argmax(logits, axis=-1),
                                  data.label_names)
         return {**metrics, **detail}
+
+    def final_warnings(self, metrics: dict) -> list[str]:
+        return single_class_warning(metrics)
 
 
 def check_rows_kept(table: Table, raw, roles: dict[str, str], kept: int) -> None:
@@ -261,6 +286,75 @@ def _some(names, limit: int = NAMED_AT_MOST) -> str:
     names = [str(name) if len(str(name)) <= 40 else f"{str(name)[:39]}…" for name in names]
     shown = ", ".join(names[:limit])
     return shown + (f" and {len(names) - limit:,} more" if len(names) > limit else "")
+
+
+def single_class_warning(metrics: dict) -> list[str]:
+    """A model that predicts one class for everything has learned nothing, whatever its
+    accuracy on unbalanced data says."""
+    matrix, names = metrics.get("confusion_matrix"), metrics.get("label_names") or []
+    if not matrix or len(names) < 2:
+        return []
+    predicted = [sum(row[j] for row in matrix) for j in range(len(names))]
+    used = [name for name, count in zip(names, predicted) if count]
+    if len(used) == 1 and sum(1 for row in matrix if sum(row)) > 1:
+        return [f"The model predicts '{used[0]}' for every validation row: it has not learned "
+                "to tell the classes apart. Train longer or with another learning rate, or "
+                "check the labels."]
+    return []
+
+
+def normalize_labels(labels, file_name: str) -> tuple[object, list[str]]:
+    """Labels as classes: surrounding spaces removed, and numbers written as decimals read as
+    the same class as whole numbers ('1.0' and '1' are class '1'). Returns notes for the
+    report when a label changed."""
+    labels = labels.astype(str).str.strip()
+    distinct = list(labels.unique())
+    numbers = _as_numbers(distinct)
+    if numbers is None:
+        return labels, []
+    if all(value.is_integer() for value in numbers):
+        canonical = {text: str(int(value)) for text, value in zip(distinct, numbers)}
+        changed = sorted(text for text, new in canonical.items() if new != text)
+        if not changed:
+            return labels, []
+        return labels.map(canonical), [
+            f"The labels of {file_name} are whole numbers, some written as decimals "
+            f"({_some(changed)}); they are read as the classes "
+            f"{_some(sorted(set(canonical.values()), key=int))}."]
+    return labels, [f"The labels of {file_name} are decimal numbers "
+                    f"({_some(sorted(distinct, key=float))}); classification treats each "
+                    "distinct value as a class, it does not predict numbers."]
+
+
+def _as_numbers(values: list[str]) -> list[float] | None:
+    """The values as finite floats, or None when any is not a number."""
+    import math
+
+    out = []
+    for value in values:
+        try:
+            number = float(value)
+        except ValueError:
+            return None
+        if not math.isfinite(number):
+            return None
+        out.append(number)
+    return out
+
+
+def labels_differing_in_case(labels, file_name: str) -> list[str]:
+    """Warn about labels that differ only in case ('Spam' and 'spam'): they are kept as
+    different classes, which is rarely what the person meant."""
+    groups: dict[str, list[str]] = {}
+    for label in labels.unique():
+        groups.setdefault(str(label).casefold(), []).append(str(label))
+    clashes = [sorted(group) for group in groups.values() if len(group) > 1]
+    if not clashes:
+        return []
+    shown = "; ".join(" and ".join(f"'{name}'" for name in group) for group in clashes[:5])
+    return [f"In {file_name}, labels differ only in upper and lower case ({shown}"
+            f"{' and more' if len(clashes) > 5 else ''}); they are kept as different classes. If "
+            "they are the same class, write them the same way in the file."]
 
 
 def _label_order(values) -> list[str]:

@@ -66,8 +66,9 @@ class PretrainTask(Task):
 
         self.config = config
         d, block = config.data, config.task.max_length
-        corpus = load_corpus(d)
-        report = DataReport(rows_read=len(corpus))
+        notes: list = []  # files skipped, rows left out: for the data report
+        corpus = load_corpus(d, notes=notes)
+        report = DataReport(rows_read=len(corpus), notes=notes)
         if d.max_rows and len(corpus) > d.max_rows:
             corpus = corpus.shuffle(seed=config.training.seed).select(range(d.max_rows))
             report.notes.append(f"Using {d.max_rows} of the texts (row limit).")

@@ -1,0 +1,339 @@
+"""Delimited text (CSV, TSV, semicolons...): rows with too many or too few cells, header rows
+repeated inside the data, and loading through ``datasets`` so that large files are
+memory-mapped Arrow tables. How the file is written (delimiter, title lines, header) is judged
+in ``dialect``.
+
+Before loading, one fast pass with pyarrow counts the cells of every row (about 1 s for 200 MB),
+so the person is told exactly which rows are ragged instead of meeting pandas' silent repairs
+(a first row with one cell too many makes pandas shift every column).
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+import warnings
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from pft_desktop.core.dialect import (
+    first_row_is_header,
+    read_sample,
+    sample_rows,
+    sniff_delimiter,
+    title_rows,
+)
+from pft_desktop.core.errors import UserError
+from pft_desktop.core.files import (
+    FORMAT_CHOICE,
+    error_chain,
+    nul_warning,
+    open_bytes,
+    quiet_datasets,
+    remove_nul,
+    text_facts,
+    unreadable,
+)
+
+DELIMITER_NAMES = {"\t": "tab", ",": "comma", ";": "semicolon", "|": "vertical bar"}
+RAGGED_DROPPED_AT_MOST = 0.01  # rows with extra cells above this share: the file is refused
+LINES_NAMED = 5
+
+
+def delimiter_name(delimiter: str) -> str:
+    return DELIMITER_NAMES.get(delimiter, repr(delimiter))
+
+
+def lines_text(lines: list[int], total: int) -> str:
+    """'line 7', 'lines 7, 9 and 12', 'lines 7, 9, 12, 15, 20 and 3 more'."""
+    shown = [str(n) for n in lines[:LINES_NAMED]]
+    more = total - len(shown)
+    if more > 0:
+        return f"lines {', '.join(shown)} and {more:,} more"
+    if len(shown) == 1:
+        return f"line {shown[0]}"
+    return f"lines {', '.join(shown[:-1])} and {shown[-1]}"
+
+
+# -- counting cells ------------------------------------------------------------------------------
+
+@dataclass
+class CellCounts:
+    """Cells per data row, from one pass over the file: the number of rows, and for each count
+    other than the table's width, how many rows have it and the first few line numbers."""
+
+    width: int
+    rows: int = 0
+    odd: Counter = field(default_factory=Counter)
+    lines: dict = field(default_factory=dict)  # cell count -> first line numbers
+    known: bool = True  # False when the pass could not run; nothing is then claimed
+
+    def rows_with(self, test) -> tuple[int, list[int]]:
+        found = [n for n in self.odd if test(n)]
+        return sum(self.odd[n] for n in found), sorted(
+            line for n in found for line in self.lines.get(n, []))[:LINES_NAMED]
+
+    def most_on(self, line: int) -> int:
+        return next((n for n, lines in self.lines.items() if line in lines), self.width)
+
+
+def count_cells(path: Path, encoding: str, delimiter: str, skip_lines: int,
+                width: int) -> CellCounts:
+    """Count the cells of every data row with pyarrow's CSV reader (no type conversion)."""
+    import pyarrow as pa
+    import pyarrow.csv as pacsv
+
+    cells = CellCounts(width)
+
+    def on_odd_row(row):
+        cells.odd[row.actual_columns] += 1
+        found = cells.lines.setdefault(row.actual_columns, [])
+        if len(found) < LINES_NAMED:
+            found.append(row.number)
+        return "skip"
+
+    names = [f"c{i}" for i in range(width)]
+    try:
+        reader = pacsv.open_csv(
+            pa.input_stream(str(path), compression="detect"),
+            read_options=pacsv.ReadOptions(
+                use_threads=False, block_size=1 << 24, skip_rows=skip_lines, column_names=names,
+                encoding="utf8" if encoding in ("utf-8", "utf-8-sig") else encoding),
+            parse_options=pacsv.ParseOptions(delimiter=delimiter, newlines_in_values=True,
+                                             invalid_row_handler=on_odd_row),
+            convert_options=pacsv.ConvertOptions(include_columns=names[:1],
+                                                 column_types={names[0]: pa.string()}))
+        regular = sum(batch.num_rows for batch in reader)
+    except (pa.ArrowException, OSError, UnicodeError, ValueError):
+        return CellCounts(width, known=False)
+    cells.rows = regular + sum(cells.odd.values())
+    return cells
+
+
+# -- loading -------------------------------------------------------------------------------------
+
+@dataclass
+class Delimited:
+    """How a delimited file was read, and what the person should know about it."""
+
+    dataset: object
+    encoding: str
+    delimiter: str
+    has_header: bool
+    notes: list = field(default_factory=list)
+    warnings: list = field(default_factory=list)
+
+
+def load_delimited(path: Path, wanted_encoding: str = "", wanted_delimiter: str = "",
+                   header: str = "auto") -> Delimited:
+    facts = text_facts(path, wanted_encoding)
+    encoding = facts.encoding
+    sample = read_sample(path, encoding)
+    if not sample.strip():
+        raise UserError("empty_file", f"The data file {path.name} holds only blank lines.",
+                        "Choose a file with a header row and data rows.")
+    delimiter = sniff_delimiter(sample, path, wanted_delimiter)
+    rows = sample_rows(sample, delimiter)
+    if not rows:
+        raise _unparsable_sample(path, delimiter)
+    notes, warnings = [], []
+    titles = title_rows(rows)
+    skip_lines = rows[titles - 1][1] if titles else 0
+    if titles:
+        shown = rows[0][0][0].strip()[:60] if rows[0][0] else ""
+        first = "The first line" if titles == 1 else f"The first {titles} lines"
+        notes.append(f"{first} of {path.name} ('{shown}'{'…' if titles > 1 else ''}) "
+                     f"{'is' if titles == 1 else 'are'} not part of the table (a title or "
+                     f"comments) and {'was' if titles == 1 else 'were'} skipped.")
+    table_rows = [row for row, _ in rows[titles:]]
+    has_header = header == "yes" or (header == "auto" and first_row_is_header(table_rows))
+    header_cells = table_rows[0] if has_header else []
+    body = table_rows[1:] if has_header else table_rows
+    common = Counter(len(row) for row in body).most_common(1)
+    width = max(len(header_cells), common[0][0] if common else 0)
+    data_start = rows[titles][1] if has_header else skip_lines
+    cells = count_cells(path, encoding, delimiter, data_start, width)
+    if has_header and cells.known and cells.rows == 0:
+        raise UserError("header_only", f"{path.name} has a header but no data rows.",
+                        "Add rows below the header, or choose another file.")
+    long_rows, long_lines = cells.rows_with(lambda n: n > width)
+    if long_rows:
+        warnings.append(_ragged(path, delimiter, cells, long_rows, long_lines, has_header))
+    short_rows, short_lines = cells.rows_with(lambda n: 0 < n < width)
+    if short_rows and width > 1:
+        notes.append(f"{_plural(short_rows, 'row')} of {path.name} "
+                     f"{'has' if short_rows == 1 else 'have'} fewer cells than the "
+                     f"{'header' if header_cells else 'other rows'} ({width}: "
+                     f"{lines_text(short_lines, short_rows)}); the missing cells are read as "
+                     "empty.")
+    names, renamed = column_names(header_cells, width)
+    if renamed:
+        notes.append(f"In {path.name}'s header, " + "; ".join(renamed) + ".")
+    dataset = _read(path, encoding, delimiter, has_header, skip_lines, names, long_rows)
+    if long_rows and body and len(body[0]) > width:
+        dataset = dataset.select(range(1, len(dataset)))  # pandas keeps a long first row, cut
+    if has_header:
+        dataset, repeated = _without_repeated_header(dataset, header_cells)
+        if repeated:
+            notes.append(repeated.format(name=path.name))
+    if not has_header and header == "auto":
+        notes.append(f"The first row of {path.name} was read as data (it does not look like "
+                     f"column names), so the columns are named column_1, column_2…. If it names "
+                     f"the columns, turn on 'First row is a header' ({FORMAT_CHOICE}).")
+    if facts.nul_bytes:
+        dataset = remove_nul(dataset)
+        warnings.append(nul_warning(path, facts))
+    return Delimited(dataset, encoding, delimiter, has_header, notes, warnings)
+
+
+def _plural(count: int, noun: str) -> str:
+    return f"{count:,} {noun if count == 1 else noun + 's'}"
+
+
+def column_names(header_cells: list[str], width: int) -> tuple[list[str], list[str]]:
+    """Names for ``width`` columns: the header's (blank ones 'unnamed_3', repeats 'text_2'),
+    or column_1... without a header; and what was renamed, in words."""
+    if not header_cells:
+        return [f"column_{i + 1}" for i in range(width)], []
+    cells = list(header_cells) + [""] * (width - len(header_cells))
+    names = [cell.strip() or f"unnamed_{i + 1}" for i, cell in enumerate(cells)]
+    renamed, seen, out = [], Counter(), []
+    taken = set(names)
+    for name in names:
+        seen[name] += 1
+        if seen[name] == 1:
+            out.append(name)
+            continue
+        new, n = f"{name}_{seen[name]}", seen[name]
+        while new in taken:
+            n += 1
+            new = f"{name}_{n}"
+        taken.add(new)
+        out.append(new)
+        renamed.append(f"the column name '{name}' is repeated; its column {len(out)} is "
+                       f"called '{new}'")
+    return out, renamed
+
+
+def _ragged(path: Path, delimiter: str, cells: CellCounts, long_rows: int,
+            long_lines: list[int], has_header: bool) -> str:
+    """Rows with more cells than the header: a few are left out with a warning naming them;
+    more than 1% means the delimiter or the quoting is wrong, and the file is refused."""
+    width, above = cells.width, "header" if has_header else "first row"
+    if long_rows > RAGGED_DROPPED_AT_MOST * max(1, cells.rows):
+        first = long_lines[0]
+        raise UserError(
+            "ragged_rows", f"{path.name} is not a regular table: line {first} has "
+            f"{cells.most_on(first)} fields where the {above} has {width} ({long_rows:,} of "
+            f"{cells.rows:,} rows have too many cells, {lines_text(long_lines, long_rows)}; "
+            f"delimiter: {delimiter_name(delimiter)}).", "Quote text that contains the "
+            "delimiter, fix those rows, or choose the right delimiter (" + FORMAT_CHOICE + ").")
+    one = long_rows == 1
+    return (f"{_plural(long_rows, 'row')} of {path.name} {'has' if one else 'have'} more cells "
+            f"than the {above} ({width}) and {'was' if one else 'were'} left out: "
+            f"{lines_text(long_lines, long_rows)}. Quote text that contains the "
+            f"{delimiter_name(delimiter)}, or fix {'that row' if one else 'those rows'}, to keep "
+            f"{'it' if one else 'them'}.")
+
+
+def _read(path: Path, encoding: str, delimiter: str, has_header: bool, skip_lines: int,
+          names: list[str], long_rows: int):
+    import datasets
+
+    features = datasets.Features({name: datasets.Value("string") for name in names})
+    options = {"sep": delimiter, "encoding": encoding, "header": 0 if has_header else None,
+               "names": names, "features": features, "keep_default_na": False,
+               "na_filter": False, "skip_blank_lines": True, "index_col": False,
+               "on_bad_lines": "skip" if long_rows else "error"}
+    if skip_lines:
+        options["skiprows"] = skip_lines
+    try:
+        with quiet_datasets(), warnings.catch_warnings():
+            # A long first row is cut by pandas and dropped below; its warning says nothing
+            # the person is not told already.
+            warnings.filterwarnings("ignore", message="Length of header or names")
+            return datasets.load_dataset("csv", data_files=str(path), split="train", **options)
+    except Exception as exc:  # datasets wraps pandas' parser errors; find the cause
+        raise explain_parse_error(exc, path, delimiter, encoding) from None
+
+
+def _without_repeated_header(dataset, header_cells: list[str]):
+    """Rows that repeat the header (files joined one after another) are not data. Compared a
+    batch at a time, so a 200 MB file is not copied whole."""
+    import numpy as np
+    import pyarrow.compute as pc
+
+    wanted = [(name, cell.strip()) for name, cell in zip(dataset.column_names, header_cells)
+              if cell.strip()]
+    if dataset._indices is not None or not wanted:
+        return dataset, ""
+    found, offset = [], 0
+    for batch in dataset.data.table.to_batches(max_chunksize=100_000):
+        mask = None
+        for name, cell in wanted:
+            equal = pc.equal(pc.utf8_trim_whitespace(batch.column(name)), cell)
+            mask = equal if mask is None else pc.and_(mask, equal)
+        hits = np.flatnonzero(mask.fill_null(False).to_numpy(zero_copy_only=False))
+        found += (hits + offset).tolist()
+        offset += batch.num_rows
+    if not found:
+        return dataset, ""
+    keep = np.setdiff1d(np.arange(len(dataset)), found)
+    shown = ", ".join(str(i + 1) for i in found[:LINES_NAMED])
+    more = f" and {len(found) - LINES_NAMED:,} more" if len(found) > LINES_NAMED else ""
+    return dataset.select(keep), (
+        f"{_plural(len(found), 'row')} of {{name}} repeat{'s' if len(found) == 1 else ''} the "
+        f"header (data row{'s' if len(found) > 1 else ''} {shown}{more}; files joined one "
+        f"after another do this) and {'was' if len(found) == 1 else 'were'} left out.")
+
+
+def _unparsable_sample(path: Path, delimiter: str) -> UserError:
+    return UserError("unreadable", f"The start of {path.name} cannot be read as a table with "
+                     f"the delimiter {delimiter_name(delimiter)}: a quoted cell never ends, or "
+                     "one cell is longer than the first 64 KB.", "Check the quotes near the top "
+                     "of the file, or choose the right delimiter (" + FORMAT_CHOICE + ").")
+
+
+def explain_parse_error(exc: BaseException, path: Path, delimiter: str,
+                        encoding: str = "utf-8") -> UserError:
+    chain, text = error_chain(exc)
+    if "EOF inside string" in text or "EOF while reading a quoted" in text:
+        line = unclosed_quote_line(path, delimiter, encoding)
+        where = f"on line {line} " if line else ""
+        return UserError("unbalanced_quotes", f"{path.name} has a quote (\") {where}that is "
+                         "never closed, so the rest of the file would be one cell.",
+                         f"Add the closing quote or remove the stray one{' on line ' + str(line) if line else ''}"
+                         ", or save the file again from its program.")
+    if "Expected" in text and "fields" in text:
+        match = re.search(r"Expected (\d+) fields in line (\d+), saw (\d+)", text)
+        where = (f"line {match.group(2)} has {match.group(3)} fields where the header has "
+                 f"{match.group(1)}") if match else "some rows have more fields than the header"
+        return UserError("ragged_rows", f"{path.name} is not a regular table: {where} "
+                         f"(delimiter: {delimiter_name(delimiter)}).", "Quote text that contains "
+                         "the delimiter, or fix that row, or choose the right delimiter ("
+                         + FORMAT_CHOICE + ").")
+    if "corresponds to no data" in text or "No columns to parse" in text:
+        return UserError("header_only", f"{path.name} holds no data rows.",
+                         "Add rows to the file, or choose another file.")
+    if "UnicodeDecodeError" in text:
+        return UserError("undecodable", f"{path.name} contains bytes that are not valid text.",
+                         "Save the file as UTF-8, or choose its encoding (" + FORMAT_CHOICE + ").")
+    return unreadable(path, exc)
+
+
+def unclosed_quote_line(path: Path, delimiter: str, encoding: str) -> int:
+    """The line where the record with the never-closed quote starts (0 when not found)."""
+    try:
+        with open_bytes(path) as raw:
+            reader = csv.reader(io.TextIOWrapper(raw, encoding=encoding, newline=""),
+                                delimiter=delimiter, strict=True)
+            start = 1
+            while True:
+                start = reader.line_num + 1
+                next(reader)
+    except StopIteration:
+        return 0
+    except (csv.Error, UnicodeError, OSError):
+        return start
