@@ -66,6 +66,9 @@ def _add_run_flags(p: argparse.ArgumentParser, shown, demo: bool) -> None:
     p.add_argument("--resume", metavar="RUN", help="continue a stopped or interrupted run "
                    "(its folder or name) with its own saved config; no other settings allowed "
                    "(default: none)")
+    p.add_argument("--smaller-batch", action="store_true", help="with --resume, after running "
+                   "out of memory: halve the batch and double gradient accumulation (the same "
+                   "effective batch), then resume from the last checkpoint (default: off)")
     p.add_argument("--more", metavar="RUN", help="train more: a new run that starts from this "
                    "finished or stopped run's weights and config; flags override it "
                    "(default: none)")
@@ -266,7 +269,18 @@ def cmd_train(args, pretraining: bool = False) -> int:
 
     if args.resume:
         _refuse_with_resume(args)
-        run_dir, config = find_run(args.resume).path, None
+        folder = find_run(args.resume)
+        run_dir, config = folder.path, None
+        if args.smaller_batch:
+            from pft_desktop.core.runstore import use_smaller_batch
+
+            t = use_smaller_batch(folder).training
+            print(f"· Batch {t.batch_size} with gradient accumulation "
+                  f"{t.gradient_accumulation} from now on (the same effective batch).",
+                  file=sys.stderr)
+    elif getattr(args, "smaller_batch", False):
+        raise UserError("smaller_batch_alone", "--smaller-batch changes a run being resumed.",
+                        "Add --resume RUN, or set --batch-size for a new run.")
     else:
         config = config_from_args(args, pretraining).validate()
         if args.save_config:

@@ -305,3 +305,23 @@ def test_train_more_refuses_a_run_without_a_model(library, capsys):
           "--config and --more both give the settings")
     fails(capsys, ["train", "--resume", "c-stopped", "--more", "b-finished"],
           "--more would be ignored")
+
+
+def test_resume_with_a_smaller_batch_after_running_out_of_memory(tmp_path, tiny_encoder,
+                                                                 sentiment_csv, monkeypatch):
+    """What the out-of-memory message tells the person to run, run."""
+    from helpers import classification_config
+    from pft_desktop.cli import main
+    from pft_desktop.core.callbacks import FAULT_VARIABLE
+    from pft_desktop.core.recipe import run_training
+    from pft_desktop.core.rundir import RunFolder
+
+    config = classification_config(tiny_encoder, sentiment_csv, max_steps=6, save_steps=2)
+    monkeypatch.setenv(FAULT_VARIABLE, "oom@3")
+    outcome = run_training(config, tmp_path / "run")
+    monkeypatch.delenv(FAULT_VARIABLE)
+    assert "--smaller-batch" in outcome.error.fix
+    assert main(["train", "--resume", str(tmp_path / "run"), "--smaller-batch"]) == 0
+    folder = RunFolder(tmp_path / "run")
+    assert folder.state() == "finished" and folder.load_config().training.batch_size == 4
+    assert main(["train", "--smaller-batch", "--data", str(sentiment_csv)]) == 1
