@@ -475,3 +475,38 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("\nInterrupted.", file=sys.stderr)
         return 130
+    except Exception as exc:  # noqa: BLE001 - the one door: a message here, the traceback logged
+        error = unexpected_error(exc, args.command or "app")
+        if getattr(args, "json", False):
+            print(json.dumps({"type": "error", **error.to_dict()}))
+        _print_error(error)
+        return EXIT_FAILED
+
+
+def unexpected_error(exc: BaseException, command: str) -> UserError:
+    """A failure nobody foresaw: recognised when it can be (memory, disk), else a message
+    that says so, with the full traceback written to the log whose path it gives."""
+    import traceback
+
+    from pft_desktop.core.errors import explain_exception
+
+    error = explain_exception(exc)
+    log = crash_log()
+    try:
+        log.parent.mkdir(parents=True, exist_ok=True)
+        with open(log, "a", encoding="utf-8") as handle:
+            handle.write(f"\n==== {time.strftime('%Y-%m-%d %H:%M:%S')} pft-desktop {command} ====\n")
+            handle.write("".join(traceback.format_exception(exc)))
+    except OSError:
+        return error  # nowhere to write it: the message alone
+    if error.kind == "internal":
+        return UserError("internal", f"pft-desktop {command} failed unexpectedly "
+                         f"({type(exc).__name__}: {str(exc)[:300]}).", "The full traceback is "
+                         f"in {log}; please include it if you report this.")
+    return UserError(error.kind, error.message, f"{error.fix} (Details: {log}.)")
+
+
+def crash_log() -> Path:
+    from platformdirs import user_log_dir
+
+    return Path(user_log_dir("pft-desktop", appauthor=False)) / "pft-desktop.log"

@@ -165,3 +165,22 @@ def test_no_disk_space_for_export(tmp_path, tiny_encoder, sentiment_csv, capsys,
     capsys.readouterr()
     _fails_cleanly(["export", str(tmp_path / "run"), "--merged", str(tmp_path / "out")],
                    tmp_path / "out", capsys, "Not enough disk space")
+
+
+def test_an_unexpected_failure_is_a_message_and_the_traceback_goes_to_the_log(
+        tmp_path, monkeypatch, capsys):
+    """Every error through one door: no command ends in a traceback."""
+    import pft_desktop.cli as cli
+
+    monkeypatch.setattr(cli, "crash_log", lambda: tmp_path / "logs" / "pft-desktop.log")
+
+    def broken(args):
+        raise TypeError("an unforeseen bug")
+
+    monkeypatch.setattr(cli, "cmd_inspect", broken)
+    assert cli.main(["inspect", "anything"]) == 1
+    err = capsys.readouterr().err
+    assert "Traceback" not in err
+    assert "pft-desktop inspect failed unexpectedly (TypeError: an unforeseen bug)" in err
+    assert str(tmp_path / "logs" / "pft-desktop.log") in err
+    assert "Traceback" in (tmp_path / "logs" / "pft-desktop.log").read_text()
