@@ -393,6 +393,10 @@ def _train(prepared: Prepared, folder: RunFolder, sink, stop, checkpoint) -> Run
     device = detect_device()
     precision = resolve_precision(config.method.precision, device)
     _record_provenance(config, folder, device, sink, resumed=checkpoint is not None)
+    space = free_space_warning(folder.path, prepared.model.size_bytes, config)
+    if space:
+        log.warning(space)
+        sink(events.make_event(events.WARNING, text=space))
     sink(events.make_event(events.STATUS, text="Loading the model"))
     model = load_model(prepared, device, precision,
                        say=lambda text: sink(events.make_event(events.STATUS, text=text)))
@@ -500,6 +504,22 @@ def smaller_batch(batch_size: int) -> int:
     """The largest batch below this one that divides it, so gradient accumulation can keep
     the effective batch exactly (16 -> 8, 15 -> 5); 0 when it is already 1."""
     return max((d for d in range(1, batch_size) if batch_size % d == 0), default=0)
+
+
+def free_space_warning(where: Path, model_bytes: int, config: RunConfig) -> str:
+    """Warn before training when the checkpoints kept (weights plus optimizer state, about 3x
+    the model for full training, the adapter's share for LoRA) and one export may not fit."""
+    full = config.method.kind in ("full", "freeze")
+    per_checkpoint = model_bytes * 3 if full else model_bytes // 20
+    needed = per_checkpoint * (config.training.save_total_limit + 1) + model_bytes
+    free = shutil.disk_usage(where).free
+    if free >= needed:
+        return ""
+    from pft_desktop.core.models import human_bytes
+
+    return (f"Only {human_bytes(free)} is free where the run is written; its checkpoints and an "
+            f"export may need about {human_bytes(needed)}. Free some space, keep fewer "
+            "checkpoints (training.save_total_limit), or use LoRA, whose checkpoints are small.")
 
 
 def _record_provenance(config, folder: RunFolder, device, sink, resumed: bool) -> None:

@@ -94,3 +94,22 @@ def test_a_run_records_absolute_paths_for_a_relative_model_and_data(tmp_path, ti
     assert saved.data.train_file == str(tmp_path / "d.csv")
     monkeypatch.chdir("/")
     assert Predictor(tmp_path / "run")("a great film")["label"] in ("negative", "positive")
+
+
+def test_training_warns_first_when_checkpoints_and_an_export_may_not_fit(tmp_path, monkeypatch):
+    import shutil
+    from collections import namedtuple
+
+    from pft_desktop.core.config import RunConfig
+    from pft_desktop.core.recipe import free_space_warning
+
+    usage = namedtuple("usage", "total used free")
+    config = RunConfig()
+    config.method.kind = "full"
+    monkeypatch.setattr(shutil, "disk_usage", lambda path: usage(10**12, 0, 10**12))
+    assert free_space_warning(tmp_path, 400 * 2**20, config) == ""
+    monkeypatch.setattr(shutil, "disk_usage", lambda path: usage(10**12, 0, 2**30))
+    text = free_space_warning(tmp_path, 400 * 2**20, config)
+    assert "Only 1.0 GB is free" in text and "save_total_limit" in text
+    config.method.kind = "lora"  # small checkpoints: the same disk is enough
+    assert free_space_warning(tmp_path, 400 * 2**20, config) == ""
