@@ -1,5 +1,6 @@
 """``pft-desktop --screenshots DIR``: drive the real wizard with the demo model and sample data,
-train for real, and save every page (the Train page mid-run) as PNG files."""
+train for real, and save every page (the Train page mid-run) as PNG files; then train a second,
+shorter run with another learning rate and save the run library and the compare view."""
 
 from __future__ import annotations
 
@@ -43,10 +44,40 @@ def header_problem(window, path: Path) -> None:
                and (page.state.report is not None or bool(page.check_error)), 120)
 
 
+def second_run(window) -> None:
+    """The demo again, shorter and with a tenth of the learning rate: a real second run to
+    list and compare (its curve shows the slower learning)."""
+    window.go(3)
+    editors = window.hyper_page.basic.editors
+    editors["learning_rate"].setValue(3e-4)
+    editors["max_steps"].setValue(40)
+    window.go(4)
+    started = time.monotonic()
+    window.train_page.start()
+    wait_until(lambda: not window.train_page.is_training(), 300)
+    print(f"second run: {time.monotonic() - started:.1f} s", file=sys.stderr)
+
+
+def library_and_compare(window, shot) -> None:
+    window.show_library()
+    library = window.runs_page
+    wait_until(lambda: library.filter.rowCount() >= 2, 10)
+    library.select_paths({run.path for run in library.table_model.runs[:2]})
+    shot("8-runs.png")
+    library.compare_selected()
+    compare = window.compare_page
+    compare.predictions.text.setText("Arrived broken and the seller never answered.")
+    compare.predictions.predict()
+    wait_until(lambda: sum("%" in text for text in compare.predictions.answer_texts()) >= 2,
+               180)
+    shot("9-compare.png")
+
+
 def take_screenshots(window, folder: str) -> int:
     out = Path(folder)
     out.mkdir(parents=True, exist_ok=True)
-    os.environ.setdefault("PFT_DESKTOP_RUNS_DIR", tempfile.mkdtemp(prefix="pft-screens-"))
+    if not (os.environ.get("PFT_RUNS_ROOT") or os.environ.get("PFT_DESKTOP_RUNS_DIR")):
+        os.environ["PFT_RUNS_ROOT"] = tempfile.mkdtemp(prefix="pft-screens-")  # not your runs
     window.resize(1280, 860)
     pages = window.pages
 
@@ -90,6 +121,8 @@ def take_screenshots(window, folder: str) -> int:
     results.predict()
     wait_until(lambda: "%" in results.try_result.text(), 60)
     shot("6-results.png")
+    second_run(window)
+    library_and_compare(window, shot)
     header_problem(window, out / "spreadsheet-export.csv")
     shot("7-data-header-problem.png")
     window.close()

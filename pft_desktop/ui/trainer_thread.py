@@ -1,111 +1,55 @@
-"""The background trainer: a QThread that launches ``pft_desktop.runner`` as a child process
-and relays its JSON events, and a GUI-thread QObject that turns them into typed Qt signals.
+"""The training session: launches ``python -m pft_desktop.runner RUN_DIR`` as a child process,
+or takes up a run found training in the background, and follows either through its folder with
+a ``RunFollower``, so a run launched here and a run found later show the same way.
 
-The worker thread only reads the child's stdout; everything the GUI listens to is re-emitted by
-``TrainingSession``, which lives in the GUI thread (signals of a worker thread connected to
-plain functions would run them in the worker thread).
+The child runs in a session of its own, so closing the window (or Ctrl+C in the terminal that
+started the app) does not end it. Its stdout is not read (the events come from events.jsonl, and
+an unread pipe would fill and block it); its stderr goes to console.log in the run folder.
 """
 
 from __future__ import annotations
 
-import os
-import select
 import subprocess
 import sys
 import threading
 from pathlib import Path
 
-from PySide6.QtCore import QObject, QThread, QTimer, Signal, Slot
+from PySide6.QtCore import QObject, QTimer, Signal
 
 from pft_desktop.core import events as ev
+from pft_desktop.core.rundir import RunFolder, process_started
+from pft_desktop.ui.run_follower import RunFollower
 
 STOP_GRACE_SECONDS = 30
-POLLABLE = sys.platform != "win32"  # select() works on pipes everywhere but Windows
+STOP_REPEAT_MS = 2000  # the runner clears old stop requests while it starts: ask again
+FORWARDED = ("started", "status_changed", "data_report", "step", "evaluated",
+             "checkpoint_saved", "failed", "rewound", "log_text")
 
 
-class TrainerThread(QThread):
-    """Starts the runner and reads its stdout line by line until it exits."""
+def launch_runner(run_dir: Path, resume: bool = False) -> subprocess.Popen:
+    command = [sys.executable, "-m", "pft_desktop.runner", str(run_dir)]
+    if resume:
+        command.append("--resume")
+    with open(Path(run_dir) / "console.log", "a", encoding="utf-8") as console:
+        # A session of its own: closing the window or a terminal's Ctrl+C does not kill the
+        # run; it only stops when asked (or killed).
+        return subprocess.Popen(command, stdin=subprocess.PIPE, stdout=subprocess.DEVNULL,
+                                stderr=console, start_new_session=True)
 
-    event_received = Signal(dict)
-    exited = Signal(int)
 
-    def __init__(self, run_dir: Path, resume: bool = False, parent=None):
-        super().__init__(parent)
-        self.run_dir = Path(run_dir)
-        self.resume = resume
-        self.process: subprocess.Popen | None = None
-        self._lock = threading.Lock()
-        self._detached = False
-
-    def run(self) -> None:
-        command = [sys.executable, "-m", "pft_desktop.runner", str(self.run_dir)]
-        if self.resume:
-            command.append("--resume")
-        console = open(self.run_dir / "console.log", "a", encoding="utf-8")
-        try:
-            with self._lock:
-                # A session of its own: closing the window or a terminal's Ctrl+C does not
-                # kill the run; it only stops when asked (or killed) by the app.
-                self.process = subprocess.Popen(
-                    command, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=console,
-                    start_new_session=True)
-            self._read_events(self.process.stdout.fileno())
-            code = self.process.wait() if not self._detached else 0
-        except OSError as exc:
-            self.event_received.emit(ev.make_event(
-                ev.ERROR, kind="runner_failed", message=f"The training process could not start "
-                f"({exc}).", fix="Check that pft-desktop is installed in this Python."))
-            code = -1
-        finally:
-            console.close()
-        self.exited.emit(code)
-
-    def _read_events(self, fd: int) -> None:
-        """Read JSON lines until the child closes stdout, or until detached. On POSIX the read
-        waits at most 0.2 s at a time so that detaching never hangs on a quiet child."""
-        pending = b""
-        while not self._detached:
-            if POLLABLE:
-                ready, _, _ = select.select([fd], [], [], 0.2)
-                if not ready:
-                    continue
-            chunk = os.read(fd, 65536)
-            if not chunk:
-                break
-            pending += chunk
-            *lines, pending = pending.split(b"\n")
-            for line in lines:
-                event = ev.parse_line(line.decode("utf-8", "replace"))
-                if event is not None:
-                    self.event_received.emit(event)
-
-    def detach(self) -> None:
-        """Stop listening and let the run go on alone: it keeps writing events.jsonl, and our
-        end of its stdout is closed so its writes there fail fast instead of filling a pipe."""
-        self._detached = True
-        self.wait(3000)
-        with self._lock:
-            if self.process and self.process.stdout:
-                self.process.stdout.close()
-
-    def send_stop(self) -> None:
-        with self._lock:
-            if self.process and self.process.poll() is None and self.process.stdin:
-                try:
-                    self.process.stdin.write(b"stop\n")
-                    self.process.stdin.flush()
-                except (BrokenPipeError, OSError):
-                    pass
-
-    def kill(self) -> None:
-        with self._lock:
-            if self.process and self.process.poll() is None:
-                self.process.kill()
+def record_launch(folder: RunFolder, pid: int) -> None:
+    """The runner records its own pid only once its libraries are loaded and the data checked
+    (seconds later); until then any other window would see a run with no process, so
+    "interrupted". The launcher records the child meanwhile (the same process: the runner
+    overwrites it with the same pid)."""
+    if folder.status().get("status") == "pending":
+        folder.set_status("pending", pid=pid, pid_started=process_started(pid))
 
 
 class TrainingSession(QObject):
-    """Owns one run's TrainerThread in the GUI thread and re-emits its events as typed
-    signals. ``finished`` carries a ProcessOutcome-like summary: status, metrics, error."""
+    """The run the window shows while it trains: launched here, or found in the background.
+    Re-emits its follower's typed signals; ``finished`` carries the outcome: status (one of
+    ``rundir.STATUSES``), metrics, error, exit code."""
 
     started = Signal(dict)
     status_changed = Signal(str)
@@ -114,93 +58,143 @@ class TrainingSession(QObject):
     evaluated = Signal(dict)
     checkpoint_saved = Signal(dict)
     failed = Signal(dict)
+    rewound = Signal()
+    log_text = Signal(str)
     stop_overdue = Signal()
     finished = Signal(dict)   # {"status", "metrics", "error", "exit_code"}
 
     def __init__(self, parent=None):
         super().__init__(parent)
-        self.thread: TrainerThread | None = None
+        self.follower = RunFollower(self)
+        for name in FORWARDED:
+            getattr(self.follower, name).connect(getattr(self, name))
+        self.follower.ended.connect(self._ended)
+        self.process: subprocess.Popen | None = None
         self.run_dir: Path | None = None
-        self._running = False
-        self._final: dict = {}
-        self._error: dict = {}
         self._stop_timer = QTimer(self)
         self._stop_timer.setSingleShot(True)
         self._stop_timer.timeout.connect(self._stop_overdue)
+        self._stop_repeat = QTimer(self)
+        self._stop_repeat.setInterval(STOP_REPEAT_MS)
+        self._stop_repeat.timeout.connect(self._ask_again)
 
     def is_running(self) -> bool:
-        # Not QThread.isRunning(): the thread emits `exited` just before run() returns, so
-        # for a moment after the run has ended the thread still counts as running.
-        return self._running
+        """Whether a run is being followed (launched here or found) and has not ended."""
+        return self.follower.is_following()
+
+    def launched_here(self) -> bool:
+        return self.process is not None
 
     def start(self, run_dir: Path, resume: bool = False) -> None:
         if self.is_running():
             raise RuntimeError("a run is already in progress")
-        if self.thread is not None:
-            self.thread.wait(5000)  # the previous run's thread is returning from run()
-        self.run_dir, self._final, self._error = Path(run_dir), {}, {}
-        self._running = True
-        self.thread = TrainerThread(self.run_dir, resume, parent=self)
-        self.thread.event_received.connect(self._on_event)
-        self.thread.exited.connect(self._on_exit)
-        self.thread.start()
+        self.run_dir = Path(run_dir)
+        try:
+            self.process = launch_runner(self.run_dir, resume)
+        except OSError as exc:
+            self.process = None
+            error = ev.make_event(ev.ERROR, kind="runner_failed", message="The training "
+                                  f"process could not start ({exc}).", fix="Check that "
+                                  "pft-desktop is installed in this Python.")
+            QTimer.singleShot(0, lambda: self._could_not_start(error))
+            return
+        if not resume:
+            record_launch(RunFolder(self.run_dir), self.process.pid)
+        self.follower.follow(self.run_dir, self.process)
+
+    def attach(self, run_dir: Path) -> None:
+        """Follow a run found training in the background: its charts from the first event,
+        then live; Stop works on it through its folder."""
+        if self.is_running():
+            raise RuntimeError("a run is already in progress")
+        self.run_dir, self.process = Path(run_dir), None
+        self.follower.follow(self.run_dir)
+
+    def replay(self, run_dir: Path) -> None:
+        """Show a run that is over, from its events alone."""
+        self.follower.replay(run_dir)
 
     def stop(self) -> None:
-        """Ask the runner to finish its step and save; offer Kill if it takes too long."""
-        if self.is_running():
-            self.thread.send_stop()
-            self._stop_timer.start(STOP_GRACE_SECONDS * 1000)
+        """Ask the run to finish its step and save (a stop request in its folder, which works
+        for a run launched anywhere, and a line on the stdin of a child launched here); offer
+        Kill if it takes too long."""
+        if not self.is_running():
+            return
+        try:
+            RunFolder(self.run_dir).request_stop()
+        except OSError:
+            pass  # a read-only folder: the stdin line below still reaches our own child
+        if self.process is not None and self.process.poll() is None and self.process.stdin:
+            try:
+                self.process.stdin.write(b"stop\n")
+                self.process.stdin.flush()
+            except (BrokenPipeError, OSError, ValueError):
+                pass
+        self._stop_timer.start(STOP_GRACE_SECONDS * 1000)
+        self._stop_repeat.start()
+
+    def _ask_again(self) -> None:
+        folder = RunFolder(self.run_dir)
+        if self.is_running() and not folder.stop_requested():
+            try:
+                folder.request_stop()
+            except OSError:
+                pass
 
     def kill(self) -> None:
-        if self.thread is not None:
-            self.thread.kill()
+        """End the child launched here at once (progress since its last checkpoint is lost)."""
+        if self.process is not None and self.process.poll() is None:
+            self.process.kill()
+
+    def kill_found(self) -> str:
+        """End a found run's process by the pid it recorded, checked against that process's
+        start time so that a reused pid is never hit. Returns why it could not, or ""."""
+        folder = RunFolder(self.run_dir)
+        if not folder.is_live():
+            return "The run is no longer training."
+        try:
+            import psutil
+
+            psutil.Process(int(folder.status()["pid"])).kill()
+        except Exception as exc:  # noqa: BLE001 - gone meanwhile, or not ours to end
+            return f"The training process could not be ended ({exc})."
+        return ""
 
     def detach(self) -> None:
-        """Leave the run training in the background (the window is closing)."""
-        if self.thread is not None and self._running:
-            self.thread.exited.disconnect(self._on_exit)
-            self.thread.detach()
-            self._running = False
+        """Stop following and leave the run training in the background (the window closes,
+        or another run is opened): it keeps writing its folder, and any window can follow it
+        again."""
+        self.follower.stop()
+        self._stop_timer.stop()
+        self._stop_repeat.stop()
+        process, self.process = self.process, None
+        if process is not None:
+            try:
+                process.stdin.close()
+            except (OSError, AttributeError):
+                pass
+            # Reap it when it ends, or it would linger as a zombie that still "runs".
+            threading.Thread(target=process.wait, name="reap-runner", daemon=True).start()
 
     def wait(self, ms: int = 10000) -> bool:
-        return self.thread.wait(ms) if self.thread is not None else True
+        """Wait for the child launched here to exit; True when it has (or there is none)."""
+        if self.process is None:
+            return True
+        try:
+            self.process.wait(ms / 1000)
+        except subprocess.TimeoutExpired:
+            return False
+        return True
 
-    @Slot(dict)
-    def _on_event(self, event: dict) -> None:
-        kind = event.get("type")
-        if kind == ev.STARTED:
-            self.started.emit(event)
-        elif kind == ev.STATUS:
-            self.status_changed.emit(event.get("text", ""))
-        elif kind == ev.DATA_REPORT:
-            self.data_report.emit(event)
-        elif kind == ev.STEP:
-            self.step.emit(event)
-        elif kind == ev.EVAL:
-            self.evaluated.emit(event)
-        elif kind == ev.CHECKPOINT:
-            self.checkpoint_saved.emit(event)
-        elif kind == ev.ERROR:
-            self._error = event
-            self.failed.emit(event)
-        elif kind == ev.FINISHED:
-            self._final = event
-
-    @Slot(int)
-    def _on_exit(self, code: int) -> None:
-        self._running = False
+    def _ended(self, outcome: dict) -> None:
         self._stop_timer.stop()
-        status = self._final.get("status") or ("killed" if code < 0 else "failed")
-        error = self._error
-        if not self._final and not error:
-            error = {"kind": "runner_crashed", "message": "The training process ended "
-                     f"unexpectedly ({'killed' if code < 0 else f'exit code {code}'}).",
-                     "fix": "See the full log for details; the last checkpoint can be resumed."}
-            if status == "killed":
-                error = {"kind": "killed", "message": "The run was killed before it could save.",
-                         "fix": "Resume it from its last checkpoint, if one was saved."}
-        self.finished.emit({"status": status, "metrics": self._final.get("metrics", {}),
-                            "error": error, "exit_code": code})
+        self._stop_repeat.stop()
+        self.finished.emit(outcome)
+
+    def _could_not_start(self, error: dict) -> None:
+        self.failed.emit(error)
+        self.finished.emit({"status": "failed", "metrics": {}, "error": error,
+                            "exit_code": -1})
 
     def _stop_overdue(self) -> None:
         if self.is_running():

@@ -1,5 +1,7 @@
 import pytest
 
+from wizard_helpers import close_window
+
 
 @pytest.fixture
 def window(qtbot, tmp_path, monkeypatch):
@@ -9,11 +11,6 @@ def window(qtbot, tmp_path, monkeypatch):
 
     create_app()
     win = MainWindow()
-    qtbot.addWidget(win)
     win.show()
     yield win
-    win.train_page.session.kill()
-    win.train_page.session.wait(10000)
-    for page in win.pages:
-        if hasattr(page, "shutdown"):
-            page.shutdown()
+    close_window(win)

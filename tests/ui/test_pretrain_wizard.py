@@ -38,7 +38,7 @@ def test_pretrain_from_scratch_then_fine_tune(qtbot, window, tmp_path):
     train = win.train_page
     qtbot.mouseClick(train.start_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: win.state.outcome is not None, timeout=120000)
-    assert win.state.outcome["status"] == "completed", win.state.outcome
+    assert win.state.outcome["status"] == "finished", win.state.outcome
     qtbot.waitUntil(lambda: win.stack.currentWidget() is win.results_page, timeout=5000)
     results = win.results_page
     assert "perplexity" in results.headline.text()

@@ -66,7 +66,7 @@ def test_finished_run_charts_redraw_from_events_alone(qtbot, window, tmp_path):
     run = tmp_path / "old-run"
     run.mkdir()
     (run / "config.toml").write_text("[task]\nkind = \"classification\"\n")
-    (run / "status.json").write_text(json.dumps({"status": "completed"}))
+    (run / "status.json").write_text(json.dumps({"status": "finished"}))
     lines = [{"type": "started", "total_steps": 50, "device": {"name": "CPU"}}]
     lines += [{"type": "step", "step": s, "epoch": s / 50, "loss": 1 / s, "learning_rate": 1e-3,
                "grad_norm": 0.5, "tokens_per_second": 100.0, "memory_bytes": 2**30,
@@ -91,29 +91,45 @@ def test_keep_training_when_the_window_lets_go(qtbot, window, tiny_encoder, sent
     page = window.train_page
     qtbot.mouseClick(page.start_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: page.loss_chart.point_count("train") >= 2, timeout=90000)
-    process = page.session.thread.process
-    page.session.detach()
-    assert not page.session.thread.isRunning()
-    folder = RunFolder(window.state.run_dir)
-    assert folder.is_live()
-    size = folder.events_file.stat().st_size
-    time.sleep(2)
-    assert folder.events_file.stat().st_size > size  # still training, still recording
+    process = page.session.process
+    try:
+        page.session.detach()
+        assert not page.session.is_running()
+        folder = RunFolder(window.state.run_dir)
+        assert folder.is_live()
+        size = folder.events_file.stat().st_size
+        time.sleep(2)
+        assert folder.events_file.stat().st_size > size  # still training, still recording
 
-    # Reopened from its folder while it trains: healthy, not failed; nothing to start or export.
-    window.results_page.open_run(str(folder.path))
-    results = window.results_page
-    assert not results.export_merged.isEnabled() and not results.export_adapter.isEnabled()
-    assert "still training" in results.headline.text()
-    window.go(4)
-    assert window.problem.property("pending") is True
-    assert "still training in the background" in window.problem.text()
-    assert not page.start_button.isEnabled()
-    assert "120 training rows" in page.summary.text()  # from the run's own data report
-    os.kill(process.pid, signal.SIGTERM)  # the runner's graceful stop
-    process.wait(60)
-    assert folder.status()["status"] == "stopped"
-    assert not folder.is_live()
+        # Let go, the run is still this window's run: healthy, not failed; nothing to start.
+        window.update_navigation()
+        assert window.problem.property("pending") is True
+        assert "still training in the background" in window.problem.text()
+        assert not page.start_button.isEnabled()
+
+        # Reopened from its folder while it trains: followed live on the Train page, charts from
+        # its first step; nothing to start or export.
+        window.results_page.open_run(str(folder.path))
+        assert window.stack.currentWidget() is page
+        assert page.session.is_running() and not page.session.launched_here()
+        recorded = sum(1 for line in folder.events_file.open() if '"type": "step"' in line)
+        assert page.loss_chart.point_count("train") >= recorded - 2
+        assert window.problem.property("pending") is True
+        assert window.problem.text() == "Training is running…"
+        assert not page.start_button.isEnabled() and page.stop_button.isEnabled()
+        assert "120 training rows" in page.summary.text()  # from the run's own data report
+        results = window.results_page
+        results.enter()
+        assert not results.export_merged.isEnabled() and not results.export_adapter.isEnabled()
+        assert "still training" in results.headline.text()
+        os.kill(process.pid, signal.SIGTERM)  # the runner's graceful stop
+        qtbot.waitUntil(lambda: window.state.outcome is not None, timeout=60000)
+        assert window.state.outcome["status"] == "stopped"
+        assert folder.status()["status"] == "stopped"
+        assert not folder.is_live()
+    finally:
+        if process.poll() is None:  # a failed assertion must not leave it training
+            process.kill()
 
 
 def test_starting_beside_a_live_run_asks_first(qtbot, window, tiny_encoder, sentiment_csv,
@@ -124,7 +140,7 @@ def test_starting_beside_a_live_run_asks_first(qtbot, window, tiny_encoder, sent
     from PySide6.QtCore import QTimer
     from PySide6.QtWidgets import QApplication, QMessageBox
 
-    from pft_desktop.ui.pages.train_page import runs_root
+    from pft_desktop.core.runstore import runs_root
 
     busy = runs_root() / "busy-run"
     busy.mkdir(parents=True)

@@ -44,7 +44,7 @@ def test_whole_wizard_trains_and_exports(qtbot, window, tiny_encoder, tmp_path):
     qtbot.waitUntil(lambda: train.loss_chart.point_count("train") >= 3, timeout=90000)
     assert train.is_training() or train.state.outcome is not None
     qtbot.waitUntil(lambda: win.state.outcome is not None, timeout=120000)
-    assert win.state.outcome["status"] == "completed", win.state.outcome
+    assert win.state.outcome["status"] == "finished", win.state.outcome
     assert train.loss_chart.point_count("train") == 24
     assert train.loss_chart.point_count("eval") == 3
     assert train.lr_chart.point_count("lr") == 24

@@ -14,3 +14,17 @@ def choose_model_and_data(qtbot, win, model, data, task="classification"):
         win.data_page.task_causal.setChecked(True)
     win.data_page.file.choose(str(data))
     qtbot.waitUntil(lambda: not win.data_page.problems(), timeout=90000)
+
+
+def close_window(win) -> None:
+    """End what a test window started and close it without the keep/stop question: a child it
+    launched is killed, a run it follows is let go."""
+    session = win.train_page.session
+    session.kill()
+    session.wait(10000)
+    session.detach()
+    for page in [*win.pages, win.runs_page, win.compare_page]:
+        if hasattr(page, "shutdown"):
+            page.shutdown()
+    win.close()
+    win.deleteLater()

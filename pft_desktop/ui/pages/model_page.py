@@ -163,13 +163,14 @@ class ModelPage(WizardPage):
         """Completed pretraining runs: their model folders are bases for fine-tuning."""
         import json
 
-        from pft_desktop.ui.pages.train_page import runs_root
+        from pft_desktop.core.runstore import RunStore
 
         self.mine.clear()
-        root = runs_root()
         found = []
-        for info_file in sorted(root.glob("*/model/pft_run.json"), reverse=True) \
-                if root.is_dir() else []:
+        folders = sorted(RunStore().folders(), key=lambda folder: folder.name, reverse=True)
+        for info_file in (folder.model_dir / "pft_run.json" for folder in folders):
+            if not info_file.is_file():
+                continue
             try:
                 info = json.loads(info_file.read_text(encoding="utf-8"))
             except (OSError, ValueError):

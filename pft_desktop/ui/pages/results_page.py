@@ -14,6 +14,7 @@ from PySide6.QtWidgets import (QFileDialog, QGroupBox, QHeaderView, QHBoxLayout,
 from pft_desktop.core.rundir import RunFolder
 from pft_desktop.ui.child import ChildProcess
 from pft_desktop.ui.pages.base import WizardPage
+from pft_desktop.ui.widgets.prediction import prediction_html
 
 HIDDEN_METRICS = ("runtime", "per_second", "confusion_matrix", "per_class", "label_names")
 
@@ -124,7 +125,7 @@ class ResultsPage(WizardPage):
         folder = RunFolder(self.state.run_dir)
         metrics = folder.metrics() or (self.state.outcome or {}).get("metrics", {})
         self._show_metrics(metrics)
-        status = folder.status().get("status", "unknown")
+        status = folder.state()
         accuracy = metrics.get("eval_accuracy")
         headline = "This run is still training in the background. " if folder.is_live() \
             else f"Run {status}. "
@@ -207,21 +208,8 @@ class ResultsPage(WizardPage):
         if message.get("type") == "ready":
             self.ready = True
             self.try_result.setText("Ready: type some text and press Enter.")
-        elif message.get("type") == "result" and "probabilities" in message:
-            bars = "<br>".join(
-                f"{name}: <span style='color:#2563eb'>{'█' * int(p * 30)}</span> {p:.1%}"
-                for name, p in sorted(message["probabilities"].items(), key=lambda x: -x[1]))
-            self.try_result.setText(f"<b>{message['label']}</b> ({message['score']:.1%})"
-                                    f"<br>{bars}")
-        elif message.get("type") == "result" and "fill" in message:
-            guesses = " · ".join(f"{g['token']} {g['score']:.1%}" for g in message["fill"][0])
-            self.try_result.setText(f"<b>{message['text']}</b><br>Guesses: {guesses}")
-        elif message.get("type") == "result" and "error" in message:
-            self.try_result.setText(message["error"])
-        elif message.get("type") == "result":
-            self.try_result.setText(f"<b>Generated:</b> {message.get('text', '')}")
-        elif message.get("type") == "error":
-            self.try_result.setText(f"<span style='color:#b91c1c'>{message['message']}</span>")
+        elif message.get("type") in ("result", "error"):
+            self.try_result.setText(prediction_html(message))
 
     def _server_stopped(self, outcome) -> None:
         if not outcome.was_successful() and not outcome.crashed:
@@ -270,22 +258,30 @@ class ResultsPage(WizardPage):
 
     # -- history ----------------------------------------------------------------------------
     def open_run(self, path: str | None = None) -> None:
-        from pft_desktop.ui.pages.train_page import runs_root
+        """Show a run: its charts and results (a run still training: its charts, live). A
+        folder from outside the runs root joins the library."""
+        from pft_desktop.core.errors import UserError
+        from pft_desktop.core.runstore import RunStore
 
+        store = RunStore()
         path = path or QFileDialog.getExistingDirectory(self, "Open a run folder",
-                                                        str(runs_root()))
+                                                        str(store.root))
         if not path:
             return
         folder = RunFolder(path)
-        if not folder.exists():
-            QMessageBox.warning(self, "Not a run folder", f"{path} has no config.toml; choose "
-                                "the folder a run was written to.")
+        try:
+            config = folder.load_config()
+            store.add(folder.path)
+        except UserError as error:
+            QMessageBox.warning(self, "Not a run folder", f"{error.message} {error.fix}")
             return
-        self.state.config = folder.load_config()
+        except OSError as error:  # the library's list could not be written: still open it
+            QMessageBox.warning(self, "Not added to the library", f"{folder.path} opens, but "
+                                f"could not join the library ({error}).")
+        self.state.config = config
         self.state.report, self.state.model_info = None, None  # the wizard's, not this run's
         self.state.run_dir = folder.path
-        self.state.outcome = {"status": folder.status().get("status"),
-                              "metrics": folder.metrics()}
+        self.state.outcome = {"status": folder.state(), "metrics": folder.metrics()}
         self.run_opened.emit(str(folder.path))
 
     def shutdown(self) -> None:

@@ -1,11 +1,9 @@
 """Step 5: train in a child process and watch it live: loss (raw, smoothed, eval), learning
-rate, grad norm, throughput, memory, progress and ETA, the log, Stop and Kill."""
+rate, grad norm, throughput, memory, progress and ETA, the log, Stop and Kill. A run found
+training in the background (the library, File > Open run folder) shows here the same way."""
 
 from __future__ import annotations
 
-import os
-import re
-import time
 from pathlib import Path
 
 from PySide6.QtCore import Qt, QTimer, QUrl, Signal
@@ -13,8 +11,8 @@ from PySide6.QtWidgets import (QDialog, QFrame, QGridLayout, QHBoxLayout, QLabel
                                QPlainTextEdit, QProgressBar, QPushButton, QSizePolicy,
                                QVBoxLayout)
 
-from pft_desktop.core import events as ev
 from pft_desktop.core.rundir import RunFolder
+from pft_desktop.core.runstore import RunStore
 from pft_desktop.ui.pages.base import Pending, WizardPage
 from pft_desktop.ui.trainer_thread import TrainingSession
 from pft_desktop.ui.widgets.charts import PALETTE, LiveChart, LossChart
@@ -25,39 +23,12 @@ from pft_desktop.ui.widgets.charts import PALETTE, LiveChart, LossChart
 REFRESH_MS = 50
 
 
-def runs_root() -> Path:
-    override = os.environ.get("PFT_DESKTOP_RUNS_DIR")
-    if override:
-        return Path(override)
-    from platformdirs import user_data_dir
-
-    return Path(user_data_dir("pft-desktop", appauthor=False)) / "runs"
-
-
-def new_run_dir(model: str) -> Path:
+def run_label(config) -> str:
+    """The readable part of a new run folder's name: the model's short name."""
     from pft_desktop.core.models import display_name
 
-    name = re.sub(r"[^A-Za-z0-9._-]+", "-", display_name(model))[:40] or "run"
-    base = runs_root() / f"{time.strftime('%Y%m%d-%H%M%S')}-{name}"
-    path, number = base, 1
-    while path.exists():  # two runs started within the same second
-        number += 1
-        path = base.with_name(f"{base.name}-{number}")
-    return path
-
-
-def live_runs(exclude: Path | None = None) -> list[RunFolder]:
-    """Runs under the runs root whose training process is alive (left training in the
-    background, or started by another window)."""
-    root = runs_root()
-    if not root.is_dir():
-        return []
-    found = []
-    for status_file in root.glob("*/status.json"):
-        folder = RunFolder(status_file.parent)
-        if folder.path != (exclude and Path(exclude).resolve()) and folder.is_live():
-            found.append(folder)
-    return found
+    return display_name(config.model.name_or_path) if config.model.name_or_path else \
+        f"new-{config.pretrain.from_scratch or 'model'}"
 
 
 def clock(seconds) -> str:
@@ -76,6 +47,7 @@ class TrainPage(WizardPage):
 
     def __init__(self, state, parent=None):
         super().__init__(state, parent)
+        self._build()
         self.session = TrainingSession(self)
         self.session.started.connect(self._started)
         self.session.status_changed.connect(self._status)
@@ -84,6 +56,8 @@ class TrainPage(WizardPage):
         self.session.checkpoint_saved.connect(
             lambda e: self._status(f"Checkpoint saved at step {e['step']}"))
         self.session.failed.connect(self._failed)
+        self.session.rewound.connect(self._rewound)
+        self.session.log_text.connect(self.log.appendPlainText)
         self.session.stop_overdue.connect(self._stop_overdue)
         self.session.finished.connect(self._finished)
         self.timer = QTimer(self)
@@ -91,9 +65,7 @@ class TrainPage(WizardPage):
         self.timer.timeout.connect(self.refresh)
         self.total_steps = 0
         self.last_step: dict = {}
-        self._log_offsets: dict[str, int] = {}
         self._tick = 0
-        self._build()
 
     def _build(self) -> None:
         top = QHBoxLayout()
@@ -112,7 +84,7 @@ class TrainPage(WizardPage):
         self.kill_button.setObjectName("danger")
         self.kill_button.setToolTip("End the process now; progress since the last checkpoint "
                                     "is lost.")
-        self.kill_button.clicked.connect(self.session.kill)
+        self.kill_button.clicked.connect(self.kill)
         self.kill_button.setVisible(False)
         top.addWidget(self.summary, 1)
         for button in (self.resume_button, self.start_button, self.stop_button,
@@ -217,27 +189,45 @@ class TrainPage(WizardPage):
             return
         if not resume:
             self.state.run_dir = RunFolder.create(
-                new_run_dir(self.state.config.model.name_or_path), self.state.config).path
+                RunStore().new_run_dir(run_label(self.state.config)), self.state.config).path
         self.state.outcome = None
         self.clear()
-        if resume:
-            self.replay(self.state.run_dir)
+        self._show_training()
+        self.progress_text.setText("Starting the training process…")
+        self.session.start(self.state.run_dir, resume=resume)  # a resume shows what came before
+        self.completeChanged.emit()
+
+    def follow(self, run_dir) -> None:
+        """Take up a run found training in the background: its charts from the first event,
+        kept live; Stop (and, after a confirmation, Kill) work on it."""
+        if self.session.is_running():
+            return
+        self.state.run_dir = Path(run_dir)
+        self.state.outcome = None
+        self.clear()
+        self._show_training()
+        self.progress_text.setText("Following a run that trains in the background…")
+        self.session.attach(self.state.run_dir)
+        if self.session.is_running():  # (it may have ended just now)
+            self._status("Following this run from its folder (it was started outside this "
+                         "window): its charts go on live, and Stop asks it to save and stop.")
+        self.completeChanged.emit()
+
+    def _show_training(self) -> None:
         self.error_panel.setVisible(False)
         self.start_button.setEnabled(False)
         self.resume_button.setVisible(False)
         self.stop_button.setEnabled(True)
         self.stop_button.setText("Stop")
-        self.progress_text.setText("Starting the training process…")
+        self.kill_button.setVisible(False)
         self.status_text.setText("")
         self._show_run_folder()
-        self.session.start(self.state.run_dir, resume=resume)
         self.timer.start()
-        self.completeChanged.emit()
 
     def _confirm_parallel_run(self) -> bool:
         """Two trainings on the same cores slow each other far more than twice (measured about
         10x on 2 cores), so starting one beside a live run needs a yes."""
-        others = live_runs(exclude=self.state.run_dir)
+        others = RunStore().live_runs(exclude=self.state.run_dir)
         if not others:
             return True
         names = ", ".join(folder.path.name for folder in others[:3])
@@ -263,18 +253,42 @@ class TrainPage(WizardPage):
             self.session.kill()
             self.session.wait(5000)
 
+    def kill(self) -> None:
+        """Kill the child launched here at once; a run found in the background only after the
+        person confirms (its process was started elsewhere)."""
+        if self.session.launched_here():
+            self.session.kill()
+            return
+        answer = QMessageBox.question(
+            self, "Kill this run?", "This run was started outside this window. Kill its "
+            "training process now? Progress since its last checkpoint is lost.",
+            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.Cancel,
+            QMessageBox.StandardButton.Cancel)
+        if answer == QMessageBox.StandardButton.Yes:
+            problem = self.session.kill_found()
+            if problem:
+                QMessageBox.warning(self, "Could not kill the run", problem)
+
     def _stop_overdue(self) -> None:
         self.kill_button.setVisible(True)
         self._status("The run has not stopped yet (a long step or evaluation). Wait, or Kill "
                      "it: progress since the last checkpoint would be lost.")
 
     def clear(self) -> None:
+        self._clear_charts()
+        self.log.clear()
+
+    def _rewound(self) -> None:
+        """A resume redid steps: the run is drawn again from its first event, as one run (an
+        earlier process's error is not this run's)."""
+        self._clear_charts()
+        self.error_panel.setVisible(False)
+
+    def _clear_charts(self) -> None:
         for chart in self.charts():
             chart.clear_data()
         self.total_steps, self.last_step, self._tick = 0, {}, 0
         self.progress.setValue(0)
-        self.log.clear()
-        self._log_offsets.clear()
 
     def _started(self, event: dict) -> None:
         self.total_steps = event.get("total_steps") or 0
@@ -311,8 +325,8 @@ class TrainPage(WizardPage):
         self._status(f"Evaluation at step {event['step']}: {shown}")
 
     def refresh(self, everything: bool = False) -> None:
-        """Timer-driven redraw: one chart per tick (all with ``everything``), the progress line,
-        and new lines of the log."""
+        """Timer-driven redraw: one chart per tick (all with ``everything``) and the progress
+        line. (The log's new lines come from the session's follower.)"""
         self._tick += 1
         if everything:
             for chart in self.charts():
@@ -329,25 +343,6 @@ class TrainPage(WizardPage):
             self.progress_text.setText(
                 f"Step {step['step']} of {self.total_steps} · epoch {step['epoch']:.2f}{loss} · "
                 f"elapsed {clock(step.get('elapsed_s'))} · ETA {clock(step.get('eta_s'))}")
-        if everything or self._tick % 10 == 0:  # the log file twice a second is plenty
-            self._tail_logs()
-
-    def _tail_logs(self) -> None:
-        if self.state.run_dir is None:
-            return
-        for name in ("train.log",):  # console.log (library chatter) is in the full log
-            path = Path(self.state.run_dir) / name
-            if not path.is_file():
-                continue
-            offset = self._log_offsets.get(name, 0)
-            with open(path, "rb") as handle:
-                handle.seek(offset)
-                chunk = handle.read(200_000)
-            self._log_offsets[name] = offset + len(chunk)
-            text = chunk.decode("utf-8", "replace").replace("\r", "\n")
-            for line in text.splitlines():
-                if line.strip() and "it/s]" not in line:
-                    self.log.appendPlainText(line)
 
     def _failed(self, event: dict) -> None:
         self.error_text.setText(f"<b>{event.get('message', 'The run failed.')}</b><br>"
@@ -366,12 +361,14 @@ class TrainPage(WizardPage):
         if outcome.get("error") and not self.error_panel.isVisible():
             self._failed(outcome["error"])
         self.offer_resume(status)
-        self._status({"completed": "Training completed. Next: results and export.",
-                      "stopped": "Stopped and saved. Resume it, or look at the results."}.get(
+        self._status({"finished": "Training finished. Next: results and export.",
+                      "stopped": "Stopped and saved. Resume it, or look at the results.",
+                      "interrupted": "The run ended without saving: resume it from its last "
+                      "checkpoint, or train again."}.get(
             status, "The run did not finish: see the message above."))
         self.state.notify("run")
         self.completeChanged.emit()
-        if status == "completed":
+        if status == "finished":
             self.run_finished.emit()
 
     def _show_ended(self, status: str) -> None:
@@ -380,8 +377,8 @@ class TrainPage(WizardPage):
         if not step:
             self.progress_text.setText("No training step was recorded.")
             return
-        how = {"completed": "Finished", "stopped": "Stopped", "failed": "Failed",
-               "killed": "Killed"}.get(status, "Ended")
+        how = {"finished": "Finished", "stopped": "Stopped", "failed": "Failed",
+               "diverged": "Diverged", "interrupted": "Interrupted"}.get(status, "Ended")
         self.progress_text.setText(
             f"{how} at step {step['step']} of {self.total_steps} · epoch "
             f"{step['epoch']:.2f} · elapsed {clock(step.get('elapsed_s'))}")
@@ -393,7 +390,7 @@ class TrainPage(WizardPage):
         if self.state.run_dir is None:
             return
         folder = RunFolder(self.state.run_dir)
-        status = status or folder.status().get("status")
+        status = status or folder.state()
         live = folder.is_live() and not self.session.is_running()
         if live:
             self._status("This run is still training in the background; its charts show the "
@@ -401,13 +398,13 @@ class TrainPage(WizardPage):
             self.progress_text.setText("Training in the background.")
         elif not self.session.is_running():
             self._show_ended(status)
-        resumable = (status in ("stopped", "failed", "killed", "running") and not live
+        resumable = (status in ("stopped", "failed", "interrupted") and not live
                      and folder.latest_checkpoint() is not None
                      and not self.session.is_running())
         self.resume_button.setVisible(resumable)
         self.start_button.setEnabled(not live and not self.session.is_running())
         self.start_button.setText("Start over" if resumable else
-                                  "Train again" if status in ("completed", "failed") and
+                                  "Train again" if status in ("finished", "failed") and
                                   self.state.outcome is not None else "Start training")
         self.start_button.setToolTip("A new run from the beginning, with the same settings."
                                      if resumable else "")
@@ -432,21 +429,17 @@ class TrainPage(WizardPage):
         outcome = self.state.outcome
         if outcome is None:
             return [Pending("Start training to continue.")]
-        if outcome["status"] not in ("completed", "stopped"):
+        if outcome["status"] == "interrupted":
+            return ["The run was interrupted before it finished; resume it or train again."]
+        if outcome["status"] not in ("finished", "stopped"):
             return ["The run failed; fix the problem above and train again."]
         return []
 
     # -- history ----------------------------------------------------------------------------
     def replay(self, run_dir) -> None:
-        """Redraw a run's charts from its events.jsonl alone."""
-        for event in ev.read_events(run_dir):
-            kind = event.get("type")
-            if kind == ev.STARTED:
-                self._started(event)
-            elif kind == ev.STEP:
-                self._step(event)
-            elif kind == ev.EVAL:
-                self._evaluated(event)
+        """Redraw a run that is over from its folder alone: charts, its error if it failed,
+        and its log."""
+        self.session.replay(run_dir)
         self.refresh(everything=True)
 
     def show_full_log(self) -> None:
