@@ -131,3 +131,17 @@ def classification_config(model: Path, data: Path, **training):
     for key, value in training.items():
         setattr(config.training, key, value)
     return config
+
+
+def fails_cleanly(capsys, argv, *needles) -> str:
+    """Run the command line and check it failed the way a person should see a failure: exit 1,
+    a message and a fix, no traceback, and every needle in what it printed."""
+    from pft_desktop.cli import main
+
+    code = main(argv)
+    err = capsys.readouterr().err
+    assert code == 1, err
+    assert "Error: " in err and "Fix: " in err and "Traceback" not in err
+    for needle in needles:
+        assert needle in err, f"{needle!r} not in {err!r}"
+    return err

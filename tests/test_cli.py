@@ -7,7 +7,7 @@ import shutil
 
 import pytest
 
-from helpers import sentiment_rows, write_csv
+from helpers import fails_cleanly, sentiment_rows, write_csv
 from pft_desktop.cli import main
 
 
@@ -45,12 +45,7 @@ def test_saved_config_reproduces_the_flags(tmp_path, tiny_encoder, sentiment_csv
 
 
 def _fails_cleanly(argv, out, capsys, *needles):
-    code = main(argv)
-    err = capsys.readouterr().err
-    assert code == 1, err
-    assert "Error: " in err and "Fix: " in err and "Traceback" not in err
-    for needle in needles:
-        assert needle in err, f"{needle!r} not in {err!r}"
+    err = fails_cleanly(capsys, argv, *needles)
     assert not out.exists(), "a failed start must not leave a run folder"
     return err
 

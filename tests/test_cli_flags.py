@@ -8,7 +8,7 @@ import time
 
 import pytest
 
-from helpers import sentiment_rows, write_csv
+from helpers import fails_cleanly, sentiment_rows, write_csv
 from pft_desktop.cli import build_parser, main
 from pft_desktop.cli_flags import config_fields, flag_names
 from pft_desktop.core.config import RunConfig
@@ -28,14 +28,7 @@ def saved(tmp_path, *argv, name="saved.toml") -> RunConfig:
     return RunConfig.load(path)
 
 
-def fails(capsys, argv, *needles) -> str:
-    code = main(argv)
-    err = capsys.readouterr().err
-    assert code == 1, err
-    assert "Error: " in err and "Fix: " in err and "Traceback" not in err
-    for needle in needles:
-        assert needle in err, f"{needle!r} not in {err!r}"
-    return err
+fails = fails_cleanly
 
 
 @pytest.fixture
