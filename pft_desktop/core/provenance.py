@@ -31,6 +31,20 @@ def file_fingerprint(path: str | Path) -> dict:
             "sha256": digest.hexdigest()}
 
 
+def fingerprint_now(recorded: dict) -> dict:
+    """A recorded file's fingerprint now, hashed only when its size or modification time
+    differ from the record (the window compares each time a run is opened, and must not read
+    a large data file for that). A resume hashes in full (``record``)."""
+    path = Path(recorded["path"]).expanduser()
+    files = [p for p in path.rglob("*") if p.is_file()] if path.is_dir() else [path]
+    stats = [file.stat() for file in files]
+    size = sum(info.st_size for info in stats)
+    mtime = round(max((info.st_mtime for info in stats), default=0.0), 3)
+    if size == recorded.get("size") and mtime == recorded.get("mtime"):
+        return recorded
+    return file_fingerprint(path)
+
+
 def environment(device: dict | None = None) -> dict:
     """Python, the ML libraries' versions (read from their metadata, nothing imported) and the
     device."""

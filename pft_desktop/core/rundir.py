@@ -108,6 +108,19 @@ def check_new_folder(path: str | Path, what: str = "run folder") -> Path:
     return path
 
 
+def stalled_seconds(step_times: list[float], now: float) -> float:
+    """The stall rule on its own (``RunFolder.stalled_for`` and the window's follower share
+    it): seconds since the last step when that is far longer than the recent steps took (the
+    median gap of the last 20), else 0. No steps yet: 0, loading may take minutes."""
+    times = list(step_times)[-21:]
+    if not times:
+        return 0.0
+    gaps = sorted(b - a for a, b in zip(times, times[1:]))
+    typical = gaps[len(gaps) // 2] if gaps else 0.0
+    quiet = now - times[-1]
+    return quiet if quiet > max(STALL_FACTOR * typical, STALL_MINIMUM_S) else 0.0
+
+
 def write_atomic(path: Path, text: str, durable: bool = True) -> None:
     """Write aside, then rename into place: a crash leaves the old file or the new one.
     ``durable`` also waits for the disk (skip it for caches: about 10 ms a file)."""
@@ -277,7 +290,7 @@ class RunFolder:
         before = self.provenance()
         if not before:
             return []
-        now = {"data": {role: provenance.file_fingerprint(old["path"])
+        now = {"data": {role: provenance.fingerprint_now(old)
                         for role, old in (before.get("data") or {}).items()
                         if Path(old.get("path", "")).exists()},
                "environment": provenance.environment()}
@@ -291,14 +304,23 @@ class RunFolder:
             return 0.0
         from pft_desktop.core import events
 
+        # Only the steps of the process training now: a resumed run loading its checkpoint
+        # has made none yet, however long ago the earlier process's last step was.
+        since = self.status().get("pid_started") or 0.0
         times = [e["time"] for e in self.timeline()
-                 if e.get("type") == events.STEP and e.get("time")][-21:]
-        if not times:
-            return 0.0
-        gaps = sorted(b - a for a, b in zip(times, times[1:]))
-        typical = gaps[len(gaps) // 2] if gaps else 0.0
-        quiet = (now or time.time()) - times[-1]
-        return quiet if quiet > max(STALL_FACTOR * typical, STALL_MINIMUM_S) else 0.0
+                 if e.get("type") == events.STEP and (e.get("time") or 0) >= since]
+        return stalled_seconds(times, now or time.time())
+
+    def log_tail(self, lines: int = 12) -> list[str]:
+        """The last non-empty lines of the run's log (what a person looks at when a run seems
+        stuck); reads at most its last 64 KB."""
+        try:
+            with open(self.log_file, "rb") as handle:
+                handle.seek(max(handle.seek(0, os.SEEK_END) - (64 << 10), 0))
+                text = handle.read().decode("utf-8", "replace").replace("\r", "\n")
+        except OSError:
+            return []
+        return [line for line in text.splitlines() if line.strip()][-lines:]
 
     def parent(self) -> str:
         """The run whose weights this one started from ("Train more"), or ""."""

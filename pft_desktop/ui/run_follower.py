@@ -10,11 +10,13 @@ gone without one (killed, crashed, the computer restarted): then it is "interrup
 from __future__ import annotations
 
 import subprocess
+import time
+from collections import deque
 
 from PySide6.QtCore import QObject, QTimer, Signal
 
 from pft_desktop.core import events as ev
-from pft_desktop.core.rundir import RunFolder
+from pft_desktop.core.rundir import RunFolder, process_started, stalled_seconds
 
 POLL_MS = 200          # events reach the charts within a fifth of a second
 ALIVE_EVERY = 5        # ticks between checks that the process is still there (once a second)
@@ -22,6 +24,7 @@ LOG_EVERY = 3          # ticks between reads of the log
 FINAL_WAIT_TICKS = 50  # after the final event, wait at most 10 s for our child to exit
 READ_LIMIT = 4 << 20   # bytes read per tick once following (the first read takes it all)
 LOG_NOISE = ("it/s]", "s/it]")  # tqdm progress bars: the charts say it better
+STALL_CHECK_MS = 5000  # how often a live run is checked for a stall (RunFolder's rule)
 
 
 def fold(events: list[dict]) -> list[dict]:
@@ -52,6 +55,7 @@ class RunFollower(QObject):
     failed = Signal(dict)
     rewound = Signal()        # a resume redid steps: clear the charts, the events come again
     log_text = Signal(str)
+    stalled = Signal(float)   # seconds without a step, far beyond the usual; 0: steps again
     ended = Signal(dict)
 
     def __init__(self, parent=None, interval_ms: int = POLL_MS):
@@ -61,6 +65,9 @@ class RunFollower(QObject):
         self._timer = QTimer(self)
         self._timer.setInterval(interval_ms)
         self._timer.timeout.connect(self.poll)
+        self._stall_timer = QTimer(self)
+        self._stall_timer.setInterval(STALL_CHECK_MS)
+        self._stall_timer.timeout.connect(self.check_stall)
         self._reset_reading()
 
     def _reset_reading(self) -> None:
@@ -71,6 +78,8 @@ class RunFollower(QObject):
         self._final: dict | None = None
         self._final_ticks = 0
         self._error: dict = {}
+        self._step_times: deque = deque(maxlen=21)  # when the last steps were written
+        self._stalled = 0.0
 
     # -- what the window calls --------------------------------------------------------------
     def follow(self, run_dir, process: subprocess.Popen | None = None) -> None:
@@ -84,6 +93,7 @@ class RunFollower(QObject):
         if process is not None and self.folder.events_file.is_file():
             self._history_end = self.folder.events_file.stat().st_size
         self._timer.start()
+        self._stall_timer.start()
         self.poll()
 
     def replay(self, run_dir) -> None:
@@ -98,6 +108,7 @@ class RunFollower(QObject):
     def stop(self) -> None:
         """Stop following (the run itself goes on)."""
         self._timer.stop()
+        self._stall_timer.stop()
 
     def is_following(self) -> bool:
         return self._timer.isActive()
@@ -177,6 +188,8 @@ class RunFollower(QObject):
         elif kind == ev.DATA_REPORT:
             self.data_report.emit(event)
         elif kind == ev.STEP:
+            if event.get("time"):
+                self._step_times.append(event["time"])
             self.step.emit(event)
         elif kind == ev.EVAL:
             self.evaluated.emit(event)
@@ -208,8 +221,36 @@ class RunFollower(QObject):
         if lines:
             self.log_text.emit("\n".join(lines))
 
+    def check_stall(self, now: float | None = None) -> float:
+        """Whether the live run has gone without a step for far longer than its recent steps
+        took (``rundir.stalled_seconds``, judged on the steps this window has read, so no
+        re-reading of the whole run); says so through ``stalled``, and once more with 0 when
+        steps come again."""
+        seconds = 0.0
+        if self.folder is not None and self._final is None and self._alive():
+            since = self._process_started()
+            seconds = stalled_seconds([t for t in self._step_times if t >= since],
+                                      now or time.time())
+        if seconds or self._stalled:
+            self.stalled.emit(seconds)
+        self._stalled = seconds
+        return seconds
+
+    def _process_started(self) -> float:
+        """When the process training now began: only its steps count (a resumed run that is
+        still loading has made none, however long ago the earlier process stepped)."""
+        if self.process is not None:
+            started = process_started(self.process.pid)
+        else:
+            started = self.folder.status().get("pid_started")
+        return float(started or 0.0)
+
     def _end(self, status: str | None) -> None:
         self._timer.stop()
+        self._stall_timer.stop()
+        if self._stalled:
+            self._stalled = 0.0
+            self.stalled.emit(0.0)
         code = self.process.returncode if self.process is not None else None
         error = self._error
         if status is None:  # the process went without a final event

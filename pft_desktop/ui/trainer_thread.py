@@ -23,7 +23,7 @@ from pft_desktop.ui.run_follower import RunFollower
 STOP_GRACE_SECONDS = 30
 STOP_REPEAT_MS = 2000  # the runner clears old stop requests while it starts: ask again
 FORWARDED = ("started", "status_changed", "data_report", "step", "evaluated",
-             "checkpoint_saved", "failed", "rewound", "log_text")
+             "checkpoint_saved", "failed", "rewound", "log_text", "stalled")
 
 
 def launch_runner(run_dir: Path, resume: bool = False) -> subprocess.Popen:
@@ -60,6 +60,7 @@ class TrainingSession(QObject):
     failed = Signal(dict)
     rewound = Signal()
     log_text = Signal(str)
+    stalled = Signal(float)   # seconds without a step beyond the usual (0: steps again)
     stop_overdue = Signal()
     finished = Signal(dict)   # {"status", "metrics", "error", "exit_code"}
 

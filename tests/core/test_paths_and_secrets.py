@@ -41,11 +41,16 @@ def test_a_run_without_steps_for_far_longer_than_usual_is_stalled(tmp_path):
     folder = RunFolder.create(tmp_path / "run", RunConfig())
     me = os.getpid()
     folder.set_status("running", pid=me, pid_started=process_started(me))
-    start = 1_000_000.0
+    start = process_started(me)  # steps of the process that trains now
     folder.events_file.write_text("".join(
         json.dumps({"type": "step", "step": s, "time": start + s}) + "\n" for s in range(1, 21)))
     assert folder.stalled_for(now=start + 25) == 0.0          # a little slow: fine
     assert folder.stalled_for(now=start + 20 + 600) == 600.0  # ten minutes without a step
+    # Resumed: the steps are an earlier process's; this one has made none yet (it loads).
+    folder.events_file.write_text("".join(
+        json.dumps({"type": "step", "step": s, "time": start - 1000 + s}) + "\n"
+        for s in range(1, 21)))
+    assert folder.is_live() and folder.stalled_for(now=start + 600) == 0.0
 
 
 def test_a_hub_token_is_never_written_anywhere(tmp_path, tiny_encoder, monkeypatch):

@@ -14,7 +14,9 @@ from PySide6.QtWidgets import (QDialog, QFrame, QGridLayout, QHBoxLayout, QLabel
 from pft_desktop.core.rundir import RunFolder
 from pft_desktop.core.runstore import RunStore
 from pft_desktop.ui.pages.base import Pending, WizardPage
+from pft_desktop.ui.run_follower import LOG_NOISE
 from pft_desktop.ui.trainer_thread import TrainingSession
+from pft_desktop.ui.widgets.changes_since_start import ChangesSinceStart
 from pft_desktop.ui.widgets.charts import PALETTE, LiveChart, LossChart
 
 # Redrawing all five charts at once took 20-40 ms on a 2-core machine, enough to make the GUI
@@ -58,6 +60,7 @@ class TrainPage(WizardPage):
         self.session.failed.connect(self._failed)
         self.session.rewound.connect(self._rewound)
         self.session.log_text.connect(self.log.appendPlainText)
+        self.session.stalled.connect(self._stalled)
         self.session.stop_overdue.connect(self._stop_overdue)
         self.session.finished.connect(self._finished)
         self.timer = QTimer(self)
@@ -124,6 +127,7 @@ class TrainPage(WizardPage):
         error_layout.addWidget(log_button, 0, Qt.AlignmentFlag.AlignTop)
         self.error_panel.setVisible(False)
         self.content.addWidget(self.error_panel)
+        self._build_warnings()
 
         self.loss_chart = LossChart()
         self.loss_chart.setMinimumHeight(250)
@@ -150,6 +154,26 @@ class TrainPage(WizardPage):
         self.log.setMaximumHeight(110)
         self.log.setPlaceholderText("The run's log appears here as it is written.")
         self.content.addWidget(self.log)
+
+    def _build_warnings(self) -> None:
+        """Two amber panels: a live run that makes no progress (what is happening and the end
+        of its log), and what differs now from when a run taken up or resumed started."""
+        self.stall_panel = QFrame()
+        self.stall_panel.setObjectName("warningPanel")
+        layout = QVBoxLayout(self.stall_panel)
+        self.stall_text = QLabel()
+        self.stall_text.setObjectName("warning")
+        self.stall_text.setWordWrap(True)
+        self.stall_log = QPlainTextEdit()
+        self.stall_log.setReadOnly(True)
+        self.stall_log.setMaximumHeight(120)
+        self.stall_log.setLineWrapMode(QPlainTextEdit.LineWrapMode.NoWrap)
+        layout.addWidget(self.stall_text)
+        layout.addWidget(self.stall_log)
+        self.stall_panel.setVisible(False)
+        self.content.addWidget(self.stall_panel)
+        self.changes = ChangesSinceStart()  # a run taken up or resumed: what differs now
+        self.content.addWidget(self.changes)
 
     def small_charts(self):
         return [self.lr_chart, self.grad_chart, self.tps_chart, self.mem_chart]
@@ -193,6 +217,7 @@ class TrainPage(WizardPage):
         self.state.outcome = None
         self.clear()
         self._show_training()
+        self.changes.show_for(self.state.run_dir if resume else None)
         self.progress_text.setText("Starting the training process…")
         self.session.start(self.state.run_dir, resume=resume)  # a resume shows what came before
         self.completeChanged.emit()
@@ -206,6 +231,7 @@ class TrainPage(WizardPage):
         self.state.outcome = None
         self.clear()
         self._show_training()
+        self.changes.show_for(self.state.run_dir)
         self.progress_text.setText("Following a run that trains in the background…")
         self.session.attach(self.state.run_dir)
         if self.session.is_running():  # (it may have ended just now)
@@ -215,6 +241,7 @@ class TrainPage(WizardPage):
 
     def _show_training(self) -> None:
         self.error_panel.setVisible(False)
+        self.stall_panel.setVisible(False)
         self.start_button.setEnabled(False)
         self.resume_button.setVisible(False)
         self.stop_button.setEnabled(True)
@@ -277,6 +304,7 @@ class TrainPage(WizardPage):
     def clear(self) -> None:
         self._clear_charts()
         self.log.clear()
+        self.stall_panel.setVisible(False)  # (another run is shown next)
 
     def _rewound(self) -> None:
         """A resume redid steps: the run is drawn again from its first event, as one run (an
@@ -304,6 +332,8 @@ class TrainPage(WizardPage):
     def _step(self, event: dict) -> None:
         step = event["step"]
         self.last_step = event
+        if not self.stall_panel.isHidden():
+            self.stall_panel.setVisible(False)  # progress again
         if event.get("loss") is not None:
             self.loss_chart.add_train(step, event["loss"])
         for chart, key, scale in ((self.lr_chart, "learning_rate", 1.0),
@@ -349,8 +379,29 @@ class TrainPage(WizardPage):
                                 f"{event.get('fix', '')}")
         self.error_panel.setVisible(True)
 
+    def _stalled(self, seconds: float) -> None:
+        """A live run with no step for far longer than its steps take (a hung data loader, a
+        deadlocked device): say so, with the end of its log, instead of a bar that just
+        waits. Hidden again when steps come."""
+        if not seconds or not self.session.is_running():
+            self.stall_panel.setVisible(False)
+            return
+        minutes = max(int(seconds // 60), 1)
+        step = self.last_step.get("step")
+        self.stall_text.setText(
+            f"<b>No progress for {minutes} minute{'' if minutes == 1 else 's'}.</b> The run's "
+            f"process is alive but has made no step{f' since step {step}' if step else ''}, "
+            "far longer than its steps have been taking. It may be stuck (a hung data loader, "
+            "a deadlocked device). Wait a little longer, or Stop it (it saves a checkpoint "
+            "you can resume); Kill is offered if it does not stop. The end of its log:")
+        tail = [line for line in RunFolder(self.session.run_dir).log_tail(30)
+                if not any(noise in line for noise in LOG_NOISE)][-10:]
+        self.stall_log.setPlainText("\n".join(tail) or "(The log is empty.)")
+        self.stall_panel.setVisible(True)
+
     def _finished(self, outcome: dict) -> None:
         self.timer.stop()
+        self.stall_panel.setVisible(False)
         self.refresh(everything=True)
         self.state.outcome = outcome
         self.start_button.setEnabled(True)
@@ -440,6 +491,7 @@ class TrainPage(WizardPage):
         """Redraw a run that is over from its folder alone: charts, its error if it failed,
         and its log."""
         self.session.replay(run_dir)
+        self.changes.show_for(run_dir)
         self.refresh(everything=True)
 
     def show_full_log(self) -> None:
