@@ -112,8 +112,16 @@ def build_parser() -> argparse.ArgumentParser:
     kind.add_argument("--adapter", metavar="OUT_DIR", help="the LoRA adapter only")
     predict = sub.add_parser("predict", help="try a trained or exported model on text")
     predict.add_argument("model_dir")
-    predict.add_argument("texts", nargs="+")
+    predict.add_argument("texts", nargs="+", help="one prediction per text (the first input: "
+                         "the text, the prompt, the question…)")
+    predict.add_argument("--input", action="append", default=[], metavar="NAME=VALUE",
+                         help="another input of the task, the same for every text (for example "
+                         "context=… for question answering, pair=… for a pair task); "
+                         "`pft-desktop tasks` lists them")
     predict.add_argument("--json", action="store_true", help="print JSON")
+    tasks = sub.add_parser("tasks", help="list the tasks, the columns each reads and the "
+                           "inputs its predictions take")
+    tasks.add_argument("--json", action="store_true", help="print JSON")
     inspect = sub.add_parser("inspect", help="describe a model folder or hub id")
     inspect.add_argument("model")
     inspect.add_argument("--json", action="store_true", help="print only JSON")
@@ -131,11 +139,6 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 # The columns each task needs; those left unset are guessed from the data file.
-NEEDED_COLUMNS = {"classification": ("text_column", "label_column"),
-                  "causal-lm": ("prompt_column", "response_column"),
-                  "pretrain": ("text_column",)}
-
-
 def config_from_args(args, pretraining: bool = False):
     """The run config a `train` or `pretrain` command line describes: --config, --demo, --more
     or the defaults, then the flags, then --set; unset columns guessed from the data."""
@@ -194,19 +197,17 @@ def _refuse_two_starts(args) -> None:
 
 def _guess_mapping(config) -> None:
     """Columns left out: fill them in from the data file, and say so."""
-    from pft_desktop.core.data import guess_columns, load_table
+    from pft_desktop.core.data import load_table
 
-    data, kind = config.data, config.task.kind
-    needed = NEEDED_COLUMNS.get(kind, ())
+    from pft_desktop.core.tasks import get_task
+
+    data, task = config.data, get_task(config.task.kind)
     if not data.train_file or Path(data.train_file).is_dir() or \
-            all(getattr(data, name) for name in needed):
+            all(getattr(data, role.field) for role in task.roles if role.required):
         return
     table = load_table(data.train_file, encoding=data.encoding, delimiter=data.delimiter,
                        header=data.header)
-    guess = guess_columns(table, "classification" if kind == "pretrain" else kind)
-    if kind == "pretrain":  # one text column, nothing else
-        guess = {"text_column": guess["text_column"]}
-    for name, value in guess.items():
+    for name, value in task.guess(table).items():
         if not getattr(data, name) and value:
             setattr(data, name, value)
             print(f"Using column '{value}' as {name.replace('_column', '').replace('_', ' ')} "
@@ -383,20 +384,51 @@ def cmd_predict(args) -> int:
     from pft_desktop.core.predict import Predictor
 
     predictor = Predictor(args.model_dir)
+    extra = _named_inputs(args.input, predictor)
     for text in args.texts:
-        result = predictor(text)
+        inputs = {predictor.inputs()[0].key: text, **extra}
+        result = predictor(inputs)
         if args.json:
-            print(json.dumps({"text": text, **result}))
-        elif "fill" in result:
-            for guesses in result["fill"]:
-                print("  ".join(f"{g['token']} {g['score']:.3f}" for g in guesses))
+            print(json.dumps({"input": inputs, **result}))
         elif "error" in result:
             print(result["error"], file=sys.stderr)
-        elif "label" in result:
-            others = ", ".join(f"{k} {v:.3f}" for k, v in result["probabilities"].items())
-            print(f"{result['label']}\t{result['score']:.3f}\t({others})\t{text}")
         else:
-            print(result["text"])
+            print(predictor.spec.describe(result, inputs))
+    return EXIT_OK
+
+
+def _named_inputs(pairs: list[str], predictor) -> dict:
+    """--input NAME=VALUE, checked against the task's inputs."""
+    known = {field.key for field in predictor.inputs()}
+    given = {}
+    for pair in pairs:
+        name, sep, value = pair.partition("=")
+        if not sep or name not in known:
+            raise UserError("invalid_input", f"--input {pair} is not NAME=VALUE with one of "
+                            f"this {predictor.task} model's inputs.",
+                            f"Its inputs are: {', '.join(sorted(known))}.")
+        given[name] = value
+    return given
+
+
+def cmd_tasks(args) -> int:
+    """Every task: its id, what it does, the columns it reads and its prediction inputs."""
+    from pft_desktop.core.tasks import all_tasks
+
+    rows = [{"task": task.name, "title": task.title, "description": task.description,
+             "columns": [{"flag": "--" + role.field.replace("_", "-"), "label": role.label,
+                          "required": role.required, "help": role.help}
+                         for role in task.roles],
+             "inputs": [field.key for field in task.inputs({})]} for task in all_tasks()]
+    if args.json:
+        print(json.dumps(rows, indent=2))
+        return EXIT_OK
+    for row in rows:
+        print(f"{row['task']}: {row['title']}\n  {row['description']}")
+        for column in row["columns"]:
+            print(f"  {column['flag']:<28} {column['label']}"
+                  f"{'' if column['required'] else ' (optional)'}: {column['help']}")
+        print()
     return EXIT_OK
 
 
@@ -443,11 +475,15 @@ def cmd_serve(args) -> int:
     from pft_desktop.core.predict import Predictor
 
     predictor = Predictor(args.model_dir)
-    print(json.dumps({"type": "ready", "task": predictor.task}), flush=True)
+    print(json.dumps({"type": "ready", "task": predictor.task,
+                      "inputs": [vars(field) for field in predictor.inputs()]}), flush=True)
     for line in sys.stdin:
         try:
-            text = json.loads(line)["text"]
-            print(json.dumps({"type": "result", "input": text, **predictor(text)}), flush=True)
+            inputs = json.loads(line)
+            result = predictor(inputs)
+            summary = predictor.spec.describe(result, inputs) if "error" not in result else ""
+            print(json.dumps({"type": "result", "input": inputs.get("text", ""), **result,
+                              "summary": summary}), flush=True)
         except Exception as exc:  # keep serving; report the problem for this input
             print(json.dumps({"type": "error", "message": str(exc)}), flush=True)
     return EXIT_OK
@@ -459,7 +495,8 @@ def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     handlers = {"train": cmd_train, "export": cmd_export, "predict": cmd_predict,
                 "inspect": cmd_inspect, "check": cmd_check, "download": cmd_download,
-                "pretrain": cmd_pretrain, "serve": cmd_serve, **RUN_LIBRARY}
+                "pretrain": cmd_pretrain, "serve": cmd_serve, "tasks": cmd_tasks,
+                **RUN_LIBRARY}
     try:
         with use_runs_root(args.runs_root):
             if args.command is None:

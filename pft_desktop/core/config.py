@@ -18,7 +18,8 @@ from typing import Any
 
 from pft_desktop.core.errors import UserError
 
-TASKS = ("classification", "causal-lm", "pretrain")
+from pft_desktop.core.tasks import TASK_IDS as TASKS  # the registry's ids
+from pft_desktop.core.tasks import get_task
 SCRATCH_KINDS = ("", "encoder", "decoder")
 SIZES = ("tiny", "small", "base")
 # The config file format. A file whose schema_version (or version) is higher was written by
@@ -68,17 +69,58 @@ class DataSettings:
     validation_file: str = option(
         "", "Optional separate validation file. When empty, a share of the training file is "
         "held out instead.", label="Validation file")
-    text_column: str = option("", "Column with the text to classify.", label="Text column")
+    text_column: str = option("", "Column with the text (to classify, to score, or to learn "
+                              "the language of).", label="Text column")
     text_pair_column: str = option(
         "", "Optional second text column for pair tasks (question/answer, premise/hypothesis).",
         label="Second text column")
-    label_column: str = option("", "Column with the class label (text or number).",
+    label_column: str = option("", "Column with the label: a class (text or number), several "
+                               "separated labels for multi-label, a number for regression.",
                                label="Label column")
     prompt_column: str = option("", "Column with the prompt (what the model is given).",
                                 label="Prompt column")
     response_column: str = option(
         "", "Column with the response the model should learn to write; the loss is computed "
         "on these tokens only.", label="Response column")
+    label_delimiter: str = option(
+        "", "Multi-label: the character between labels in one cell ('sports;politics'); empty "
+        "means detect it (one of , ; | and space).", label="Label separator", advanced=True,
+        unset="detect it")
+    label_columns: list = option(
+        [], "Multi-label: several 0/1 columns, one per label, instead of one column of "
+        "separated labels.", label="Label columns (0/1)", advanced=True,
+        unset="one label column")
+    tokens_column: str = option(
+        "", "Named entities: the column holding each sentence's tokens (a list, as JSON Lines "
+        "files have it). A CoNLL-style file (token first, tag last) needs no column names.",
+        label="Tokens column")
+    tags_column: str = option(
+        "", "Named entities: the column holding one tag per token (IOB1, IOB2 or BIOES, such "
+        "as B-PER, I-PER, O).", label="Tags column")
+    spans_column: str = option(
+        "", "Named entities from a CSV: the column holding character spans of the text, as "
+        "JSON [[start, end, \"TYPE\"], …] or [{\"start\":…, \"end\":…, \"label\":…}].",
+        label="Entity spans column")
+    question_column: str = option("", "Question answering: the column with the question.",
+                                  label="Question column")
+    context_column: str = option(
+        "", "Question answering: the column with the passage the answer is found in.",
+        label="Context column")
+    answer_column: str = option(
+        "", "Question answering: the column with the answer text, copied from the context "
+        "(empty for an unanswerable question).", label="Answer column")
+    answer_start_column: str = option(
+        "", "Question answering: the column with the answer's character position in the "
+        "context; empty means find the answer text in the context.",
+        label="Answer start column", unset="find the answer in the context")
+    source_column: str = option("", "Sequence to sequence: the text to translate or summarize.",
+                                label="Source column")
+    target_column: str = option("", "Sequence to sequence: the translation or summary to "
+                                "learn.", label="Target column")
+    image_column: str = option(
+        "", "Image classification from a table: the column with each image's path (relative "
+        "to the table's folder, or absolute). A folder with one subfolder per class needs no "
+        "columns.", label="Image column")
     validation_text_column: str = option(
         "", "Text column of the validation file, when it is named differently from the "
         "training file's. Empty means the same name, or the only text column there.",
@@ -102,16 +144,25 @@ class DataSettings:
 
 @dataclass
 class TaskSettings:
-    kind: str = option("classification", "What the model learns: 'classification' assigns one "
-                       "label per text; 'causal-lm' learns to write the response to a prompt; "
-                       "'pretrain' learns the language of unlabeled text (masked-word "
-                       "prediction for encoders, next-word prediction for decoders).",
-                       label="Task", choices=TASKS)
+    kind: str = option("classification", "What the model learns: " + "; ".join(
+        f"'{task}'" for task in TASKS) + ". `pft-desktop tasks` describes each and the "
+        "columns it reads.", label="Task", choices=TASKS)
     max_length: int = option(
         128, "Longest input in tokens; longer texts are truncated. Batches are padded only to "
         "their own longest text, so a generous value costs little. When pretraining, this is "
         "the block size: texts are joined and cut into blocks of exactly this many tokens.",
         label="Max length", minimum=8, maximum=32768)
+    max_target_length: int = option(
+        128, "Sequence to sequence: the longest target in tokens, in training and when "
+        "generating.", label="Max target length", minimum=4, maximum=32768, advanced=True)
+    source_prefix: str = option(
+        "", "Sequence to sequence: text put before every source, as T5-style models expect "
+        "('summarize: ', 'translate English to German: ').", label="Source prefix",
+        advanced=True, unset="none")
+    doc_stride: int = option(
+        64, "Question answering: tokens shared by consecutive windows when a context is longer "
+        "than the maximum length.", label="Context overlap", minimum=0, maximum=8192,
+        advanced=True)
 
 
 @dataclass
@@ -235,7 +286,8 @@ class RunConfig:
 
     @property
     def from_scratch(self) -> bool:
-        return self.task.kind == "pretrain" and bool(self.pretrain.from_scratch)
+        return bool(self.pretrain.from_scratch) and self.task.kind in TASKS and \
+            "pretrain" in get_task(self.task.kind).sections
 
     # -- validation -------------------------------------------------------------------------
     def problems(self) -> list[str]:
@@ -247,28 +299,8 @@ class RunConfig:
             found.append("model.name_or_path is empty: choose a model folder or a hub id.")
         if not self.data.train_file.strip():
             found.append("data.train_file is empty: choose a training data file.")
-        if self.task.kind == "classification":
-            if not self.data.text_column:
-                found.append("data.text_column is empty: name the column that holds the text.")
-            if not self.data.label_column:
-                found.append("data.label_column is empty: name the column that holds the label.")
-        elif self.task.kind == "causal-lm":
-            if not self.data.prompt_column or not self.data.response_column:
-                found.append("data.prompt_column and data.response_column must both be set for "
-                             "causal-lm: name the prompt and the response columns.")
-        elif self.task.kind == "pretrain":
-            if not self.data.text_column and not _raw_text(self.data.train_file):
-                found.append("data.text_column is empty: name the column that holds the text.")
-            if self.method.kind not in ("full", "lora"):
-                found.append(f"method.kind = {self.method.kind!r} is not offered for pretraining: "
-                             "use full or lora.")
-            if self.from_scratch and self.method.kind != "full":
-                found.append("A model pretrained from scratch has no pretrained weights to keep: "
-                             "set method.kind to full.")
-            p = self.pretrain
-            if p.hidden_size and (p.num_heads or 1) and p.hidden_size % (p.num_heads or 1):
-                found.append(f"pretrain.hidden_size = {p.hidden_size} must be a multiple of "
-                             f"pretrain.num_heads = {p.num_heads}.")
+        if self.task.kind in TASKS:
+            found += get_task(self.task.kind).problems(self)
         if self.method.precision == "fp16" and self.method.kind.startswith("qlora-8"):
             found.append("method.precision = fp16 does not combine with 8-bit QLoRA: use auto.")
         return found
@@ -334,13 +366,6 @@ class RunConfig:
             raise UserError("invalid_config", f"The config file {path} cannot be read: {exc}.",
                             "Fix the syntax, or save a fresh config from the app.") from None
         return cls.from_dict(data)
-
-
-def _raw_text(train_file: str) -> bool:
-    """A folder of .txt files or a .txt file: texts without columns to name."""
-    path = Path(train_file).expanduser()
-    suffixes = [s.lower() for s in path.suffixes if s.lower() != ".gz"]
-    return path.is_dir() or (suffixes[-1:] == [".txt"])
 
 
 def _check_version(data: dict) -> None:

@@ -239,6 +239,7 @@ class ColumnShape:
     distinct: int         # distinct non-blank values
     distinct_share: float  # distinct / non-blank values
     mean_length: float    # of the non-blank values
+    numeric_share: float = 0.0  # of the non-blank values, those that are numbers
 
     @property
     def mostly_blank(self) -> bool:
@@ -255,7 +256,8 @@ def column_shapes(dataset, rows: int = _SHAPE_ROWS) -> dict[str, ColumnShape]:
             blank_share=1 - len(filled) / max(1, len(values)), filled=len(filled),
             distinct=len(set(filled)),
             distinct_share=len(set(filled)) / max(1, len(filled)),
-            mean_length=sum(map(len, filled)) / max(1, len(filled)))
+            mean_length=sum(map(len, filled)) / max(1, len(filled)),
+            numeric_share=sum(map(is_number, filled)) / max(1, len(filled)))
     return shapes
 
 
@@ -272,35 +274,56 @@ def _text_score(shape: ColumnShape) -> float:
     return shape.mean_length * shape.distinct_share
 
 
-def guess_columns(table: Table, task: str) -> dict[str, str]:
-    """A good first guess for the column mapping. Only columns whose shape fits a role are
-    candidates for it (a nearly empty column is never guessed); among them a known name wins,
-    then the shape: long varied text for text columns, few distinct short values for labels."""
+def _fits(shape: ColumnShape, wanted: str, by_name: bool) -> bool:
+    if shape.mostly_blank:
+        return False
+    if wanted == "label":
+        return _label_shaped(shape, by_name)
+    if wanted == "number":
+        return shape.numeric_share >= 0.95
+    return True
+
+
+def guess_roles(table: Table, roles) -> dict[str, str]:
+    """A good first guess for a task's column mapping (``roles``: its Role declarations).
+    Only columns whose shape fits a role are candidates for it (a nearly empty column is never
+    guessed); among them a known name wins, then the shape: long varied text for text roles,
+    few distinct short values for labels, numbers for numeric roles. Optional roles are only
+    guessed by name."""
     shapes = column_shapes(table.dataset)
-    filled = [name for name in table.columns if not shapes[name].mostly_blank]
+    chosen: dict[str, str] = {}
+    order = sorted(roles, key=lambda role: role.shape == "text")  # the stricter shapes first
 
-    def by_name(candidates, among, exclude=()):
-        lower = {name.lower(): name for name in among if name not in exclude}
-        return next((lower[c] for c in candidates if c in lower), "")
+    def free(role, by_name):
+        return [c for c in table.columns if c not in chosen.values()
+                and _fits(shapes[c], role.shape, by_name)]
 
-    if task == "causal-lm":
-        prompt = by_name(PROMPT_NAMES, filled)
-        response = by_name(RESPONSE_NAMES, filled, exclude=(prompt,))
-        rest = sorted((c for c in filled if c not in (prompt, response)),
-                      key=lambda name: shapes[name].mean_length, reverse=True)
-        prompt = prompt or (rest.pop(0) if rest else "")
-        response = response or (rest.pop(0) if rest else "")
-        return {"prompt_column": prompt, "response_column": response}
-    label = by_name(LABEL_NAMES, [c for c in filled if _label_shaped(shapes[c], True)])
-    if not label:
-        shaped = [c for c in filled if _label_shaped(shapes[c], False)]
-        label = min(shaped, key=lambda name: (shapes[name].distinct < 2,
-                                              shapes[name].mean_length), default="")
-    texts = [c for c in filled if c != label]
-    text = by_name(TEXT_NAMES, texts) or max(
-        texts, key=lambda name: _text_score(shapes[name]), default="")
-    pair = by_name(PAIR_NAMES, texts, exclude=(text,))
-    return {"text_column": text, "text_pair_column": pair, "label_column": label}
+    for role in order:
+        lower = {name.lower(): name for name in free(role, True)}
+        found = next((lower[n] for n in role.names if n in lower), "")
+        if found:
+            chosen[role.field] = found
+    for role in order:
+        if role.field in chosen or not role.required:
+            continue
+        candidates = free(role, False)
+        if not candidates:
+            continue
+        if role.shape == "label":
+            chosen[role.field] = min(candidates, key=lambda c: (shapes[c].distinct < 2,
+                                                                shapes[c].mean_length))
+        elif role.shape == "number":
+            chosen[role.field] = max(candidates, key=lambda c: shapes[c].distinct)
+        else:
+            chosen[role.field] = max(candidates, key=lambda c: _text_score(shapes[c]))
+    return {role.field: chosen.get(role.field, "") for role in roles}
+
+
+def guess_columns(table: Table, task: str) -> dict[str, str]:
+    """The task's first guess at the column mapping (see guess_roles)."""
+    from pft_desktop.core.tasks import get_task
+
+    return get_task(task).guess(table)
 
 
 def require_columns(table: Table, wanted: dict[str, str]) -> None:

@@ -254,3 +254,10 @@ def tab_table(sample: str) -> bool:
     lines = [line for line in re.split(r"\r\n|\r|\n", sample)[:-1] if line.strip()][:200]
     counts = {line.count("\t") for line in lines}
     return len(lines) >= 2 and len(counts) == 1 and counts.pop() >= 1
+
+
+def is_raw_text(train_file: str) -> bool:
+    """A folder of .txt files or a .txt file: texts without columns to name."""
+    path = Path(train_file).expanduser()
+    suffixes = [s.lower() for s in path.suffixes if s.lower() != ".gz"]
+    return bool(train_file) and (path.is_dir() or suffixes[-1:] == [".txt"])

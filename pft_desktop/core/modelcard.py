@@ -9,36 +9,17 @@ from pft_desktop import __version__
 from pft_desktop.core.data import counted
 
 
-def loading_snippet(task: str, kind: str, label_names: list[str]) -> str:
-    if task == "classification" and kind == "adapter":
-        labels = json.dumps(dict(enumerate(label_names)))
-        return ("from peft import AutoPeftModelForSequenceClassification\n"
-                "from transformers import AutoTokenizer\n"
-                f"model = AutoPeftModelForSequenceClassification.from_pretrained(\".\", "
-                f"num_labels={len(label_names)}, id2label={labels})\n"
-                "tokenizer = AutoTokenizer.from_pretrained(\".\")")
-    if task == "classification":
-        return ("from transformers import pipeline\n"
-                "classify = pipeline(\"text-classification\", model=\".\")\n"
-                "print(classify(\"Your text here\", top_k=None))")
-    if kind == "adapter":
-        return ("from peft import AutoPeftModelForCausalLM\n"
-                "from transformers import AutoTokenizer\n"
-                "model = AutoPeftModelForCausalLM.from_pretrained(\".\")\n"
-                "tokenizer = AutoTokenizer.from_pretrained(\".\")")
-    return ("from transformers import pipeline\n"
-            "generate = pipeline(\"text-generation\", model=\".\")\n"
-            "print(generate(\"Your prompt here\", max_new_tokens=64)[0][\"generated_text\"])")
-
-
 def model_card(run_info: dict, metrics: dict, kind: str) -> str:
     config = run_info.get("config", {})
     report = run_info.get("data_report", {})
+    from pft_desktop.core.tasks import get_task
+
     task, label_names = run_info.get("task", ""), run_info.get("label_names", [])
+    spec = get_task(task or "classification")
     lines = [
         "---", f"base_model: {run_info.get('base_model_source', '')}",
         f"library_name: {'peft' if kind == 'adapter' else 'transformers'}",
-        f"pipeline_tag: {'text-classification' if task == 'classification' else 'text-generation'}",
+        f"pipeline_tag: {spec.card_pipeline_tag(run_info)}",
         "tags:", "- pft-desktop", f"- {run_info.get('method', '')}", "---", "",
         f"# {run_info.get('base_model_source', 'Model')} fine-tuned with pft-desktop", "",
         f"- **Task:** {task}",
@@ -78,5 +59,5 @@ def model_card(run_info: dict, metrics: dict, kind: str) -> str:
         lines += [f"{key} = {json.dumps(value)}" for key, value in
                   sorted((config.get(section) or {}).items())]
     lines += ["```", "", "## Load it", "", "```python",
-              loading_snippet(task, kind, label_names), "```", ""]
+              spec.loading_snippet(kind, run_info), "```", ""]
     return "\n".join(lines)

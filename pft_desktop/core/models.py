@@ -22,7 +22,8 @@ from pft_desktop.core.errors import UserError
 WEIGHT_FILES = ("model.safetensors", "model.safetensors.index.json", "pytorch_model.bin",
                 "pytorch_model.bin.index.json")
 TOKENIZER_FILES = ("tokenizer.json", "vocab.txt", "tokenizer.model", "vocab.json",
-                   "spiece.model", "sentencepiece.bpe.model")
+                   "spiece.model", "sentencepiece.bpe.model",
+                   "preprocessor_config.json")  # an image model's processor
 ENCODER_TYPES = {"bert", "roberta", "distilbert", "albert", "electra", "deberta", "deberta-v2",
                  "xlm-roberta", "camembert", "mpnet", "modernbert", "ernie", "xlm", "megatron-bert",
                  "mobilebert", "squeezebert", "funnel", "longformer", "big_bird", "nomic_bert"}
@@ -43,7 +44,8 @@ class ModelInfo:
     num_layers: int = 0
     vocab_size: int = 0
     max_positions: int = 0
-    tasks: list = field(default_factory=list)
+    heads: list = field(default_factory=list)  # auto-class names transformers has for it
+    tasks: list = field(default_factory=list)  # task ids it can be trained for
     is_encoder: bool = False
     has_chat_template: bool = False
     is_adapter: bool = False
@@ -99,7 +101,8 @@ def check_model_folder(path: Path, trust_remote_code: bool | None = None) -> Non
     if not names & set(WEIGHT_FILES) and not any(n.endswith(".safetensors") for n in names):
         missing.append("the weights (model.safetensors or pytorch_model.bin)")
     if not names & set(TOKENIZER_FILES):
-        missing.append("a tokenizer (tokenizer.json, vocab.txt or tokenizer.model)")
+        missing.append("a tokenizer (tokenizer.json, vocab.txt or tokenizer.model; an image "
+                       "model's preprocessor_config.json)")
     if missing:
         raise UserError("incomplete_model", f"The model folder {path.name} is missing "
                         + "; ".join(missing) + ".",
@@ -251,10 +254,16 @@ def _safetensors_parameters(files: list[Path]) -> int:
     return total
 
 
-REMOTE_CODE_TASKS = {"AutoModelForSequenceClassification": "classification",
-                     "AutoModelForCausalLM": "causal-lm", "AutoModelForMaskedLM": "masked-lm"}
-AUTO_TABLES = ("MODEL_FOR_SEQUENCE_CLASSIFICATION_MAPPING_NAMES",
-               "MODEL_FOR_CAUSAL_LM_MAPPING_NAMES", "MODEL_FOR_MASKED_LM_MAPPING_NAMES")
+# transformers' table of model types per head -> the auto class that loads that head.
+AUTO_TABLES = {
+    "MODEL_FOR_SEQUENCE_CLASSIFICATION_MAPPING_NAMES": "AutoModelForSequenceClassification",
+    "MODEL_FOR_CAUSAL_LM_MAPPING_NAMES": "AutoModelForCausalLM",
+    "MODEL_FOR_MASKED_LM_MAPPING_NAMES": "AutoModelForMaskedLM",
+    "MODEL_FOR_TOKEN_CLASSIFICATION_MAPPING_NAMES": "AutoModelForTokenClassification",
+    "MODEL_FOR_QUESTION_ANSWERING_MAPPING_NAMES": "AutoModelForQuestionAnswering",
+    "MODEL_FOR_SEQ_TO_SEQ_CAUSAL_LM_MAPPING_NAMES": "AutoModelForSeq2SeqLM",
+    "MODEL_FOR_IMAGE_CLASSIFICATION_MAPPING_NAMES": "AutoModelForImageClassification",
+}
 
 
 @functools.lru_cache(maxsize=1)
@@ -285,18 +294,22 @@ def auto_class_tables() -> dict[str, set[str]]:
     return {name: set(getattr(modeling_auto, name)) for name in AUTO_TABLES}
 
 
-def supported_tasks(model_type: str) -> list[str]:
-    """Tasks the architecture can do, from transformers' own auto-class tables."""
+def model_heads(model_type: str) -> list[str]:
+    """The heads (auto-class names) transformers has for the architecture, from its own
+    tables. An encoder's causal-LM head (BERT as a decoder) writes nothing useful, and a
+    decoder's masked-LM head is not the one it was pretrained with: both are left out."""
     tables = auto_class_tables()
-    tasks = []
-    if model_type in tables["MODEL_FOR_SEQUENCE_CLASSIFICATION_MAPPING_NAMES"]:
-        tasks.append("classification")
-    if model_type in tables["MODEL_FOR_CAUSAL_LM_MAPPING_NAMES"] and \
-            model_type not in ENCODER_TYPES:
-        tasks.append("causal-lm")
-    if model_type in tables["MODEL_FOR_MASKED_LM_MAPPING_NAMES"] and model_type in ENCODER_TYPES:
-        tasks.append("masked-lm")
-    return tasks
+    heads = [auto for table, auto in AUTO_TABLES.items() if model_type in tables[table]]
+    if model_type in ENCODER_TYPES:
+        return [head for head in heads if head != "AutoModelForCausalLM"]
+    return [head for head in heads if head != "AutoModelForMaskedLM"]
+
+
+def supported_tasks(model_type: str) -> list[str]:
+    """Tasks the architecture can be trained for (see core.tasks)."""
+    from pft_desktop.core.tasks import tasks_for
+
+    return tasks_for(model_heads(model_type))
 
 
 def inspect_model(path: str | Path, source: str = "",
@@ -340,12 +353,12 @@ def inspect_model(path: str | Path, source: str = "",
         info.has_chat_template = "chat_template" in tokenizer_config.read_text(encoding="utf-8")
     info.has_chat_template |= (path / "chat_template.jinja").is_file()
     if info.model_type:
-        info.tasks = supported_tasks(info.model_type)
+        info.heads = model_heads(info.model_type)
     info.remote_code = remote_code_classes(path, config)
     if info.remote_code and info.model_type not in known_model_types():
         info.needs_remote_code = True
         auto_map = config.get("auto_map") if isinstance(config.get("auto_map"), dict) else {}
-        info.tasks = [task for key, task in REMOTE_CODE_TASKS.items() if key in auto_map]
+        info.heads = [head for head in AUTO_TABLES.values() if head in auto_map]
         info.notes.append(
             f"It needs remote code: transformers has no '{info.model_type}' architecture, and "
             f"the folder's own Python code defines it ({', '.join(info.remote_code[:3])}). "
@@ -355,6 +368,10 @@ def inspect_model(path: str | Path, source: str = "",
         info.notes.append(f"The folder ships its own code ({', '.join(info.remote_code[:3])}); "
                           f"transformers' built-in '{info.model_type}' is used instead unless "
                           "remote code is allowed.")
+    if info.heads:
+        from pft_desktop.core.tasks import tasks_for
+
+        info.tasks = tasks_for(info.heads)
     return info
 
 

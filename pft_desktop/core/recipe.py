@@ -18,13 +18,13 @@ from pathlib import Path
 
 from pft_desktop.core import events
 from pft_desktop.core.config import RunConfig
-from pft_desktop.core.data import load_table
 from pft_desktop.core.errors import UserError, explain_exception
 from pft_desktop.core.library_noise import new_layers_message, quiet_libraries
 from pft_desktop.core.models import ModelInfo, inspect_model, resolve_model
 from pft_desktop.core.rundir import (RUN_INFO, RunFolder, check_new_folder, ordinary_permissions,
                                      write_json)
 from pft_desktop.core.tasks import PreparedData, Task, get_task
+from pft_desktop.core.tasks.base import load_tokenizer  # noqa: F401  (used by callers)
 
 log = logging.getLogger("pft_desktop")
 
@@ -56,19 +56,6 @@ class RunOutcome:
         return f"Run {self.status}" + (f": {shown}" if shown else ".")
 
 
-def load_tokenizer(path: str, trust_remote_code: bool = False):
-    from transformers import AutoTokenizer
-
-    try:
-        return AutoTokenizer.from_pretrained(path, trust_remote_code=trust_remote_code)
-    except Exception as exc:
-        raise UserError("bad_tokenizer", f"The tokenizer in {path} could not be loaded "
-                        f"({type(exc).__name__}: {str(exc)[:200]}).",
-                        "Make sure the folder holds the model's tokenizer files "
-                        "(tokenizer.json or vocab files) saved with the same transformers.") \
-            from None
-
-
 def prepare(config: RunConfig, sink=lambda event: None) -> Prepared:
     """Check and load everything a run needs, raising UserError before anything is written."""
     config.validate()
@@ -89,30 +76,9 @@ def prepare(config: RunConfig, sink=lambda event: None) -> Prepared:
                             "Export the run as a merged model first, and fine-tune that.")
         task.check_model(info)
     sink(events.make_event(events.STATUS, text="Reading the data"))
-    if task.name == "pretrain":
-        tokenizer = None if config.from_scratch else \
-            load_tokenizer(info.path, config.model.trust_remote_code)
-        if config.from_scratch:
-            sink(events.make_event(events.STATUS, text="Training a tokenizer"))
-        data, tokenizer = task.prepare_corpus(config, info, tokenizer)
-        if config.from_scratch:
-            from pft_desktop.core.pretrain import positions_for
-
-            info.vocab_size = len(tokenizer)
-            info.parameters = task.architecture.parameters(
-                len(tokenizer), positions_for(config.task.max_length))
-    else:
-        train = load_table(config.data.train_file, encoding=config.data.encoding,
-                           delimiter=config.data.delimiter, header=config.data.header)
-        validation = None
-        if config.data.validation_file:
-            validation = load_table(config.data.validation_file, encoding=config.data.encoding,
-                                    delimiter=config.data.delimiter, header=config.data.header)
-        tokenizer = load_tokenizer(str(path), config.model.trust_remote_code)
-        sink(events.make_event(events.STATUS, text="Tokenizing"))
-        data = task.prepare(config, train, validation, tokenizer)
-        if parent is not None:
-            _check_parent_labels(parent, data.label_names)
+    data, tokenizer = task.read_data(config, info, sink)
+    if parent is not None:
+        _check_parent_labels(parent, data.label_names)
     sink(events.make_event(events.DATA_REPORT, **data.report.to_dict()))
     return Prepared(config, task, info, tokenizer, data)
 
@@ -226,6 +192,25 @@ def make_trainer(base):
             lengths = _lengths(eval_dataset)
             return sorted(range(len(lengths)), key=lengths.__getitem__)
 
+        def _save(self, output_dir=None, state_dict=None):
+            # transformers 5 writes checkpoints under the hub's weight names but loads them
+            # back (resume, best model) without renaming, so a model whose names differ (ViT,
+            # Swin) silently kept its current weights (huggingface/transformers#48805).
+            # Checkpoints keep the model's own names; the saved model keeps the hub's.
+            from functools import partial
+
+            from transformers import PreTrainedModel
+
+            model = self.model
+            if not isinstance(model, PreTrainedModel):  # a PeftModel saves its adapter
+                return super()._save(output_dir, state_dict)
+            model.save_pretrained = partial(type(model).save_pretrained, model,
+                                            save_original_format=False)
+            try:
+                return super()._save(output_dir, state_dict)
+            finally:
+                del model.save_pretrained
+
     return LengthGroupedTrainer
 
 
@@ -246,9 +231,8 @@ def load_model(prepared: Prepared, device, precision: str, say=lambda text: None
                       device_map={"": 0 if device.kind == "cuda" else "cpu"})
         if precision == "bf16":
             kwargs["dtype"] = torch.bfloat16
-    if prepared.task.name == "pretrain":
-        kwargs["tokenizer"] = prepared.tokenizer
     model, loading = prepared.task.load_model(prepared.model.path, prepared.data,
+                                              tokenizer=prepared.tokenizer,
                                               output_loading_info=True, **kwargs)
     new_modules = newly_initialized_modules(loading.get("missing_keys", ()))
     parent = parent_weights(config)
@@ -258,7 +242,7 @@ def load_model(prepared: Prepared, device, precision: str, say=lambda text: None
         log.info(new_layers_message(new_modules))
         say(new_layers_message(new_modules))
     if getattr(model.config, "pad_token_id", None) is None and \
-            prepared.tokenizer.pad_token_id is not None:
+            getattr(prepared.tokenizer, "pad_token_id", None) is not None:  # not images
         model.config.pad_token_id = prepared.tokenizer.pad_token_id
     if parent is not None and parent.get("is_adapter"):
         model = continue_adapter(model, parent["model_dir"], config.method, device)
@@ -403,7 +387,7 @@ def _train(prepared: Prepared, folder: RunFolder, sink, stop, checkpoint) -> Run
     trainable, total = count_parameters(model)
     has_validation = data.validation is not None
     args = training_arguments(config, task, folder, has_validation, precision, device)
-    callback = EventCallback(sink, stop, perplexity=task.name in ("causal-lm", "pretrain"),
+    callback = EventCallback(sink, stop, perplexity=task.perplexity,
                              elapsed_before=_elapsed_at(folder, checkpoint),
                              stop_file=folder.stop_file)
     callbacks = [callback]
@@ -574,8 +558,7 @@ def _elapsed_at(folder: RunFolder, checkpoint: Path | None) -> float:
 def save_model(model, prepared: Prepared, folder: RunFolder) -> Path:
     """Save the trained weights (or adapter) and tokenizer aside, then move them into place."""
     staging = Path(tempfile.mkdtemp(dir=folder.path, prefix=".model."))
-    if prepared.task.name == "pretrain" and hasattr(model, "merge_and_unload"):
-        # A pretrained model is a base for later fine-tuning: save it whole, not as an adapter.
+    if prepared.task.saves_merged and hasattr(model, "merge_and_unload"):
         model = model.merge_and_unload()
     try:
         model.save_pretrained(staging)
@@ -586,7 +569,7 @@ def save_model(model, prepared: Prepared, folder: RunFolder) -> Path:
             "task": config.task.kind, "method": config.method.kind,
             "label_names": prepared.data.label_names, "max_length": config.task.max_length,
             "is_adapter": hasattr(model, "peft_config"),
-            "objective": getattr(prepared.task, "objective", ""),
+            **prepared.task.run_info(), **prepared.data.extra,
             "from_scratch": config.from_scratch, "parent_run": config.model.start_from,
             "data_report": prepared.data.report.to_dict(), "config": config.to_dict()})
         ordinary_permissions(staging)

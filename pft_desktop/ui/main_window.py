@@ -35,10 +35,11 @@ class MainWindow(QMainWindow):
 
         self.setWindowTitle("pft-desktop")
         self.state = AppState(self)
-        self.pages = [ModelPage(self.state), DataPage(self.state), TaskPage(self.state),
+        # The task before the data: it decides which columns the Data page asks for.
+        self.pages = [ModelPage(self.state), TaskPage(self.state), DataPage(self.state),
                       HyperparametersPage(self.state), TrainPage(self.state),
                       ResultsPage(self.state)]
-        self.model_page, self.data_page, self.task_page, self.hyper_page, self.train_page, \
+        self.model_page, self.task_page, self.data_page, self.hyper_page, self.train_page, \
             self.results_page = self.pages
         self.runs_page, self.compare_page = RunsPage(self.state), ComparePage(self.state)
         self._last_step = 0  # the wizard step shown before the library

@@ -40,7 +40,7 @@ def test_merged_export_loads_with_plain_transformers(tmp_path, lora_run):
     model = AutoModelForSequenceClassification.from_pretrained(out).eval()
     tokenizer = AutoTokenizer.from_pretrained(out)
     expected = torch.tensor([[r["probabilities"][n] for n in ("negative", "positive")]
-                             for r in Predictor(lora_run).classify(TEXTS)])
+                             for r in map(Predictor(lora_run), TEXTS)])
     assert torch.allclose(_probabilities(model, tokenizer), expected, atol=1e-5)
     assert model.config.id2label == {0: "negative", 1: "positive"}
     assert (out / "model.safetensors").is_file()
@@ -57,7 +57,7 @@ def test_adapter_export_loads_with_plain_peft(tmp_path, lora_run, tiny_encoder):
         out, num_labels=2, id2label={0: "negative", 1: "positive"}).eval()
     tokenizer = AutoTokenizer.from_pretrained(out)
     expected = torch.tensor([[r["probabilities"][n] for n in ("negative", "positive")]
-                             for r in Predictor(lora_run).classify(TEXTS)])
+                             for r in map(Predictor(lora_run), TEXTS)])
     assert torch.allclose(_probabilities(model, tokenizer), expected, atol=1e-5)
 
 
@@ -112,7 +112,11 @@ def test_causal_lm_merged_export_generates_like_the_run(tmp_path, tiny_decoder, 
     config.training.max_steps, config.training.learning_rate = 5, 5e-3
     assert run_training(config, tmp_path / "run").status == "finished"
     out = export_run(tmp_path / "run", tmp_path / "merged", "merged")
-    expected = Predictor(tmp_path / "run").generate("what color is the sky", max_new_tokens=8)
+    from pft_desktop.core.tasks.causal_lm import generate
+
+    run = Predictor(tmp_path / "run")
+    expected = generate(run.model, run.tokenizer, "what color is the sky", raw=False,
+                        max_new_tokens=8)
     model = AutoModelForCausalLM.from_pretrained(out).eval()
     tokenizer = AutoTokenizer.from_pretrained(out)
     batch = tokenizer("what color is the sky\n", return_tensors="pt")

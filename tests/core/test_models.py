@@ -65,9 +65,12 @@ def test_task_tables_read_without_importing_transformers_match_the_import():
 
     assert auto_class_tables() == {name: set(getattr(modeling_auto, name))
                                    for name in AUTO_TABLES}
-    probe = ("import sys; from pft_desktop.core.models import supported_tasks; "
-             "print(supported_tasks('bert'), 'torch' in sys.modules, "
-             "'transformers.models.auto.modeling_auto' in sys.modules)")
+    probe = ("import sys; from pft_desktop.core.models import model_heads, supported_tasks; "
+             "heads, tasks = model_heads('bert'), supported_tasks('bert'); "
+             "print('AutoModelForMaskedLM' in heads, 'AutoModelForCausalLM' in heads, "
+             "'classification' in tasks, 'pretrain' in tasks, 'causal-lm' in tasks, "
+             "'torch' in sys.modules, 'transformers.models.auto.modeling_auto' in sys.modules)")
     out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True,
                          timeout=60).stdout.strip()
-    assert out == "['classification', 'masked-lm'] False False"
+    # An encoder: masked-LM pretraining and classification, not response writing.
+    assert out == "True False True True False False False"

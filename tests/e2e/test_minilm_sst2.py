@@ -42,7 +42,7 @@ def test_minilm_learns_sst2_exports_and_reloads(tmp_path, minilm_path):
     with torch.no_grad():
         probabilities = model(**tokenizer(texts, return_tensors="pt", padding=True)).logits \
             .softmax(-1)
-    predicted = Predictor(tmp_path / "run").classify(texts)
+    predicted = list(map(Predictor(tmp_path / "run"), texts))
     for row, result in zip(probabilities, predicted):
         assert result["probabilities"]["1"] == pytest.approx(float(row[1]), abs=1e-5)
     assert [r["label"] for r in predicted] == ["1", "0"]

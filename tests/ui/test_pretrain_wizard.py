@@ -12,7 +12,10 @@ def test_pretrain_from_scratch_then_fine_tune(qtbot, window, tmp_path):
     qtbot.mouseClick(win.model_page.scratch_button, Qt.MouseButton.LeftButton)
     assert win.next.isEnabled()
     qtbot.mouseClick(win.next, Qt.MouseButton.LeftButton)
-    assert win.data_page.task_pretrain.isChecked()
+    assert win.task_page.task_buttons["pretrain-encoder"].isChecked()
+    assert not win.task_page.method_buttons["lora"].isEnabled()  # nothing to adapt
+    qtbot.mouseClick(win.next, Qt.MouseButton.LeftButton)
+    assert win.data_page.folder_button.text() == "Folder of .txt…"
     win.data_page.file.choose(str(corpus))
     qtbot.waitUntil(lambda: not win.data_page.problems(), timeout=90000)
     report = win.state.report["report"]
@@ -20,9 +23,6 @@ def test_pretrain_from_scratch_then_fine_tune(qtbot, window, tmp_path):
     assert any("blocks of" in win.data_page.report_list.item(i).text()
                for i in range(win.data_page.report_list.count()))
 
-    qtbot.mouseClick(win.next, Qt.MouseButton.LeftButton)
-    assert win.task_page.task_buttons["pretrain-encoder"].isChecked()
-    assert not win.task_page.method_buttons["lora"].isEnabled()  # nothing to adapt
     qtbot.mouseClick(win.next, Qt.MouseButton.LeftButton)
     page = win.hyper_page
     assert page.pretrain_box.isVisible()

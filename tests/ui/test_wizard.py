@@ -16,7 +16,8 @@ def test_whole_wizard_trains_and_exports(qtbot, window, tiny_encoder, tmp_path):
     win = window
     assert not win.next.isEnabled() and "Choose a model" in win.problem.text()
     data = write_csv(tmp_path / "reviews.csv", ["review", "sentiment"], sentiment_rows(120))
-    choose_model_and_data(qtbot, win, tiny_encoder, data)
+    choose_model_and_data(qtbot, win, tiny_encoder, data, method="full")
+    assert not win.task_page.task_buttons["causal-lm"].isEnabled()  # an encoder
     assert win.state.config.data.text_column == "review"
     assert win.state.config.data.label_column == "sentiment"
     report = win.state.report["report"]
@@ -24,10 +25,6 @@ def test_whole_wizard_trains_and_exports(qtbot, window, tiny_encoder, tmp_path):
     assert win.data_page.report_list.count() >= 2
     assert win.data_page.preview_model.rowCount() == 120
 
-    click_next(qtbot, win)
-    assert win.stack.currentWidget() is win.task_page
-    assert not win.task_page.task_buttons["causal-lm"].isEnabled()  # an encoder
-    win.task_page.method_buttons["full"].setChecked(True)
     click_next(qtbot, win)
     page = win.hyper_page
     assert page.basic.editors["learning_rate"].toolTip().startswith("Step size")

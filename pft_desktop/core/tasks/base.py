@@ -1,4 +1,10 @@
-"""What every task provides to the training recipe."""
+"""What every task declares about itself, and the hooks the recipe, predict, export and the
+app call. A task is one module: its columns, data checks, model class, metrics, predictor,
+probe and model card all live there, so nothing outside ``core/tasks`` asks which task it is.
+
+Class attributes are cheap to read (the app's window reads them without importing torch);
+anything heavy is imported inside the hooks that need it.
+"""
 
 from __future__ import annotations
 
@@ -6,6 +12,34 @@ from dataclasses import dataclass, field
 
 from pft_desktop.core.data import DataReport, Table
 from pft_desktop.core.errors import UserError
+
+ALL_METHODS = ("full", "freeze", "lora", "qlora-4bit", "qlora-8bit")
+
+
+@dataclass(frozen=True)
+class Role:
+    """One column a task reads. ``field`` is the DataSettings field that holds the column's
+    name; ``names`` are header names that suggest it; ``shape`` says what its values look like
+    for guessing from the data (text: long and varied; label: few distinct values; number;
+    any)."""
+
+    field: str
+    label: str
+    help: str
+    required: bool = True
+    names: tuple = ()
+    shape: str = "text"
+
+
+@dataclass(frozen=True)
+class TryField:
+    """One input box of the try box (and one input of `predict`)."""
+
+    key: str
+    label: str
+    placeholder: str = ""
+    multiline: bool = False
+    required: bool = True
 
 
 @dataclass
@@ -15,38 +49,122 @@ class PreparedData:
     train: object
     validation: object
     report: DataReport
-    label_names: list = field(default_factory=list)  # classification only
+    label_names: list = field(default_factory=list)  # tasks with classes or tags
     validation_texts: list = field(default_factory=list)
+    extra: dict = field(default_factory=dict)  # task-specific facts saved with the model
 
 
 class Task:
-    """One task. Subclasses fill in the hooks; the recipe calls them in order."""
+    """One task. Subclasses set the attributes and fill in the hooks; the recipe calls them in
+    order: check_model, prepare, load_model, collator, compute_metrics, final_metrics."""
 
-    name = ""
+    name = ""            # the id on the command line and in config files
+    title = ""           # the Task page's option
+    description = ""     # one or two sentences under it: what it does, what data it needs
+    roles: tuple = ()    # Role per column read, in the Data page's order
+    counts_title = ""    # the data report's bar chart of report.label_counts ("" hides it)
+    folder_choice = ""   # a button label when the data can be a folder ("Folder of images…")
+    settings = ("max_length",)  # the TaskSettings fields the Hyperparameters page shows
+    max_length_label = "Max length"
+    sections = ()        # further config sections the task reads (the pretrain section)
+    defaults: dict = {}  # starting values that differ from the dataclasses' ("training.epochs")
+
+    auto_class = ""      # transformers' AutoModelFor... class this task trains
     peft_task_type = ""
+    methods = ALL_METHODS
     default_best_metric = "eval_loss"
+    perplexity = False   # show perplexity beside the loss on the live charts
+    model_hint = ""
+    pipeline_tag = ""    # the model card's pipeline tag
+    saves_merged = False  # save LoRA merged into the model (a base for later fine-tuning)
+
+    # -- the model -------------------------------------------------------------------------
+    def fits(self, heads: list[str]) -> bool:
+        """Whether a model whose transformers heads are ``heads`` (auto-class names) can be
+        trained for this task."""
+        return self.auto_class in heads
 
     def check_model(self, info) -> None:
-        if self.name not in info.tasks:
+        if not self.fits(info.heads):
             can = ", ".join(info.tasks) or "none of the supported tasks"
             raise UserError("unsupported_task", f"{info.architecture} ({info.model_type}) cannot "
                             f"do {self.name} with transformers; it can do: {can}.",
                             self.model_hint)
 
-    model_hint = ""
+    def load_model(self, path: str, data: PreparedData, tokenizer=None, **kwargs):
+        import transformers
 
+        return getattr(transformers, self.auto_class).from_pretrained(
+            path, **self.model_kwargs(data.label_names, data.extra), **kwargs)
+
+    def auto_class_for(self, info: dict) -> str:
+        """The auto class that loads a model this task trained (``info``: its run info)."""
+        return self.auto_class
+
+    def model_kwargs(self, label_names: list, extra: dict) -> dict:
+        """Keyword arguments for ``from_pretrained`` that shape the head (labels, problem
+        type), for training and for loading the result back."""
+        return {}
+
+    def claims(self, model_config: dict) -> bool:
+        """Whether a model folder without pft-desktop's run info was trained for this task
+        (its config.json's architectures and problem type)."""
+        head = self.auto_class.replace("AutoModelFor", "For")
+        return bool(head) and any(str(name).endswith(head)
+                                  for name in model_config.get("architectures") or [])
+
+    # -- the data --------------------------------------------------------------------------
     def columns(self, config) -> dict[str, str]:
-        raise NotImplementedError
+        """Role field -> the column mapped to it (empty when unset)."""
+        return {role.field: getattr(config.data, role.field) for role in self.roles}
+
+    def guess(self, table: Table) -> dict[str, str]:
+        """A first guess at every role's column: a known name wins, then the shape."""
+        from pft_desktop.core.data import guess_roles
+
+        return guess_roles(table, self.roles)
+
+    def problems(self, config) -> list[str]:
+        """What is missing or contradictory in the settings, before any file is read."""
+        missing = [role for role in self.roles if role.required
+                   and not getattr(config.data, role.field)]
+        if missing:
+            names = " and ".join(f"data.{role.field}" for role in missing)
+            what = " and the ".join(role.label.lower() for role in missing)
+            verb = "is" if len(missing) == 1 else "are"
+            return [f"{names} {verb} empty for {self.name}: name the {what} column"
+                    f"{'' if len(missing) == 1 else 's'}."]
+        return []
+
+    def preview(self, path: str, data):
+        """The Data page's table of the chosen file (``data``: DataSettings), in the window's
+        worker thread: a core.data.Table, or a UserError."""
+        from pft_desktop.core.data import load_table
+
+        return load_table(path, encoding=data.encoding, delimiter=data.delimiter,
+                          header=data.header)
+
+    def read_data(self, config, info, sink=lambda event: None):
+        """Read the data files, load the tokenizer and prepare the examples: (PreparedData,
+        tokenizer). Tasks that read something other than tables override it."""
+        from pft_desktop.core import events
+        from pft_desktop.core.data import load_table
+
+        d = config.data
+        options = {"encoding": d.encoding, "delimiter": d.delimiter, "header": d.header}
+        train = load_table(d.train_file, **options)
+        validation = load_table(d.validation_file, **options) if d.validation_file else None
+        tokenizer = load_tokenizer(info.path, config.model.trust_remote_code)
+        sink(events.make_event(events.STATUS, text="Tokenizing"))
+        return self.prepare(config, train, validation, tokenizer), tokenizer
 
     def prepare(self, config, train: Table, validation: Table | None, tokenizer) -> PreparedData:
-        raise NotImplementedError
-
-    def load_model(self, path: str, data: PreparedData, **kwargs):
         raise NotImplementedError
 
     def collator(self, tokenizer):
         raise NotImplementedError
 
+    # -- metrics ---------------------------------------------------------------------------
     def compute_metrics(self):
         return None
 
@@ -57,6 +175,98 @@ class Task:
         """Signs in the final metrics that the model is not what it seems (it predicts a
         single class, say)."""
         return []
+
+    def headline(self, metrics: dict) -> str:
+        """One sentence for the Results page about the final metrics ("" for none)."""
+        if metrics.get("eval_perplexity") is not None:
+            return f"Validation perplexity {metrics['eval_perplexity']:.2f}."
+        if metrics.get("eval_loss") is not None:
+            return f"Validation loss {metrics['eval_loss']:.4f}."
+        return ""
+
+    # -- using the trained model -----------------------------------------------------------
+    def load_processor(self, folder):
+        """What turns inputs into model inputs: the tokenizer (image tasks: the image
+        processor)."""
+        from transformers import AutoTokenizer
+
+        return AutoTokenizer.from_pretrained(folder)
+
+    def run_info(self) -> dict:
+        """Facts saved beside the trained model that loading it back needs."""
+        return {}
+
+    def predict(self, model, tokenizer, info: dict, inputs: dict) -> dict:
+        """The try box's and `predict`'s answer for one input (``inputs`` keyed by the
+        fields of ``inputs()``)."""
+        raise NotImplementedError
+
+    def describe(self, result: dict, inputs: dict) -> str:
+        """One line of plain text for a prediction (`predict`'s output, the try box's
+        fallback)."""
+        if "label" in result and "probabilities" in result:
+            others = ", ".join(f"{k} {v:.3f}" for k, v in result["probabilities"].items())
+            return f"{result['label']}\t{result['score']:.3f}\t({others})\t{inputs.get('text')}"
+        if "fill" in result:
+            return "\n".join("  ".join(f"{g['token']} {g['score']:.3f}" for g in guesses)
+                             for guesses in result["fill"])
+        return str(result.get("text", result))
+
+    def probe(self, model, tokenizer, info: dict) -> list:
+        """Rows of numbers for a fixed input: an export must give the same as the run's own
+        model (see core.verify)."""
+        raise NotImplementedError
+
+    def inputs(self, info: dict) -> list[TryField]:
+        """The try box's input fields for a model trained with this task (``info``: the
+        model's run info); `predict` takes the first as its text argument."""
+        return [TryField("text", "Text", "Type some text and press Enter")]
+
+    def loading_snippet(self, kind: str, info: dict) -> str:
+        """Python that loads the export (``kind`` adapter or merged) and uses it."""
+        head = self.auto_class.replace("AutoModelFor", "")
+        if kind == "adapter":
+            return (f"from peft import AutoPeftModelFor{head}\n"
+                    "from transformers import AutoTokenizer\n"
+                    f"model = AutoPeftModelFor{head}.from_pretrained(\".\")\n"
+                    "tokenizer = AutoTokenizer.from_pretrained(\".\")")
+        return ("from transformers import pipeline\n"
+                f"run = pipeline(\"{self.card_pipeline_tag(info)}\", model=\".\")")
+
+    def card_pipeline_tag(self, info: dict) -> str:
+        return self.pipeline_tag
+
+
+def load_tokenizer(path: str, trust_remote_code: bool = False):
+    from transformers import AutoTokenizer
+
+    try:
+        return AutoTokenizer.from_pretrained(path, trust_remote_code=trust_remote_code)
+    except Exception as exc:
+        raise UserError("bad_tokenizer", f"The tokenizer in {path} could not be loaded "
+                        f"({type(exc).__name__}: {str(exc)[:200]}).",
+                        "Make sure the folder holds the model's tokenizer files "
+                        "(tokenizer.json or vocab files) saved with the same transformers.") \
+            from None
+
+
+PROBE_TEXTS = ["The first probe sentence, plain and short.", "A second one: different words, "
+               "numbers 1 2 3, and punctuation!", "ok"]
+
+
+def last_position_probe(model, tokenizer) -> list:
+    """Probabilities over the vocabulary at the last position of each probe text (the next
+    token, or a masked-LM's last prediction)."""
+    import torch
+
+    if tokenizer.pad_token is None:
+        tokenizer.pad_token = tokenizer.eos_token
+    rows = []
+    with torch.no_grad():
+        for text in PROBE_TEXTS:  # one at a time: no padding side to agree on
+            logits = model(**tokenizer(text, return_tensors="pt")).logits[0, -1]
+            rows.append(logits.float().softmax(-1).tolist())
+    return rows
 
 
 class WithoutLength:
@@ -80,3 +290,12 @@ def clean_rows(frame, columns: list[str], report: DataReport):
         frame = frame[~empty]
     report.duplicates += int(frame.duplicated().sum())
     return frame.reset_index(drop=True)
+
+
+def distinct_columns(roles: dict[str, str]) -> None:
+    """Refuse one column mapped to two roles."""
+    used = [column for column in roles.values() if column]
+    if len(set(used)) < len(used):
+        raise UserError("invalid_mapping", "The same column is mapped to two roles ("
+                        + ", ".join(f"{k}: {v}" for k, v in roles.items() if v) + ").",
+                        "Map a different column to each role.")

@@ -12,27 +12,56 @@ import math
 import numpy as np
 
 from pft_desktop.core.data import (
+    PROMPT_NAMES,
+    RESPONSE_NAMES,
     DataReport,
     Table,
-    guess_columns,
     require_columns,
     token_length_summary,
 )
 from pft_desktop.core.errors import UserError
-from pft_desktop.core.tasks.base import PreparedData, Task, WithoutLength, clean_rows
+from pft_desktop.core.tasks.base import (PreparedData, Role, Task, TryField, WithoutLength,
+                                         clean_rows, last_position_probe)
 
 IGNORE = -100
 
 
 class CausalLMTask(Task):
+    """A decoder learns to write the response to a prompt."""
+
     name = "causal-lm"
+    title = "Causal language model fine-tuning"
+    description = ("Teach a decoder (GPT-2, Llama, Qwen…) to write responses to prompts; the "
+                   "loss is on the response only. Needs a prompt and a response column.")
+    roles = (Role("prompt_column", "Prompt", "What the model is given.", names=PROMPT_NAMES),
+             Role("response_column", "Response", "What the model should learn to write; the "
+                  "loss is computed on these tokens only.", names=RESPONSE_NAMES))
+    auto_class = "AutoModelForCausalLM"
     peft_task_type = "CAUSAL_LM"
     default_best_metric = "eval_loss"
+    perplexity = True
+    pipeline_tag = "text-generation"
     model_hint = "Choose a decoder model such as GPT-2, Llama, Qwen, Mistral or Phi."
 
-    def columns(self, config) -> dict[str, str]:
-        return {"prompt_column": config.data.prompt_column,
-                "response_column": config.data.response_column}
+    def claims(self, model_config: dict) -> bool:
+        return any(str(name).endswith(("ForCausalLM", "LMHeadModel"))
+                   for name in model_config.get("architectures") or [])
+
+    def inputs(self, info: dict) -> list:
+        return [TryField("text", "Prompt", "Type a prompt and press Enter")]
+
+    def predict(self, model, tokenizer, info: dict, inputs: dict) -> dict:
+        return {"text": generate(model, tokenizer, inputs["text"], raw=False)}
+
+    def probe(self, model, tokenizer, info: dict) -> list:
+        return last_position_probe(model, tokenizer)
+
+    def loading_snippet(self, kind: str, info: dict) -> str:
+        if kind == "adapter":
+            return super().loading_snippet(kind, info)
+        return ("from transformers import pipeline\n"
+                "generate = pipeline(\"text-generation\", model=\".\")\n"
+                "print(generate(\"Your prompt here\", max_new_tokens=64)[0][\"generated_text\"])")
 
     def prepare(self, config, train: Table, validation: Table | None, tokenizer) -> PreparedData:
         d = config.data
@@ -50,7 +79,7 @@ class CausalLMTask(Task):
             frame = frame.sample(n=d.max_rows, random_state=config.training.seed)
             report.notes.append(f"Using {d.max_rows} of the rows (row limit).")
         if validation is not None:
-            guess = guess_columns(validation, "causal-lm")
+            guess = self.guess(validation)
             names = [d.prompt_column if d.prompt_column in validation.columns
                      else guess["prompt_column"],
                      d.response_column if d.response_column in validation.columns
@@ -83,11 +112,6 @@ class CausalLMTask(Task):
         return PreparedData(train=train_set, validation=val_set if len(val_set) else None,
                             report=report, validation_texts=list(val_frame["prompt"].head(5)))
 
-    def load_model(self, path: str, data: PreparedData, **kwargs):
-        from transformers import AutoModelForCausalLM
-
-        return AutoModelForCausalLM.from_pretrained(path, **kwargs)
-
     def collator(self, tokenizer):
         from transformers import DataCollatorForSeq2Seq
 
@@ -118,6 +142,20 @@ def format_prompt(tokenizer, prompt: str) -> str:
         return tokenizer.apply_chat_template([{"role": "user", "content": prompt}],
                                              tokenize=False, add_generation_prompt=True)
     return prompt + "\n"
+
+
+def generate(model, tokenizer, prompt: str, raw: bool, max_new_tokens: int = 64) -> str:
+    """Greedy continuation: of the prompt as formatted in training, or of ``raw`` text as it
+    is (a pretrained decoder continues text)."""
+    import torch
+
+    text = prompt if raw else format_prompt(tokenizer, prompt)
+    special = raw or not getattr(tokenizer, "chat_template", None)
+    batch = tokenizer(text, return_tensors="pt", add_special_tokens=special)
+    with torch.no_grad():
+        output = model.generate(**batch, max_new_tokens=max_new_tokens, do_sample=False,
+                                pad_token_id=tokenizer.pad_token_id or tokenizer.eos_token_id)
+    return tokenizer.decode(output[0, batch["input_ids"].shape[1]:], skip_special_tokens=True)
 
 
 def _tokenize(frame, tokenizer, max_length: int):

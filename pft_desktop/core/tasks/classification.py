@@ -2,21 +2,25 @@
 
 from __future__ import annotations
 
+import json
+
 import numpy as np
-import pandas as pd
 
 from pft_desktop.core.data import (
     FORMAT_CHOICE,
+    LABEL_NAMES,
+    PAIR_NAMES,
+    TEXT_NAMES,
     DataReport,
     Table,
     counted,
-    guess_columns,
     is_number,
     require_columns,
     token_length_summary,
 )
 from pft_desktop.core.errors import UserError
-from pft_desktop.core.tasks.base import PreparedData, Task, WithoutLength, clean_rows
+from pft_desktop.core.tasks.base import (PROBE_TEXTS, PreparedData, Role, Task, TryField,
+                                         WithoutLength, clean_rows, distinct_columns)
 
 LENGTH_SAMPLE = 5000
 KEEP_AT_LEAST = 0.05     # a mapping that keeps a smaller share of the rows read is refused
@@ -28,17 +32,46 @@ ROLE_HOLDS = {"text": "the text", "pair": "the second text", "label": "the class
 ROLE_KEYS = {"text": "text_column", "pair": "text_pair_column", "label": "label_column"}
 
 
+TEXT = Role("text_column", "Text", "The text to classify.", names=TEXT_NAMES)
+LABEL = Role("label_column", "Label", "The class of each row (text or number).",
+             names=LABEL_NAMES, shape="label")
+PAIR = Role("text_pair_column", "Second text", "An optional second text, read together with "
+            "the first (question and answer, premise and hypothesis).", required=False,
+            names=PAIR_NAMES)
+
+
 class ClassificationTask(Task):
+    """One label per text (or per pair of texts)."""
+
     name = "classification"
+    title = "Text classification"
+    description = ("Assign one label to each text (sentiment, topic, intent). Needs a text and "
+                   "a label column; a second text column makes it a pair task.")
+    roles = (TEXT, PAIR, LABEL)
+    counts_title = "Labels (training rows)"
+    auto_class = "AutoModelForSequenceClassification"
     peft_task_type = "SEQ_CLS"
     default_best_metric = "eval_f1"
+    pipeline_tag = "text-classification"
     model_hint = "Choose an encoder such as BERT or RoBERTa, or a decoder with a classification " \
                  "head (Llama, Qwen, GPT-2)."
+    problem_types = (None, "single_label_classification")  # what claims() accepts
 
-    def columns(self, config) -> dict[str, str]:
-        d = config.data
-        return {"text_column": d.text_column, "text_pair_column": d.text_pair_column,
-                "label_column": d.label_column}
+    def claims(self, model_config: dict) -> bool:
+        return super().claims(model_config) and \
+            model_config.get("problem_type") in self.problem_types
+
+    def model_kwargs(self, label_names: list, extra: dict) -> dict:
+        if not label_names:
+            return {}
+        return {"num_labels": len(label_names), "id2label": dict(enumerate(label_names)),
+                "label2id": {name: i for i, name in enumerate(label_names)}}
+
+    def headline(self, metrics: dict) -> str:
+        if metrics.get("eval_accuracy") is None:
+            return super().headline(metrics)
+        return (f"Accuracy {metrics['eval_accuracy']:.1%}, macro F1 "
+                f"{metrics.get('eval_f1', 0):.3f} on the validation rows.")
 
     # -- data -------------------------------------------------------------------------------
     def prepare(self, config, train: Table, validation: Table | None, tokenizer) -> PreparedData:
@@ -48,10 +81,7 @@ class ClassificationTask(Task):
         roles = {"text": d.text_column, "label": d.label_column}
         if d.text_pair_column:
             roles["pair"] = d.text_pair_column
-        if len(set(roles.values())) < len(roles):
-            raise UserError("invalid_mapping", "The same column is mapped to two roles ("
-                            + ", ".join(f"{k}: {v}" for k, v in roles.items()) + ").",
-                            "Map a different column to each role.")
+        distinct_columns(roles)
         report.notes += train.notes
         report.warnings += train.warnings
         raw = train.dataset.to_pandas()
@@ -104,6 +134,8 @@ class ClassificationTask(Task):
             report.warnings.append("The classes are very unbalanced; macro F1 is the metric to "
                                    "watch, not accuracy.")
         max_length = config.task.max_length
+        import pandas as pd
+
         sample = pd.concat([train_frame, val_frame]).head(LENGTH_SAMPLE)
         lengths = tokenizer(list(sample["text"]), list(sample["pair"]) if "pair" in sample else
                             None, truncation=False)["input_ids"]
@@ -116,7 +148,7 @@ class ClassificationTask(Task):
 
     def _validation_frame(self, config, table: Table, report: DataReport, label2id: dict):
         d = config.data
-        guess = guess_columns(table, "classification")
+        guess = self.guess(table)
         mapping = {}
         for role, wanted in (("text", d.validation_text_column or d.text_column),
                              ("pair", d.text_pair_column), ("label", d.label_column)):
@@ -162,15 +194,6 @@ class ClassificationTask(Task):
         return frame.reset_index(drop=True)
 
     # -- model ------------------------------------------------------------------------------
-    def load_model(self, path: str, data: PreparedData, **kwargs):
-        from transformers import AutoModelForSequenceClassification
-
-        names = data.label_names
-        model = AutoModelForSequenceClassification.from_pretrained(
-            path, num_labels=len(names), id2label=dict(enumerate(names)),
-            label2id={name: i for i, name in enumerate(names)}, **kwargs)
-        return model
-
     def collator(self, tokenizer):
         from transformers import DataCollatorWithPadding
 
@@ -197,6 +220,49 @@ class ClassificationTask(Task):
     def final_warnings(self, metrics: dict) -> list[str]:
         return single_class_warning(metrics)
 
+    # -- using the model --------------------------------------------------------------------
+    def inputs(self, info: dict) -> list:
+        fields = super().inputs(info)
+        if ((info.get("config") or {}).get("data") or {}).get("text_pair_column"):
+            fields.append(TryField("pair", "Second text", "The second text of the pair",
+                                   required=False))
+        return fields
+
+    def predict(self, model, tokenizer, info: dict, inputs: dict) -> dict:
+        import torch
+
+        pair = inputs.get("pair") or None
+        batch = tokenizer(inputs["text"], pair, truncation=True,
+                          max_length=info.get("max_length") or 512, return_tensors="pt")
+        with torch.no_grad():
+            row = model(**batch).logits.softmax(-1)[0].tolist()
+        names = model.config.id2label
+        scores = {names[i]: round(p, 6) for i, p in enumerate(row)}
+        best = max(scores, key=scores.get)
+        return {"label": best, "score": scores[best], "probabilities": scores}
+
+    def probe(self, model, tokenizer, info: dict) -> list:
+        import torch
+
+        rows = []
+        with torch.no_grad():
+            for text in PROBE_TEXTS:  # one at a time: no padding side to agree on
+                logits = model(**tokenizer(text, return_tensors="pt")).logits[0]
+                rows.append(logits.float().softmax(-1).tolist())
+        return rows
+
+    def loading_snippet(self, kind: str, info: dict) -> str:
+        labels = info.get("label_names") or []
+        if kind == "adapter":
+            return ("from peft import AutoPeftModelForSequenceClassification\n"
+                    "from transformers import AutoTokenizer\n"
+                    "model = AutoPeftModelForSequenceClassification.from_pretrained(\".\", "
+                    f"num_labels={len(labels)}, id2label={json.dumps(dict(enumerate(labels)))})\n"
+                    "tokenizer = AutoTokenizer.from_pretrained(\".\")")
+        return ("from transformers import pipeline\n"
+                "classify = pipeline(\"text-classification\", model=\".\")\n"
+                "print(classify(\"Your text here\", top_k=None))")
+
 
 def check_rows_kept(table: Table, raw, roles: dict[str, str], kept: int) -> None:
     """Refuse a mapping that keeps almost none of the rows read, naming the columns whose empty
@@ -218,7 +284,7 @@ def check_rows_kept(table: Table, raw, roles: dict[str, str], kept: int) -> None
 
 def _remap_fix(table: Table, roles: dict[str, str], role: str) -> str:
     """Suggest the guessed column for the role, and the header switch when no header was used."""
-    guess = guess_columns(table, "classification")[ROLE_KEYS[role]]
+    guess = ClassificationTask().guess(table)[ROLE_KEYS[role]]
     fix = f"Map the {ROLE_NAMES[role]} column to the column that holds {ROLE_HOLDS[role]}"
     if guess and guess not in roles.values():
         fix += f" ('{guess}' looks like it)"

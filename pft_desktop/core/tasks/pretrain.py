@@ -15,12 +15,39 @@ import numpy as np
 from pft_desktop.core.data import DataReport, token_length_summary
 from pft_desktop.core.errors import UserError
 from pft_desktop.core.models import ModelInfo
-from pft_desktop.core.tasks.base import PreparedData, Task, WithoutLength
+from pft_desktop.core.tasks.base import (PreparedData, Role, Task, TryField, WithoutLength,
+                                         last_position_probe)
 
 
 class PretrainTask(Task):
+    """Masked-word or next-word prediction on unlabeled text, of a chosen model or a new one."""
+
     name = "pretrain"
+    title = "Pretrain (continue)"
+    description = ("Adapt the chosen model to your domain's language with unlabeled text: "
+                   "masked-word prediction for encoders, next-word prediction for decoders. "
+                   "Fine-tune the result afterwards.")
+    roles = (Role("text_column", "Text", "The unlabeled text to learn the language of.",
+                  names=("text", "sentence", "content", "document", "body")),)
+    methods = ("full", "lora")
+    saves_merged = True  # a pretrained model is a base for later fine-tuning: saved whole
+    folder_choice = "Folder of .txt…"
+    max_length_label = "Block size"
+    sections = ("pretrain",)
+    # Full training, since a model built from scratch has no pretrained weights for LoRA to
+    # keep; one epoch, batch 32 and lr 5e-4 are the values the ``pretrain`` command has used
+    # since the first release (not re-measured).
+    defaults = {"method.kind": "full", "training.epochs": 1.0, "training.batch_size": 32,
+                "training.learning_rate": 5e-4}
     default_best_metric = "eval_loss"
+    perplexity = True
+    # From scratch: the Task page's further options (key, title, description).
+    scratch_choices = (
+        ("encoder", "Pretrain a new encoder from scratch",
+         "Train a tokenizer and a BERT-style model (random weights) on your unlabeled text; no "
+         "pretrained model needed. Then fine-tune it with a few labeled examples."),
+        ("decoder", "Pretrain a new decoder from scratch",
+         "Train a tokenizer and a Llama-style model on your text to continue writing it."))
     model_hint = "Choose an encoder (BERT, RoBERTa…) for masked-word pretraining or a decoder " \
                  "(GPT-2, Llama, Qwen…) for next-word pretraining, or pretrain a new model " \
                  "from scratch."
@@ -34,17 +61,39 @@ class PretrainTask(Task):
     def peft_task_type(self):
         return "CAUSAL_LM" if self.objective == "clm" else None
 
+    def fits(self, heads: list[str]) -> bool:
+        return "AutoModelForMaskedLM" in heads or "AutoModelForCausalLM" in heads
+
     def check_model(self, info: ModelInfo) -> None:
-        if "masked-lm" in info.tasks:
+        if "AutoModelForMaskedLM" in info.heads:
             self.objective = "mlm"
-        elif "causal-lm" in info.tasks:
+        elif "AutoModelForCausalLM" in info.heads:
             self.objective = "clm"
         else:
             raise UserError("unsupported_task", f"{info.architecture} ({info.model_type}) has no "
                             "language-modelling head to continue pretraining.", self.model_hint)
 
-    def columns(self, config) -> dict[str, str]:
-        return {"text_column": config.data.text_column}
+    def claims(self, model_config: dict) -> bool:
+        return any(str(name).endswith("ForMaskedLM")
+                   for name in model_config.get("architectures") or [])
+
+    def problems(self, config) -> list[str]:
+        from pft_desktop.core.files import is_raw_text
+
+        found = []
+        if not config.data.text_column and not is_raw_text(config.data.train_file):
+            found.append("data.text_column is empty: name the column that holds the text.")
+        if config.method.kind not in self.methods:
+            found.append(f"method.kind = {config.method.kind!r} is not offered for pretraining: "
+                         "use full or lora.")
+        if config.from_scratch and config.method.kind != "full":
+            found.append("A model pretrained from scratch has no pretrained weights to keep: "
+                         "set method.kind to full.")
+        p = config.pretrain
+        if p.hidden_size and (p.num_heads or 1) and p.hidden_size % (p.num_heads or 1):
+            found.append(f"pretrain.hidden_size = {p.hidden_size} must be a multiple of "
+                         f"pretrain.num_heads = {p.num_heads}.")
+        return found
 
     def new_model_info(self, config) -> ModelInfo:
         """A description of the model a from-scratch run will build (no files yet)."""
@@ -60,6 +109,36 @@ class PretrainTask(Task):
             tasks=["masked-lm" if self.architecture.kind == "encoder" else "causal-lm"])
 
     # -- data -------------------------------------------------------------------------------
+    def preview(self, path: str, data):
+        """A folder of .txt files shows as its texts, one per line."""
+        from pathlib import Path
+
+        if not Path(path).is_dir():
+            return super().preview(path, data)
+        from pft_desktop.core.config import DataSettings
+        from pft_desktop.core.data import Table
+        from pft_desktop.core.pretrain import load_corpus
+
+        return Table(Path(path), "txt", load_corpus(DataSettings(train_file=path)), "utf-8")
+
+    def read_data(self, config, info, sink=lambda event: None):
+        from pft_desktop.core import events
+        from pft_desktop.core.tasks.base import load_tokenizer
+
+        tokenizer = None
+        if config.from_scratch:
+            sink(events.make_event(events.STATUS, text="Training a tokenizer"))
+        else:
+            tokenizer = load_tokenizer(info.path, config.model.trust_remote_code)
+        data, tokenizer = self.prepare_corpus(config, info, tokenizer)
+        if config.from_scratch:
+            from pft_desktop.core.pretrain import positions_for
+
+            info.vocab_size = len(tokenizer)
+            info.parameters = self.architecture.parameters(
+                len(tokenizer), positions_for(config.task.max_length))
+        return data, tokenizer
+
     def prepare_corpus(self, config, info: ModelInfo, tokenizer=None):
         """Load, split, (train a tokenizer for a new model,) tokenize and pack the corpus."""
         from pft_desktop.core.pretrain import load_corpus, suggest_vocab_size, train_tokenizer
@@ -142,6 +221,67 @@ class PretrainTask(Task):
         if "eval_loss" in metrics:
             metrics["eval_perplexity"] = perplexity(metrics["eval_loss"])
         return metrics
+
+    # -- using the model --------------------------------------------------------------------
+    def run_info(self) -> dict:
+        return {"objective": self.objective}
+
+    def inputs(self, info: dict) -> list:
+        if info.get("objective") == "mlm":
+            return [TryField("text", "Text", "Type a sentence with [MASK] where a word should "
+                             "be guessed, e.g. 'the movie was [MASK] .'")]
+        return [TryField("text", "Text", "Type the start of a text; the model continues it")]
+
+    def predict(self, model, tokenizer, info: dict, inputs: dict) -> dict:
+        if info.get("objective") == "mlm":
+            return fill_mask(model, tokenizer, inputs["text"])
+        from pft_desktop.core.tasks.causal_lm import generate
+
+        return {"text": generate(model, tokenizer, inputs["text"], raw=True)}
+
+    def probe(self, model, tokenizer, info: dict) -> list:
+        return last_position_probe(model, tokenizer)
+
+    def card_pipeline_tag(self, info: dict) -> str:
+        return "fill-mask" if info.get("objective") == "mlm" else "text-generation"
+
+    def auto_class_for(self, info: dict) -> str:
+        return "AutoModelForMaskedLM" if info.get("objective", self.objective) == "mlm" \
+            else "AutoModelForCausalLM"
+
+    def loading_snippet(self, kind: str, info: dict) -> str:
+        if info.get("objective") == "mlm":
+            return ("from transformers import pipeline\n"
+                    "fill = pipeline(\"fill-mask\", model=\".\")\n"
+                    "print(fill(f\"The movie was {fill.tokenizer.mask_token}.\"))")
+        return ("from transformers import pipeline\n"
+                "generate = pipeline(\"text-generation\", model=\".\")\n"
+                "print(generate(\"The start of a text\", max_new_tokens=64)[0]"
+                "[\"generated_text\"])")
+
+
+def fill_mask(model, tokenizer, text: str, top: int = 5) -> dict:
+    """The likeliest tokens for each [MASK] (or the tokenizer's own mask token)."""
+    import torch
+
+    mask = tokenizer.mask_token
+    for spelling in ("[MASK]", "<mask>", "[mask]"):
+        text = text.replace(spelling, mask)
+    batch = tokenizer(text, return_tensors="pt", truncation=True)
+    positions = (batch["input_ids"][0] == tokenizer.mask_token_id).nonzero().flatten()
+    if len(positions) == 0:
+        return {"error": f"Put {mask} where the model should guess a word, e.g. "
+                         f"'the movie was {mask} .'"}
+    with torch.no_grad():
+        probabilities = model(**batch).logits[0, positions].softmax(-1)
+    guesses = []
+    for row in probabilities:
+        values, ids = row.topk(top)
+        guesses.append([{"token": tokenizer.decode([int(i)]).strip(),
+                         "score": round(float(v), 4)} for v, i in zip(values, ids)])
+    filled = batch["input_ids"][0].clone()
+    filled[positions] = probabilities.argmax(-1)
+    return {"fill": guesses, "text": tokenizer.decode(filled, skip_special_tokens=True)}
 
 
 def pack(texts: list[str], tokenizer, block: int, objective: str):

@@ -10,7 +10,7 @@ from PySide6.QtCore import QObject, Qt, QThread, QTimer, Signal, Slot
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (QCheckBox, QComboBox, QDoubleSpinBox, QFormLayout, QGridLayout,
                                QGroupBox, QHBoxLayout, QHeaderView, QLabel, QListWidget,
-                               QListWidgetItem, QPushButton, QRadioButton, QTableView,
+                               QListWidgetItem, QPushButton, QTableView,
                                QVBoxLayout, QWidget)
 
 from pft_desktop.ui.child import ChildProcess
@@ -25,10 +25,6 @@ NONE = "(none)"
 DELIMITERS = {"": "detect", ",": "comma", "\t": "tab", ";": "semicolon", "|": "pipe"}
 ENCODINGS = {"": "detect", "utf-8": "UTF-8", "utf-16": "UTF-16", "cp1252": "Windows-1252",
              "latin-1": "Latin-1"}
-ROLES = {"classification": [("text_column", "Text"), ("text_pair_column", "Second text"),
-                            ("label_column", "Label")],
-         "causal-lm": [("prompt_column", "Prompt"), ("response_column", "Response")],
-         "pretrain": [("text_column", "Text")]}
 
 
 class TableLoader(QObject):
@@ -37,27 +33,19 @@ class TableLoader(QObject):
     loaded = Signal(object, dict)
     failed = Signal(dict)
 
-    @Slot(str, dict)
-    def load(self, path: str, options: dict) -> None:
-        """``options``: encoding, delimiter and header as DataSettings holds them."""
-        from pft_desktop.core.data import guess_columns, load_table
+    @Slot(str, str, dict)
+    def load(self, path: str, task: str, data: dict) -> None:
+        """``data``: the DataSettings as a dict (format choices and the mapping so far); the
+        task reads the file its way (a folder of texts or images, a table) and guesses its
+        columns."""
+        from pft_desktop.core.config import DataSettings
         from pft_desktop.core.errors import UserError
+        from pft_desktop.core.tasks import get_task
 
         try:
-            if Path(path).is_dir():  # a folder of .txt files: one text per line
-                from pft_desktop.core.config import DataSettings
-                from pft_desktop.core.data import Table
-                from pft_desktop.core.pretrain import load_corpus
-
-                corpus = load_corpus(DataSettings(train_file=path))
-                table = Table(Path(path), "txt", corpus, "utf-8")
-                self.loaded.emit(table, {"pretrain": {"text_column": "text"}})
-                return
-            table = load_table(path, **options)
-            guesses = {kind: guess_columns(table, kind) for kind in ("classification",
-                                                                     "causal-lm")}
-            guesses["pretrain"] = {"text_column": guesses["classification"]["text_column"]}
-            self.loaded.emit(table, guesses)
+            spec = get_task(task)
+            table = spec.preview(path, DataSettings(**data))
+            self.loaded.emit(table, spec.guess(table))
         except UserError as error:
             self.failed.emit(error.to_dict())
         except Exception as exc:  # a file the loader did not foresee: still a readable message
@@ -69,7 +57,7 @@ class DataPage(WizardPage):
     title = "Data"
     subtitle = ("Open a CSV, TSV, JSON Lines or Parquet file, tell pft-desktop which columns "
                 "hold what, and check the report before training.")
-    request_load = Signal(str, dict)
+    request_load = Signal(str, str, dict)
 
     def __init__(self, state, parent=None):
         super().__init__(state, parent)
@@ -97,13 +85,11 @@ class DataPage(WizardPage):
         self._build()
 
     def _build(self) -> None:
-        self.file = PathEdit("Drop a data file (or, for pretraining, a folder of .txt files) "
-                             "here, or browse…", file_filter=DATA_FILTER)
+        self.file = PathEdit("Drop a data file here, or browse…", file_filter=DATA_FILTER)
         self.file.path_chosen.connect(self.open_file)
-        folder_button = QPushButton("Folder of .txt…")
-        folder_button.setToolTip("Pretraining only: every line of every .txt file is a text.")
-        folder_button.clicked.connect(self._choose_folder)
-        self.file.layout().addWidget(folder_button)
+        self.folder_button = QPushButton()
+        self.folder_button.clicked.connect(self._choose_folder)
+        self.file.layout().addWidget(self.folder_button)
         self.content.addWidget(self.file)
         self.preview = QTableView()
         self.preview_model = DatasetTableModel()
@@ -119,30 +105,11 @@ class DataPage(WizardPage):
         self.content.addWidget(self.preview)
         self.content.addWidget(self.preview_note)
 
-        mapping = QGroupBox("Columns")
-        grid = QGridLayout(mapping)
-        self.task_classification = QRadioButton("Classification (text → label)")
-        self.task_causal = QRadioButton("Causal LM (prompt → response)")
-        self.task_pretrain = QRadioButton("Pretraining (unlabeled text)")
-        for button in (self.task_classification, self.task_causal, self.task_pretrain):
-            button.toggled.connect(self._task_toggled)
-        grid.addWidget(self.task_classification, 0, 0)
-        grid.addWidget(self.task_causal, 0, 1)
-        grid.addWidget(self.task_pretrain, 0, 2)
+        self.mapping = QGroupBox("Columns")
+        self.mapping_grid = QGridLayout(self.mapping)
         self.combos: dict[str, QComboBox] = {}
         self.combo_labels: dict[str, QLabel] = {}
-        for roles in ROLES.values():
-            for column, (name, label) in enumerate(roles):
-                if name in self.combos:
-                    continue
-                combo = QComboBox()
-                combo.setObjectName(f"map_{name}")
-                combo.currentTextChanged.connect(self._mapping_changed)
-                self.combos[name] = combo
-                self.combo_labels[name] = QLabel(label)
-                # Both tasks' editors share the grid cells; only the chosen task's are shown.
-                grid.addWidget(self.combo_labels[name], 1, column)
-                grid.addWidget(combo, 2, column)
+        self.shown_task = ""
         split = QFormLayout()
         self.validation = PathEdit("Optional separate validation file", file_filter=DATA_FILTER)
         self.validation.path_chosen.connect(self._validation_changed)
@@ -155,7 +122,7 @@ class DataPage(WizardPage):
         split.addRow("Validation file", self.validation)
         split.addRow("Held-out share", self.split)
         outer = QVBoxLayout()
-        outer.addWidget(mapping)
+        outer.addWidget(self.mapping)
         outer.addLayout(split)
         self.content.addLayout(outer)
 
@@ -165,7 +132,7 @@ class DataPage(WizardPage):
         self.report_list.setWordWrap(True)
         self.report_list.setHorizontalScrollBarPolicy(
             Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-        self.labels_chart = bar_chart("Labels (training rows)")
+        self.labels_chart = bar_chart("Counts")
         self.lengths_chart = bar_chart("Tokens per row")
         report_row.addWidget(self.report_list, 3)
         report_row.addWidget(self.labels_chart, 2)
@@ -248,15 +215,9 @@ class DataPage(WizardPage):
         self.split.setValue(config.data.validation_split)
         self.split.blockSignals(False)
         self.validation.set_text(config.data.validation_file)
-        buttons = {"classification": self.task_classification, "causal-lm": self.task_causal,
-                   "pretrain": self.task_pretrain}
-        for button in buttons.values():
-            button.blockSignals(True)
-        buttons[config.task.kind].setChecked(True)
-        for button in buttons.values():
-            button.blockSignals(False)
+        task_changed = self.shown_task != config.task.kind
         self._show_roles()
-        if config.data.train_file and (self.table is None or
+        if config.data.train_file and (self.table is None or task_changed or
                                        str(self.table.path) != config.data.train_file):
             self.file.set_text(config.data.train_file)
             self.open_file(config.data.train_file)
@@ -266,7 +227,7 @@ class DataPage(WizardPage):
     def _choose_folder(self) -> None:
         from PySide6.QtWidgets import QFileDialog
 
-        path = QFileDialog.getExistingDirectory(self, "Choose a folder of .txt files")
+        path = QFileDialog.getExistingDirectory(self, self.folder_button.text().rstrip("…"))
         if path:
             self.file.choose(path)
 
@@ -282,8 +243,7 @@ class DataPage(WizardPage):
         self._drop_report()
         self.loading, self.load_error = True, ""
         self.preview_note.setText("Reading the file…")
-        self.request_load.emit(path, {"encoding": data.encoding, "delimiter": data.delimiter,
-                                      "header": data.header})
+        self.request_load.emit(path, self.state.config.task.kind, vars(data))
         self.completeChanged.emit()
 
     @Slot(object, dict)
@@ -321,46 +281,59 @@ class DataPage(WizardPage):
         self.completeChanged.emit()
 
     def _fill_combos(self) -> None:
+        """Every role's column: the one mapped before when the file has it, else the guess;
+        optional roles may be left at (none)."""
         config = self.state.config.data
-        kind_now = self.state.config.task.kind
-        for kind, roles in sorted(ROLES.items(), key=lambda item: item[0] == kind_now):
-            for name, _ in roles:
-                combo = self.combos[name]
-                combo.blockSignals(True)
-                combo.clear()
-                optional = name == "text_pair_column"
-                combo.addItems(([NONE] if optional else []) + self.table.columns)
-                current = getattr(config, name)
-                if current not in self.table.columns:
-                    current = self.guesses.get(kind, {}).get(name) or (NONE if optional else "")
-                if current not in self.table.columns and not optional:
-                    current = self.table.columns[0]
-                combo.setCurrentText(current or NONE)
-                setattr(config, name, "" if combo.currentText() == NONE else
-                        combo.currentText())
-                combo.blockSignals(False)
+        for role in self._task().roles:
+            combo = self.combos[role.field]
+            combo.blockSignals(True)
+            combo.clear()
+            combo.addItems(([] if role.required else [NONE]) + self.table.columns)
+            current = getattr(config, role.field)
+            if current not in self.table.columns:
+                current = self.guesses.get(role.field) or ("" if role.required else NONE)
+            if current not in self.table.columns and role.required:
+                current = self.table.columns[0]
+            combo.setCurrentText(current or NONE)
+            setattr(config, role.field, "" if combo.currentText() == NONE else
+                    combo.currentText())
+            combo.blockSignals(False)
 
     # -- mapping and checking ---------------------------------------------------------------
-    def _task_toggled(self, checked: bool = True) -> None:
-        if not checked:
-            return
-        from pft_desktop.core.defaults import set_task
+    def _task(self):
+        from pft_desktop.core.tasks import get_task
 
-        config = self.state.config
-        set_task(config, "classification" if self.task_classification.isChecked()
-                 else "causal-lm" if self.task_causal.isChecked() else "pretrain",
-                 config.pretrain.from_scratch)
-        self._show_roles()
-        self.state.notify("task")
-        self._mapping_changed()
+        return get_task(self.state.config.task.kind)
 
     def _show_roles(self) -> None:
-        kind = self.state.config.task.kind
-        shown = {name for name, _ in ROLES[kind]}
-        for name in self.combos:
-            self.combos[name].setVisible(name in shown)
-            self.combo_labels[name].setVisible(name in shown)
-        self.labels_chart.setVisible(kind == "classification")
+        """One labelled column chooser per role of the chosen task (their help as tooltips),
+        the folder button when the task reads folders, the counts chart when it has one."""
+        task = self._task()
+        self.folder_button.setVisible(bool(task.folder_choice))
+        self.folder_button.setText(task.folder_choice)
+        self.labels_chart.setVisible(bool(task.counts_title))
+        self.labels_chart.setTitle(task.counts_title, color="#1f2933", size="10pt")
+        if self.shown_task == task.name:
+            return
+        self.shown_task = task.name
+        for field in list(self.combos):
+            self.combos.pop(field).deleteLater()
+            self.combo_labels.pop(field).deleteLater()
+        for column, role in enumerate(task.roles):
+            combo = QComboBox()
+            combo.setObjectName(f"map_{role.field}")
+            combo.setToolTip(role.help)
+            combo.setAccessibleName(role.label)
+            combo.currentTextChanged.connect(self._mapping_changed)
+            label = QLabel(role.label + ("" if role.required else " (optional)"))
+            label.setToolTip(role.help)
+            row, col = divmod(column, 4)
+            self.mapping_grid.addWidget(label, row * 2, col)
+            self.mapping_grid.addWidget(combo, row * 2 + 1, col)
+            self.combos[role.field], self.combo_labels[role.field] = combo, label
+        self.mapping.setVisible(bool(task.roles))
+        if self.table is not None:
+            self._fill_combos()
 
     def _validation_changed(self, path: str) -> None:
         self.state.config.data.validation_file = path
@@ -458,8 +431,8 @@ class DataPage(WizardPage):
             return [Pending("Reading the data file…")]
         if self.load_error:
             return [self.load_error]
-        missing = [label for name, label in ROLES[config.task.kind]
-                   if name != "text_pair_column" and not getattr(config.data, name)
+        missing = [role.label for role in self._task().roles
+                   if role.required and not getattr(config.data, role.field)
                    and not (self.table is not None and self.table.format == "txt")]
         if missing:
             return [Pending(f"Choose the {missing[0].lower()} column.")]

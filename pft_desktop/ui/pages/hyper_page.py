@@ -29,6 +29,7 @@ ADVANCED_TRAINING = ["gradient_accumulation", "weight_decay", "warmup_ratio", "s
                      "max_grad_norm", "save_steps", "save_total_limit", "logging_steps",
                      "early_stopping_patience", "metric_for_best"]
 ADVANCED_METHOD = ["trainable_top_layers", "gradient_checkpointing", "precision"]
+TASK_FIELDS = ["max_length", "max_target_length", "source_prefix", "doc_stride"]
 
 
 class HyperparametersPage(WizardPage):
@@ -56,7 +57,7 @@ class HyperparametersPage(WizardPage):
         self.content.addLayout(top)
 
         self.basic = ConfigForm(TrainingSettings, BASIC)
-        self.length = ConfigForm(TaskSettings, ["max_length"])
+        self.length = ConfigForm(TaskSettings, TASK_FIELDS)
         basic_box = QGroupBox("Training")
         basic_layout = QVBoxLayout(basic_box)
         basic_layout.addWidget(self.basic)
@@ -137,9 +138,13 @@ class HyperparametersPage(WizardPage):
             form.load(settings)
         is_lora = config.method.kind in ("lora", "qlora-4bit", "qlora-8bit")
         self.lora_box.setVisible(is_lora)
-        pretraining = config.task.kind == "pretrain"
-        self.pretrain_box.setVisible(pretraining)
-        self.length.labels["max_length"].setText("Block size" if pretraining else "Max length")
+        from pft_desktop.core.tasks import get_task
+
+        task = get_task(config.task.kind)
+        self.pretrain_box.setVisible("pretrain" in task.sections)
+        self.length.labels["max_length"].setText(task.max_length_label)
+        for name in TASK_FIELDS:  # each task shows the settings it reads
+            self.length.set_row_visible(name, name in task.settings)
         for name in ("size", "vocab_size"):
             self.pretrain.set_row_visible(name, config.from_scratch)
         encoder = config.pretrain.from_scratch == "encoder" or (

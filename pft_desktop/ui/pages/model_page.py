@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+from html import escape
 from pathlib import Path
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (QFrame, QGridLayout, QHBoxLayout, QLabel, QLineEdit,
-                               QListWidget, QListWidgetItem, QProgressBar, QPushButton,
-                               QTabWidget, QVBoxLayout, QWidget)
+                               QListWidget, QListWidgetItem, QMessageBox, QProgressBar,
+                               QPushButton, QTabWidget, QVBoxLayout, QWidget)
 
 from pft_desktop.core.models import display_name, human_bytes, human_count
 from pft_desktop.ui.child import ChildProcess
@@ -216,6 +217,9 @@ class ModelPage(WizardPage):
             return
         if self.folder.text() != source and Path(source).expanduser().is_dir():
             self.folder.set_text(source)  # e.g. a model chosen by opening a run folder
+        if source != self.state.config.model.name_or_path:
+            # Trust given to one model's code is not trust in the next one's.
+            self.state.config.model.trust_remote_code = False
         self.state.config.model.name_or_path = source
         self.state.config.pretrain.from_scratch = ""
         self.state.model_info, self.error = None, ""
@@ -232,12 +236,10 @@ class ModelPage(WizardPage):
         elif "model_type" in message:
             self.state.model_info = message
             tasks = message.get("tasks") or []
-            if tasks and self.state.config.task.kind not in tasks and \
-                    self.state.config.task.kind in ("classification", "causal-lm"):
+            if tasks and self.state.config.task.kind not in tasks:  # the model's first task
                 from pft_desktop.core.defaults import set_task
 
-                set_task(self.state.config, "classification" if "classification" in tasks
-                         else tasks[0])
+                set_task(self.state.config, tasks[0])
 
     def _inspect_done(self, outcome) -> None:
         info = self.state.model_info
@@ -257,6 +259,7 @@ class ModelPage(WizardPage):
             self.info.setText("<table>" + "".join(
                 f"<tr><td style='color:#52606d;padding-right:14px'>{k}</td><td>{v}</td></tr>"
                 for k, v in rows) + "</table>")
+            self._settle_remote_code(info)
         self._show_estimate()
         self.state.notify("model")
         self.completeChanged.emit()
@@ -266,6 +269,54 @@ class ModelPage(WizardPage):
 
         self.estimate.setText(memory_text(self.state) if self.state.model_info and
                               not self.state.config.from_scratch else "")
+
+    # -- a model that runs only with its own code -------------------------------------------
+    # How a question is put to the person: shows the box modally. Tests replace it with a
+    # function that clicks one of the box's buttons.
+    answer_question = staticmethod(lambda box: box.exec())
+
+    def remote_code_question(self, info: dict) -> QMessageBox:
+        """The question asked before a model's own Python code may run: it names the model
+        and says what trusting it allows."""
+        name = escape(display_name(info.get("source") or info.get("path", "")))
+        classes = escape(", ".join((info.get("remote_code") or [])[:3]))
+        box = QMessageBox(QMessageBox.Icon.Warning, "Trust this model's code?",
+                          f"<b>{name}</b> runs only with its own Python code: transformers has "
+                          f"no '{info.get('model_type', '')}' architecture, and the model's "
+                          f"folder ships code that defines it ({classes}).", parent=self)
+        where = escape(info.get("path") or info.get("source", ""))
+        box.setInformativeText(
+            f"Trusting it lets that code, from {where}, run on this computer with your user's "
+            "rights whenever the model is loaded: it could read, change or delete your files "
+            "and use the network. Trust it only if you trust its authors.")
+        box.setObjectName("remoteCodeQuestion")
+        box.addButton("Trust and continue", QMessageBox.ButtonRole.AcceptRole)
+        refuse = box.addButton("Don't trust", QMessageBox.ButtonRole.RejectRole)
+        box.setDefaultButton(refuse)
+        box.setEscapeButton(refuse)
+        return box
+
+    def _settle_remote_code(self, info: dict) -> None:
+        """Ask before a model that needs its own code may be used; the answer is the run's
+        ``trust_remote_code`` (recorded in its config.toml). Refused, the model is a problem
+        that blocks Next."""
+        model = self.state.config.model
+        if not info.get("needs_remote_code") or model.trust_remote_code:
+            return
+        box = self.remote_code_question(info)
+        type(self).answer_question(box)
+        clicked = box.clickedButton()
+        model.trust_remote_code = clicked is not None and \
+            box.buttonRole(clicked) == QMessageBox.ButtonRole.AcceptRole
+        name = display_name(info.get("source") or info.get("path", ""))
+        if model.trust_remote_code:
+            self.info.setText(self.info.text() + "<p style='color:#b45309'>This model runs its "
+                              "own code; you chose to trust it.</p>")
+            return
+        self.error = (f"{name} cannot be used without running its own code, and you chose not "
+                      "to trust it. Choose another model (a folder, your pretrained models, the "
+                      "cache or the hub), or choose this one again to be asked again.")
+        self.info.setText(self.info.text() + f"<p style='color:#b91c1c'>{escape(self.error)}</p>")
 
     def download(self) -> None:
         repo = self.hub_id.text().strip()

@@ -7,16 +7,19 @@ from pathlib import Path
 
 from PySide6.QtCore import Qt, QUrl, Signal
 from PySide6.QtGui import QColor, QDesktopServices
-from PySide6.QtWidgets import (QFileDialog, QGroupBox, QHeaderView, QHBoxLayout, QLabel, QLineEdit,
-                               QMessageBox, QProgressBar, QPushButton, QTableWidget,
-                               QTableWidgetItem, QVBoxLayout)
+from PySide6.QtWidgets import (QFileDialog, QFormLayout, QGroupBox, QHeaderView, QHBoxLayout,
+                               QLabel, QLineEdit, QMessageBox, QPlainTextEdit, QProgressBar,
+                               QPushButton, QTableWidget, QTableWidgetItem, QVBoxLayout)
 
 from pft_desktop.core.rundir import RunFolder
 from pft_desktop.ui.child import ChildProcess
 from pft_desktop.ui.pages.base import WizardPage
+from pft_desktop.ui.widgets.changes_since_start import ChangesSinceStart
+from pft_desktop.ui.widgets.charts import bar_chart
 from pft_desktop.ui.widgets.prediction import prediction_html
 
-HIDDEN_METRICS = ("runtime", "per_second", "confusion_matrix", "per_class", "label_names")
+HIDDEN_METRICS = ("runtime", "per_second", "confusion_matrix", "per_class", "label_names",
+                  "scatter", "examples")
 
 
 class ResultsPage(WizardPage):
@@ -42,6 +45,8 @@ class ResultsPage(WizardPage):
         self.headline.setStyleSheet("font-size: 12pt;")
         self.headline.setWordWrap(True)
         self.content.addWidget(self.headline)
+        self.changes = ChangesSinceStart()  # its data or libraries differ now: say so
+        self.content.addWidget(self.changes)
         row = QHBoxLayout()
         self.metrics = QTableWidget(0, 2)
         self.metrics.setHorizontalHeaderLabels(["Metric", "Value"])
@@ -54,8 +59,18 @@ class ResultsPage(WizardPage):
         self.matrix.setMinimumHeight(180)
         self.matrix_box = QGroupBox("Confusion matrix (rows: true label, columns: predicted)")
         QVBoxLayout(self.matrix_box).addWidget(self.matrix)
+        self.per_class = QTableWidget(0, 4)
+        self.per_class.setHorizontalHeaderLabels(["Precision", "Recall", "F1", "Support"])
+        self.per_class.setMinimumHeight(180)
+        self.per_class_box = QGroupBox("Per label (validation)")
+        QVBoxLayout(self.per_class_box).addWidget(self.per_class)
+        self.scatter = bar_chart("Predicted against true (validation)")
+        self.per_class_box.setVisible(False)
+        self.scatter.setVisible(False)
         row.addWidget(self.metrics, 1)
         row.addWidget(self.matrix_box, 1)
+        row.addWidget(self.per_class_box, 1)
+        row.addWidget(self.scatter, 1)
         self.content.addLayout(row)
 
         try_box = QGroupBox("Try it")
@@ -66,14 +81,20 @@ class ResultsPage(WizardPage):
         self.try_text.returnPressed.connect(self.predict)
         self.try_button = QPushButton("Predict")
         self.try_button.clicked.connect(self.predict)
+        self.browse_button = QPushButton("Browse…")
+        self.browse_button.clicked.connect(self._browse_input)
         line.addWidget(self.try_text, 1)
+        line.addWidget(self.browse_button)
         line.addWidget(self.try_button)
+        self.try_fields = QFormLayout()  # the task's further inputs (a context, a second text)
+        self.try_inputs: dict[str, object] = {}
         self.try_result = QLabel("The model loads in the background when this page opens.")
         self.try_result.setWordWrap(True)
         self.try_result.setObjectName("hint")
         self.try_result.setMinimumHeight(70)
         self.try_result.setAlignment(Qt.AlignmentFlag.AlignTop)
         try_layout.addLayout(line)
+        try_layout.addLayout(self.try_fields)
         try_layout.addWidget(self.try_result)
         self.content.addWidget(try_box)
 
@@ -121,31 +142,23 @@ class ResultsPage(WizardPage):
     def enter(self) -> None:
         if self.state.run_dir is None:
             self.headline.setText("No run yet.")
+            self.changes.show_for(None)
             return
         folder = RunFolder(self.state.run_dir)
+        self.changes.show_for(folder.path)
         metrics = folder.metrics() or (self.state.outcome or {}).get("metrics", {})
         self._show_metrics(metrics)
         status = folder.state()
-        accuracy = metrics.get("eval_accuracy")
+        from pft_desktop.core.export import read_run_info
+        from pft_desktop.core.tasks import get_task
+
+        info = read_run_info(folder.model_dir)
+        task = get_task(info.get("task") or self.state.config.task.kind)
         headline = "This run is still training in the background. " if folder.is_live() \
             else f"Run {status}. "
-        if accuracy is not None:
-            headline += f"Accuracy {accuracy:.1%}, macro F1 {metrics.get('eval_f1', 0):.3f} " \
-                        "on the validation rows."
-        elif metrics.get("eval_perplexity") is not None:
-            headline += f"Validation perplexity {metrics['eval_perplexity']:.2f}."
-        self.headline.setText(headline + f"\nRun folder: {folder.path}")
-        pretraining = self.state.config.task.kind == "pretrain"
-        self.finetune_button.setVisible(pretraining and folder.model_dir.is_dir())
-        if pretraining:
-            info = json.loads((folder.model_dir / "pft_run.json").read_text()) \
-                if (folder.model_dir / "pft_run.json").is_file() else {}
-            self.try_text.setPlaceholderText(
-                "Type a sentence with [MASK] where a word should be guessed, e.g. 'the movie "
-                "was [MASK] .'" if info.get("objective") == "mlm" else
-                "Type the start of a text; the model continues it")
-        else:
-            self.try_text.setPlaceholderText("Type some text and press Enter")
+        self.headline.setText(headline + task.headline(metrics) + f"\nRun folder: {folder.path}")
+        self.finetune_button.setVisible(task.saves_merged and folder.model_dir.is_dir())
+        self._show_inputs(task.inputs(info))
         info_file = folder.model_dir / "pft_run.json"
         is_adapter = info_file.is_file() and json.loads(info_file.read_text()).get("is_adapter")
         has_model = folder.model_dir.is_dir()
@@ -187,6 +200,37 @@ class ResultsPage(WizardPage):
                         item.setBackground(QColor(shade, shade, 255) if i == j
                                            else QColor(255, shade, shade))
                     self.matrix.setItem(i, j, item)
+        self._show_per_class(metrics.get("per_class") or {}, bool(matrix))
+        self._show_scatter(metrics.get("scatter") or {})
+
+    def _show_per_class(self, per_class: dict, beside_matrix: bool) -> None:
+        """Precision, recall and F1 per label or entity type (where no confusion matrix says
+        it: multi-label, entities)."""
+        self.per_class_box.setVisible(bool(per_class) and not beside_matrix)
+        self.per_class.setRowCount(len(per_class))
+        self.per_class.setVerticalHeaderLabels([str(name) for name in per_class])
+        for row, values in enumerate(per_class.values()):
+            for column, key in enumerate(("precision", "recall", "f1", "support")):
+                value = values.get(key, "")
+                self.per_class.setItem(row, column, QTableWidgetItem(
+                    f"{value:.3f}" if isinstance(value, float) else str(value)))
+
+    def _show_scatter(self, scatter: dict) -> None:
+        """Predicted against true values (regression), with the line where they are equal."""
+        true, predicted = scatter.get("true") or [], scatter.get("predicted") or []
+        self.scatter.setVisible(bool(true))
+        self.scatter.clear()
+        if not true:
+            return
+        import pyqtgraph as pg
+
+        self.scatter.addItem(pg.ScatterPlotItem(true, predicted, size=5, pen=None,
+                                                brush=pg.mkBrush(37, 99, 235, 120)))
+        low, high = min(min(true), min(predicted)), max(max(true), max(predicted))
+        self.scatter.plot([low, high], [low, high],
+                          pen=pg.mkPen("#9ca3af", style=Qt.PenStyle.DashLine))
+        self.scatter.setLabel("bottom", "true")
+        self.scatter.setLabel("left", "predicted")
 
     # -- try it -----------------------------------------------------------------------------
     def _start_server(self, run_dir: Path) -> None:
@@ -196,18 +240,55 @@ class ResultsPage(WizardPage):
         self.try_result.setText("Loading the model…")
         self.server.start("serve", str(run_dir))
 
+    def _show_inputs(self, fields) -> None:
+        """The first input in the line above; the task's further inputs (a context, a second
+        text) in rows below it, multi-line where the task says so."""
+        first, rest = fields[0], fields[1:]
+        self.try_key = first.key
+        self.try_text.setPlaceholderText(first.placeholder)
+        self.try_text.setAccessibleName(first.label)
+        self.browse_button.setVisible(first.key == "image")
+        if [f.key for f in rest] == list(self.try_inputs):
+            return
+        while self.try_fields.rowCount():
+            self.try_fields.removeRow(0)
+        self.try_inputs = {}
+        for field in rest:
+            editor = QPlainTextEdit() if field.multiline else QLineEdit()
+            editor.setPlaceholderText(field.placeholder)
+            editor.setAccessibleName(field.label)
+            if field.multiline:
+                editor.setMaximumHeight(90)
+            self.try_fields.addRow(field.label, editor)
+            self.try_inputs[field.key] = editor
+
+    def _browse_input(self) -> None:
+        path, _ = QFileDialog.getOpenFileName(self, "Choose an image", "", "Images (*.png *.jpg "
+                                              "*.jpeg *.bmp *.gif *.webp);;All files (*)")
+        if path:
+            self.try_text.setText(path)
+            self.predict()
+
+    def try_values(self) -> dict:
+        values = {getattr(self, "try_key", "text"): self.try_text.text().strip()}
+        for key, editor in self.try_inputs.items():
+            text = editor.toPlainText() if isinstance(editor, QPlainTextEdit) else editor.text()
+            if text.strip():
+                values[key] = text.strip()
+        return values
+
     def predict(self) -> None:
-        text = self.try_text.text().strip()
-        if not text or not self.server.is_running():
+        values = self.try_values()
+        if not next(iter(values.values())) or not self.server.is_running():
             return
         self.try_result.setText("Thinking…" if getattr(self, "ready", False)
                                 else "Loading the model; the answer follows…")
-        self.server.write_line(json.dumps({"text": text}))
+        self.server.write_line(json.dumps(values))
 
     def _served(self, message: dict) -> None:
         if message.get("type") == "ready":
             self.ready = True
-            self.try_result.setText("Ready: type some text and press Enter.")
+            self.try_result.setText("Ready: give the model an input and press Enter.")
         elif message.get("type") in ("result", "error"):
             self.try_result.setText(prediction_html(message))
 

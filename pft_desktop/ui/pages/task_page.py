@@ -1,28 +1,42 @@
-"""Step 3: what to learn (the task) and how much of the model to train (the method)."""
+"""Step 2: what to learn (the task, from the registry) and how much of the model to train
+(the method). The task comes before the data: it decides which columns the Data page asks
+for."""
 
 from __future__ import annotations
 
-from PySide6.QtWidgets import QButtonGroup, QGroupBox, QLabel, QRadioButton, QVBoxLayout
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import (QButtonGroup, QGridLayout, QGroupBox, QLabel, QRadioButton,
+                               QVBoxLayout)
 
 from pft_desktop.core.defaults import set_task
 from pft_desktop.core.methods import bitsandbytes_status
 from pft_desktop.ui.pages.base import Pending, WizardPage
 
-TASKS = [("classification", "Text classification",
-          "Assign one label to each text (sentiment, topic, intent). Needs a text and a label "
-          "column."),
-         ("causal-lm", "Causal language model fine-tuning",
-          "Teach a decoder (GPT-2, Llama, Qwen…) to write responses to prompts; the loss is on "
-          "the response only."),
-         ("pretrain", "Pretrain (continue)",
-          "Adapt the chosen model to your domain's language with unlabeled text: masked-word "
-          "prediction for encoders, next-word prediction for decoders. Fine-tune the result "
-          "afterwards."),
-         ("pretrain-encoder", "Pretrain a new encoder from scratch",
-          "Train a tokenizer and a BERT-style model (random weights) on your unlabeled text; no "
-          "pretrained model needed. Then fine-tune it with a few labeled examples."),
-         ("pretrain-decoder", "Pretrain a new decoder from scratch",
-          "Train a tokenizer and a Llama-style model on your text to continue writing it.")]
+
+
+def task_options() -> list[tuple[str, str, str]]:
+    """(key, title, description) of every task in the registry, then the from-scratch
+    variants a task offers (key "pretrain-encoder": task "pretrain", from scratch "encoder")."""
+    from pft_desktop.core.tasks import all_tasks
+
+    options = []
+    for task in all_tasks():
+        options.append((task.name, task.title, task.description))
+        options += [(f"{task.name}-{key}", title, text)
+                    for key, title, text in getattr(task, "scratch_choices", ())]
+    return options
+
+
+def split_key(key: str) -> tuple[str, str]:
+    """A Task page key as (task id, from-scratch kind)."""
+    from pft_desktop.core.tasks import TASK_IDS
+
+    if key in TASK_IDS:
+        return key, ""
+    task, _, scratch = key.rpartition("-")
+    return task, scratch
+
+
 METHODS = [("lora", "LoRA",
             "Trains small adapter matrices (under 1% of the weights). The best default: fast, "
             "light on memory, and the export is a few MB."),
@@ -48,18 +62,24 @@ class TaskPage(WizardPage):
         self.task_group, self.method_group = QButtonGroup(self), QButtonGroup(self)
         self.task_buttons: dict[str, QRadioButton] = {}
         self.method_buttons: dict[str, QRadioButton] = {}
-        self.content.addWidget(self._group("Task", TASKS, self.task_group, self.task_buttons))
+        self.content.addWidget(self._group("Task", task_options(), self.task_group,
+                                           self.task_buttons, columns=2))
         self.content.addWidget(self._group("Method", METHODS, self.method_group,
-                                           self.method_buttons))
+                                           self.method_buttons, columns=2))
         self.content.addStretch(1)
         self.task_group.buttonToggled.connect(self._changed)
         self.method_group.buttonToggled.connect(self._changed)
         self._disable_qlora_if_unavailable()
 
-    def _group(self, title, options, group, buttons) -> QGroupBox:
+    def _group(self, title, options, group, buttons, columns: int = 1) -> QGroupBox:
+        """Radio buttons with a note under each, filled column by column."""
         box = QGroupBox(title)
-        layout = QVBoxLayout(box)
-        for key, name, description in options:
+        grid = QGridLayout(box)
+        per_column = -(-len(options) // columns)
+        for index, (key, name, description) in enumerate(options):
+            cell = QVBoxLayout()
+            grid.addLayout(cell, index % per_column, index // per_column,
+                           Qt.AlignmentFlag.AlignTop)
             button = QRadioButton(name)
             button.setObjectName(f"option_{key}")
             note = QLabel(description)
@@ -68,8 +88,10 @@ class TaskPage(WizardPage):
             note.setContentsMargins(24, 0, 0, 6)
             group.addButton(button)
             buttons[key] = button
-            layout.addWidget(button)
-            layout.addWidget(note)
+            cell.addWidget(button)
+            cell.addWidget(note)
+        for column in range(columns):
+            grid.setColumnStretch(column, 1)
         return box
 
     def _disable_qlora_if_unavailable(self) -> None:
@@ -81,16 +103,15 @@ class TaskPage(WizardPage):
                                                  f"(unavailable: {reason})")
 
     def available_tasks(self) -> set[str]:
+        """The chosen model's tasks, and the from-scratch variants (they need no model)."""
         tasks = set((self.state.model_info or {}).get("tasks") or [])
         if self.state.config.from_scratch:
             tasks = set()
-        if {"masked-lm", "causal-lm"} & tasks:
-            tasks.add("pretrain")
-        return tasks | {"pretrain-encoder", "pretrain-decoder"}
+        return tasks | {key for key in self.task_buttons if split_key(key)[1]}
 
     def task_key(self) -> str:
         config = self.state.config
-        return f"pretrain-{config.pretrain.from_scratch}" if config.from_scratch \
+        return f"{config.task.kind}-{config.pretrain.from_scratch}" if config.from_scratch \
             else config.task.kind
 
     def enter(self) -> None:
@@ -109,9 +130,10 @@ class TaskPage(WizardPage):
             group.blockSignals(False)
 
     def _enable_methods(self) -> None:
+        from pft_desktop.core.tasks import get_task
+
         config = self.state.config
-        allowed = {"full"} if config.from_scratch else {"full", "lora"} \
-            if config.task.kind == "pretrain" else set(self.method_buttons)
+        allowed = {"full"} if config.from_scratch else set(get_task(config.task.kind).methods)
         available, _ = bitsandbytes_status()
         for key, button in self.method_buttons.items():
             button.setEnabled(key in allowed and (available or not key.startswith("qlora")))
@@ -123,8 +145,7 @@ class TaskPage(WizardPage):
         config = self.state.config
         for key, button in self.task_buttons.items():
             if button.isChecked() and self.task_key() != key:
-                set_task(config, "pretrain" if key.startswith("pretrain") else key,
-                         key.split("-", 1)[1] if key.startswith("pretrain-") else "")
+                set_task(config, *split_key(key))
                 self.state.report = None  # the mapping must be checked for the new task
                 self.state.notify("task")
                 self._enable_methods()
@@ -137,7 +158,4 @@ class TaskPage(WizardPage):
     def problems(self) -> list[str]:
         if self.task_key() not in self.available_tasks():
             return [f"The model cannot do {self.state.config.task.kind}; pick another task."]
-        if self.state.report is None:
-            return [Pending("The column mapping changed: go back to Data to check it for this "
-                            "task.")]
         return []

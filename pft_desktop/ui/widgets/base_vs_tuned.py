@@ -19,7 +19,6 @@ from pft_desktop.core.rundir import RUN_INFO, RunFolder
 from pft_desktop.ui.child import ChildProcess
 from pft_desktop.ui.widgets.prediction import ERROR_COLOUR, prediction_html
 
-HEADS = {"classification": "ForSequenceClassification", "causal-lm": "ForCausalLM"}
 
 
 @dataclass
@@ -33,9 +32,10 @@ class ModelColumn:
 
 
 def base_model_column(config: RunConfig) -> ModelColumn:
-    """The run's base model, where it can answer for the run's task itself: a classifier (with
-    its own labels) or a causal language model. A bare encoder has no classification head yet,
-    so it cannot classify before fine-tuning: the column says so instead of guessing."""
+    """The run's base model, where it can answer for the run's task itself (its config.json
+    names the task's head: a classifier with its own labels, a causal language model). A bare
+    encoder has no classification head yet, so it cannot classify before fine-tuning: the
+    column says so instead of guessing."""
     source = config.model.name_or_path
     title = f"Base: {display_name(source)}" if source else "Base model"
     if not source:
@@ -44,19 +44,16 @@ def base_model_column(config: RunConfig) -> ModelColumn:
     if folder is None:
         return ModelColumn(title, note=f"{source} is not on this computer (nor in the Hugging "
                            "Face cache).")
-    head = HEADS.get(config.task.kind)
-    if head is None:
-        return ModelColumn(title, note="Base against tuned compares classification and "
-                           "causal language model runs.")
+    from pft_desktop.core.tasks import get_task
+
+    task = get_task(config.task.kind)
     try:
-        architectures = json.loads((folder / "config.json").read_text(encoding="utf-8")).get(
-            "architectures") or []
-    except (OSError, ValueError, AttributeError):
-        architectures = []
-    if not any(str(name).endswith(head) for name in architectures):
-        what = "no classification head: before fine-tuning it cannot classify" \
-            if config.task.kind == "classification" else "no language-model head to generate"
-        return ModelColumn(title, note=f"The base model has {what}.")
+        model_config = json.loads((folder / "config.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        model_config = {}
+    if not isinstance(model_config, dict) or not task.claims(model_config):
+        return ModelColumn(title, note=f"The base model has no {task.title.lower()} head yet: "
+                           "before fine-tuning it cannot answer for this task.")
     return ModelColumn(title, model_dir=str(folder))
 
 

@@ -22,10 +22,50 @@ def prediction_html(message: dict, bar_width: int = 30) -> str:
             f"</span> {p:.1%}"
             for name, p in sorted(message["probabilities"].items(), key=lambda x: -x[1]))
         return f"<b>{escape(str(message['label']))}</b> ({message['score']:.1%})<br>{bars}"
+    if "labels" in message and "probabilities" in message:  # several labels
+        chosen = set(message["labels"])
+        bars = "<br>".join(
+            f"{'<b>' if name in chosen else ''}{escape(str(name))}"
+            f"{'</b>' if name in chosen else ''}: <span style='color:#2563eb'>"
+            f"{'█' * int(p * bar_width)}</span> {p:.1%}"
+            for name, p in sorted(message["probabilities"].items(), key=lambda x: -x[1])[:12])
+        names = ", ".join(escape(str(name)) for name in message["labels"]) or "none"
+        return f"<b>Labels: {names}</b><br>{bars}"
+    if "value" in message:
+        return f"<b>Predicted value:</b> {message['value']:.4g}"
+    if "entities" in message:
+        return entities_html(str(message.get("text", "")), message["entities"])
+    if "answer" in message:
+        answer = escape(str(message["answer"])) or "<i>no answer in the context</i>"
+        return f"<b>Answer:</b> {answer} ({message.get('score', 0):.1%})"
     if "fill" in message:
         guesses = " · ".join(f"{escape(str(g['token']))} {g['score']:.1%}"
                              for g in message["fill"][0])
         return f"<b>{escape(str(message['text']))}</b><br>Guesses: {guesses}"
     if "error" in message:
         return escape(str(message["error"]))
-    return f"<b>Generated:</b> {escape(str(message.get('text', '')))}"
+    if "text" in message:
+        return f"<b>Generated:</b> {escape(str(message.get('text', '')))}"
+    return escape(str(message.get("summary", "")))
+
+
+COLOURS = ("#dbeafe", "#dcfce7", "#fef3c7", "#fce7f3", "#ede9fe", "#cffafe", "#fee2e2")
+
+
+def entities_html(text: str, entities: list[dict]) -> str:
+    """The text with each entity highlighted and its type after it, one colour per type."""
+    types = sorted({str(e.get("label", "")) for e in entities})
+    colour = {name: COLOURS[i % len(COLOURS)] for i, name in enumerate(types)}
+    out, at = [], 0
+    for entity in sorted(entities, key=lambda e: e.get("start", 0)):
+        start, end = int(entity.get("start", 0)), int(entity.get("end", 0))
+        if start < at or end > len(text):
+            continue
+        label = str(entity.get("label", ""))
+        out.append(escape(text[at:start]))
+        out.append(f"<span style='background:{colour[label]}'>{escape(text[start:end])} "
+                   f"<b><small>{escape(label)}</small></b></span>")
+        at = end
+    out.append(escape(text[at:]))
+    found = "".join(out) if entities else escape(text) + "<br><i>No entities found.</i>"
+    return found
