@@ -196,21 +196,19 @@ def _refuse_two_starts(args) -> None:
 
 
 def _guess_mapping(config) -> None:
-    """Columns left out: fill them in from the data file, and say so."""
-    from pft_desktop.core.data import load_table
-
+    """Columns left out while the task still lacks some: fill them in from the data file (read
+    the task's way), and say so."""
     from pft_desktop.core.tasks import get_task
 
     data, task = config.data, get_task(config.task.kind)
-    if not data.train_file or Path(data.train_file).is_dir() or \
-            all(getattr(data, role.field) for role in task.roles if role.required):
+    if not data.train_file or Path(data.train_file).is_dir() or not task.problems(config):
         return
-    table = load_table(data.train_file, encoding=data.encoding, delimiter=data.delimiter,
-                       header=data.header)
-    for name, value in task.guess(table).items():
+    for name, value in task.guess(task.preview(data.train_file, data)).items():
         if not getattr(data, name) and value:
             setattr(data, name, value)
-            print(f"Using column '{value}' as {name.replace('_column', '').replace('_', ' ')} "
+            shown = ", ".join(value) if isinstance(value, list) else value
+            print(f"Using column{'s' if isinstance(value, list) else ''} '{shown}' as "
+                  f"{name.replace('_columns', '').replace('_column', '').replace('_', ' ')} "
                   "(set it with --" + name.replace("_", "-") + ").", file=sys.stderr)
 
 

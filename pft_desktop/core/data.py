@@ -75,6 +75,8 @@ class DataReport:
     label_counts: dict = field(default_factory=dict)  # label -> count, training rows
     token_lengths: dict = field(default_factory=dict)  # p50, p90, p95, p99, max, truncated_share
     packed: dict = field(default_factory=dict)         # pretraining: blocks and tokens
+    samples: dict = field(default_factory=dict)        # images: class -> a few file paths
+    counts_name: str = "Labels"  # what label_counts count, as the report's line says it
     warnings: list = field(default_factory=list)
     notes: list = field(default_factory=list)
 
@@ -100,7 +102,8 @@ class DataReport:
             verb = "is an exact duplicate" if self.duplicates == 1 else "are exact duplicates"
             out.append(f"{counted(self.duplicates, 'row')} {verb} of an earlier row (kept).")
         if self.label_counts:
-            out.append("Labels: " + ", ".join(f"{k} {v:,}" for k, v in self.label_counts.items()))
+            out.append(f"{self.counts_name}: " + ", ".join(f"{k} {v:,}"
+                                                          for k, v in self.label_counts.items()))
         if self.token_lengths and not self.packed:
             t = self.token_lengths
             out.append(f"Tokens per row: median {t['p50']}, 95th percentile {t['p95']}, "

@@ -181,7 +181,8 @@ def apply_method(model, settings, task, model_type: str, device: Device,
     config = LoraConfig(
         task_type=task.peft_task_type, r=settings.lora_r, lora_alpha=settings.lora_alpha,
         lora_dropout=settings.lora_dropout,
-        target_modules=lora_targets(model, model_type, settings.lora_target_modules),
+        target_modules=lora_targets(model, model_type,
+                                    settings.lora_target_modules or task.lora_targets(model)),
         modules_to_save=_modules_to_save(model, task, new_modules))
     return get_peft_model(model, config)
 
@@ -190,10 +191,13 @@ def _modules_to_save(model, task, new_modules) -> list[str] | None:
     """The head, plus any module the checkpoint lacked (a pooler of a masked-LM checkpoint),
     trained in full and saved with the adapter. peft matches these as path suffixes."""
     heads = set(head_names(model)) if task.peft_task_type == "SEQ_CLS" else set()
+    if task.trains_head:  # no peft task type saves it (images): name it
+        return sorted(set(head_names(model)) | set(new_modules)) or None
     extra = {name for name in new_modules
              if name.split(".")[0] not in heads and not name.endswith("lm_head")}
-    # peft adds the usual head names ("classifier", "score") itself for SEQ_CLS
-    return sorted((heads | extra) - {"classifier", "score"}) or None
+    # peft adds the usual head names ("classifier", "score") itself for SEQ_CLS, and
+    # "qa_outputs" for QUESTION_ANS (named here too, adapter_config.json would list it twice)
+    return sorted((heads | extra) - {"classifier", "score", "qa_outputs"}) or None
 
 
 def count_parameters(model) -> tuple[int, int]:

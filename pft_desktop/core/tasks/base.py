@@ -63,7 +63,9 @@ class Task:
     description = ""     # one or two sentences under it: what it does, what data it needs
     roles: tuple = ()    # Role per column read, in the Data page's order
     counts_title = ""    # the data report's bar chart of report.label_counts ("" hides it)
+    lengths_title = "Tokens per row"  # the data report's histogram of token lengths
     folder_choice = ""   # a button label when the data can be a folder ("Folder of images…")
+    data_settings = ()   # DataSettings fields beside the columns on the Data page (a separator)
     settings = ("max_length",)  # the TaskSettings fields the Hyperparameters page shows
     max_length_label = "Max length"
     sections = ()        # further config sections the task reads (the pretrain section)
@@ -77,6 +79,7 @@ class Task:
     model_hint = ""
     pipeline_tag = ""    # the model card's pipeline tag
     saves_merged = False  # save LoRA merged into the model (a base for later fine-tuning)
+    trains_head = False  # LoRA: train and save the head in full (no peft task type does it)
 
     # -- the model -------------------------------------------------------------------------
     def fits(self, heads: list[str]) -> bool:
@@ -96,6 +99,11 @@ class Task:
 
         return getattr(transformers, self.auto_class).from_pretrained(
             path, **self.model_kwargs(data.label_names, data.extra), **kwargs)
+
+    def lora_targets(self, model) -> list[str]:
+        """LoRA's default target modules for this task's models; empty means the usual
+        choice for the architecture (core.methods)."""
+        return []
 
     def auto_class_for(self, info: dict) -> str:
         """The auto class that loads a model this task trained (``info``: its run info)."""

@@ -33,6 +33,7 @@ class PretrainTask(Task):
     saves_merged = True  # a pretrained model is a base for later fine-tuning: saved whole
     folder_choice = "Folder of .txt…"
     max_length_label = "Block size"
+    lengths_title = "Tokens per text"
     sections = ("pretrain",)
     # Full training, since a model built from scratch has no pretrained weights for LoRA to
     # keep; one epoch, batch 32 and lr 5e-4 are the values the ``pretrain`` command has used

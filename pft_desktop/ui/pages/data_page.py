@@ -53,6 +53,29 @@ class TableLoader(QObject):
                               "fix": "Check the file's format."})
 
 
+class ColumnsChooser(QListWidget):
+    """Several columns for one role, each with a check box (a label per 0/1 column)."""
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self.setMaximumHeight(96)
+
+    def set_columns(self, columns: list[str], chosen: list[str]) -> None:
+        self.blockSignals(True)
+        self.clear()
+        for name in columns:
+            item = QListWidgetItem(name)
+            item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
+            item.setCheckState(Qt.CheckState.Checked if name in chosen
+                               else Qt.CheckState.Unchecked)
+            self.addItem(item)
+        self.blockSignals(False)
+
+    def chosen(self) -> list[str]:
+        return [self.item(i).text() for i in range(self.count())
+                if self.item(i).checkState() == Qt.CheckState.Checked]
+
+
 class DataPage(WizardPage):
     title = "Data"
     subtitle = ("Open a CSV, TSV, JSON Lines or Parquet file, tell pft-desktop which columns "
@@ -107,9 +130,10 @@ class DataPage(WizardPage):
 
         self.mapping = QGroupBox("Columns")
         self.mapping_grid = QGridLayout(self.mapping)
-        self.combos: dict[str, QComboBox] = {}
+        self.combos: dict[str, QComboBox | ColumnsChooser] = {}
         self.combo_labels: dict[str, QLabel] = {}
         self.shown_task = ""
+        self.options = None  # a form of the task's data settings, when it has any
         split = QFormLayout()
         self.validation = PathEdit("Optional separate validation file", file_filter=DATA_FILTER)
         self.validation.path_chosen.connect(self._validation_changed)
@@ -138,6 +162,8 @@ class DataPage(WizardPage):
         report_row.addWidget(self.labels_chart, 2)
         report_row.addWidget(self.lengths_chart, 2)
         self.content.addLayout(report_row)
+        self.samples_row = QHBoxLayout()  # image tasks: thumbnails of each class
+        self.content.addLayout(self.samples_row)
 
     def _build_format_row(self) -> QWidget:
         """How a CSV/TSV is read, each with what was detected, for files detection gets wrong
@@ -286,6 +312,12 @@ class DataPage(WizardPage):
         config = self.state.config.data
         for role in self._task().roles:
             combo = self.combos[role.field]
+            if isinstance(combo, ColumnsChooser):  # several columns (0/1 label columns)
+                chosen = [c for c in getattr(config, role.field) if c in self.table.columns] \
+                    or list(self.guesses.get(role.field) or [])
+                combo.set_columns(self.table.columns, chosen)
+                setattr(config, role.field, combo.chosen())
+                continue
             combo.blockSignals(True)
             combo.clear()
             combo.addItems(([] if role.required else [NONE]) + self.table.columns)
@@ -320,17 +352,32 @@ class DataPage(WizardPage):
             self.combos.pop(field).deleteLater()
             self.combo_labels.pop(field).deleteLater()
         for column, role in enumerate(task.roles):
-            combo = QComboBox()
+            if isinstance(getattr(self.state.config.data, role.field), list):
+                combo = ColumnsChooser()
+                combo.itemChanged.connect(self._mapping_changed)
+            else:
+                combo = QComboBox()
+                combo.currentTextChanged.connect(self._mapping_changed)
             combo.setObjectName(f"map_{role.field}")
             combo.setToolTip(role.help)
             combo.setAccessibleName(role.label)
-            combo.currentTextChanged.connect(self._mapping_changed)
             label = QLabel(role.label + ("" if role.required else " (optional)"))
             label.setToolTip(role.help)
             row, col = divmod(column, 4)
             self.mapping_grid.addWidget(label, row * 2, col)
             self.mapping_grid.addWidget(combo, row * 2 + 1, col)
             self.combos[role.field], self.combo_labels[role.field] = combo, label
+        if self.options is not None:
+            self.options.deleteLater()
+            self.options = None
+        if task.data_settings:  # the task's further choices about its data (a separator)
+            from pft_desktop.core.config import DataSettings
+            from pft_desktop.ui.widgets.forms import ConfigForm
+
+            self.options = ConfigForm(DataSettings, list(task.data_settings))
+            self.options.load(self.state.config.data)
+            self.options.changed.connect(self._options_changed)
+            self.mapping_grid.addWidget(self.options, self.mapping_grid.rowCount(), 0, 1, 4)
         self.mapping.setVisible(bool(task.roles))
         if self.table is not None:
             self._fill_combos()
@@ -339,10 +386,16 @@ class DataPage(WizardPage):
         self.state.config.data.validation_file = path
         self._mapping_changed()
 
+    def _options_changed(self) -> None:
+        self.options.store(self.state.config.data)
+        self._mapping_changed()
+
     def _mapping_changed(self, *_) -> None:
         config = self.state.config.data
         for name, combo in self.combos.items():
-            if combo.count():
+            if isinstance(combo, ColumnsChooser):
+                setattr(config, name, combo.chosen())
+            elif combo.count():
                 setattr(config, name, "" if combo.currentText() == NONE else combo.currentText())
         config.validation_split = round(self.split.value(), 2)
         self._drop_report()
@@ -410,8 +463,31 @@ class DataPage(WizardPage):
             draw_histogram(self.lengths_chart, lengths["histogram"]["counts"],
                            lengths["histogram"]["edges"], lengths["max_length"])
             # Short titles: a long one was cut off; the truncated share is in the report.
-            title = "Tokens per text" if report.packed else "Tokens per row"
-            self.lengths_chart.setTitle(title, color="#1f2933", size="10pt")
+            self.lengths_chart.setTitle(self._task().lengths_title, color="#1f2933",
+                                        size="10pt")
+        self._show_samples(report.samples)
+
+    def _show_samples(self, samples: dict) -> None:
+        """A few images of each class (image tasks), as thumbnails under the report."""
+        from PySide6.QtGui import QPixmap
+
+        while self.samples_row.count():
+            item = self.samples_row.takeAt(0)
+            if item.widget() is not None:
+                item.widget().deleteLater()
+        for label, paths in list(samples.items())[:8]:
+            for path in paths[:2]:
+                picture = QLabel()
+                picture.setPixmap(QPixmap(path).scaled(
+                    72, 72, Qt.AspectRatioMode.KeepAspectRatio,
+                    Qt.TransformationMode.SmoothTransformation))
+                picture.setToolTip(f"{label}: {path}")
+                self.samples_row.addWidget(picture)
+            caption = QLabel(str(label))
+            caption.setObjectName("hint")
+            self.samples_row.addWidget(caption)
+            self.samples_row.addSpacing(12)
+        self.samples_row.addStretch(1)
 
     def _show_report_items(self, items) -> None:
         self.report_list.clear()

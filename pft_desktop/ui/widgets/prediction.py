@@ -16,7 +16,7 @@ def prediction_html(message: dict, bar_width: int = 30) -> str:
         return f"<span style='color:{ERROR_COLOUR}'>{escape(str(message.get('message')))}</span>"
     if kind != "result":
         return ""
-    if "probabilities" in message:
+    if "probabilities" in message and "label" in message:
         bars = "<br>".join(
             f"{escape(str(name))}: <span style='color:#2563eb'>{'█' * int(p * bar_width)}"
             f"</span> {p:.1%}"
