@@ -19,7 +19,8 @@ from pft_desktop.ui.widgets.charts import bar_chart, draw_bars, draw_histogram
 from pft_desktop.ui.widgets.path_edit import PathEdit
 from pft_desktop.ui.widgets.preview import DatasetTableModel
 
-DATA_FILTER = "Data files (*.csv *.tsv *.tab *.txt *.jsonl *.json *.parquet);;All files (*)"
+DATA_FILTER = ("Data files (*.csv *.tsv *.tab *.txt *.jsonl *.json *.parquet *.xlsx *.gz *.conll "
+               "*.iob *.iob2 *.bio *.bioes *.ner);;All files (*)")
 NONE = "(none)"
 # What the person can pick when detection got a file wrong; "" means detect.
 DELIMITERS = {"": "detect", ",": "comma", "\t": "tab", ";": "semicolon", "|": "pipe"}
