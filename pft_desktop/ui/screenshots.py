@@ -44,6 +44,30 @@ def header_problem(window, path: Path) -> None:
                and (page.state.report is not None or bool(page.check_error)), 120)
 
 
+def entities_data_page(window, path: Path) -> None:
+    """The Data page for named entities: a CoNLL file of made-up travel notes (people, places,
+    organisations), read without column names, with its entity counts."""
+    import random
+
+    people, places = ["Ana Silva", "Li Wei", "Omar", "Greta Berg"], ["Lisbon", "Kyoto", "Oslo"]
+    orgs, rng, lines = ["Acme Corp", "the Red Cross", "Nordic Rail"], random.Random(0), []
+    for _ in range(120):
+        sentence = [(rng.choice(people), "PER"), ("flew to", ""), (rng.choice(places), "LOC"),
+                    ("for", ""), (rng.choice(orgs), "ORG"), (".", "")]
+        for phrase, kind in sentence:
+            for i, token in enumerate(phrase.split()):
+                lines.append(f"{token}\t{('B-' if i == 0 else 'I-') + kind if kind else 'O'}")
+        lines.append("")
+    path.write_text("\n".join(lines), encoding="utf-8")
+    window.go(1)
+    window.task_page.task_buttons["token-classification"].setChecked(True)
+    window.go(2)
+    page = window.data_page
+    page.file.choose(str(path))
+    wait_until(lambda: not (page.loading or page.checking or page.checker.is_running())
+               and (page.state.report is not None or bool(page.check_error)), 120)
+
+
 def second_run(window) -> None:
     """The demo again, shorter and with a tenth of the learning rate: a real second run to
     list and compare (its curve shows the slower learning)."""
@@ -123,7 +147,10 @@ def take_screenshots(window, folder: str) -> int:
     shot("6-results.png")
     second_run(window)
     library_and_compare(window, shot)
-    header_problem(window, out / "spreadsheet-export.csv")
+    data = Path(tempfile.mkdtemp(prefix="pft-screens-data-"))  # not beside the pictures
+    header_problem(window, data / "spreadsheet-export.csv")
     shot("7-data-header-problem.png")
+    entities_data_page(window, data / "travel-notes.conll")
+    shot("10-data-entities.png")
     window.close()
     return 0 if all(not page.problems() for page in pages[:5]) else 1

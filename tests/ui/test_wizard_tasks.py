@@ -17,9 +17,12 @@ def _sentiment_word(text: str) -> str:
 
 
 def pairs(tmp_path):
+    import random
+
     rows = sentiment_rows(80)
+    others = random.Random(0).sample(rows, len(rows))
     data = [(a, b, "same" if la == lb else "different")
-            for (a, la), (b, lb) in zip(rows, rows[1:] + rows[:1])]
+            for (a, la), (b, lb) in zip(rows, others)]
     return write_csv(tmp_path / "pairs.csv", ["sentence1", "sentence2", "label"], data), \
         {"text": "a great film", "pair": "a lovely film"}
 

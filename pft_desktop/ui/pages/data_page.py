@@ -79,8 +79,8 @@ class ColumnsChooser(QListWidget):
 
 class DataPage(WizardPage):
     title = "Data"
-    subtitle = ("Open a CSV, TSV, JSON Lines or Parquet file, tell pft-desktop which columns "
-                "hold what, and check the report before training.")
+    subtitle = ("Open your data (a table, or the files the task reads), tell pft-desktop which "
+                "columns hold what, and check the report before training.")
     request_load = Signal(str, str, dict)
 
     def __init__(self, state, parent=None):
@@ -280,7 +280,7 @@ class DataPage(WizardPage):
         self._size_columns(table)
         self._show_format(table)
         note = f"{len(table):,} rows · {len(table.columns)} columns · {table.format.upper()}"
-        if not table.has_header:
+        if not table.has_header and table.format == "csv":
             note += " · no header row (columns were named column_1, column_2, …)"
         if table.ignored_columns:
             note += f" · ignored empty columns: {', '.join(table.ignored_columns)}"
@@ -349,9 +349,11 @@ class DataPage(WizardPage):
         if self.shown_task == task.name:
             return
         self.shown_task = task.name
-        for field in list(self.combos):
-            self.combos.pop(field).deleteLater()
-            self.combo_labels.pop(field).deleteLater()
+        for field in list(self.combos):  # out of the layout now, deleted later
+            for widget in (self.combos.pop(field), self.combo_labels.pop(field)):
+                self.mapping_grid.removeWidget(widget)
+                widget.hide()
+                widget.deleteLater()
         for column, role in enumerate(task.roles):
             if isinstance(getattr(self.state.config.data, role.field), list):
                 combo = ColumnsChooser()
@@ -369,6 +371,8 @@ class DataPage(WizardPage):
             self.mapping_grid.addWidget(combo, row * 2 + 1, col)
             self.combos[role.field], self.combo_labels[role.field] = combo, label
         if self.options is not None:
+            self.mapping_grid.removeWidget(self.options)
+            self.options.hide()
             self.options.deleteLater()
             self.options = None
         if task.data_settings:  # the task's further choices about its data (a separator)
