@@ -114,6 +114,7 @@ class RegressionTask(Task):
                                    "and Spearman on so few rows say little. Hold out more rows, "
                                    "or give a larger validation file.")
         targets = train_frame["labels"].to_numpy(dtype=float)
+        report.counts_name = "Targets"
         report.label_counts = target_counts(targets)
         stats = target_stats(targets)
         report.notes.append(

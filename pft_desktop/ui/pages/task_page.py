@@ -116,10 +116,15 @@ class TaskPage(WizardPage):
 
     def enter(self) -> None:
         config = self.state.config
+        from pft_desktop.core.tasks import get_task
+
         available = self.available_tasks()
         for key, button in self.task_buttons.items():
             button.setEnabled(key in available)
-            button.setToolTip("" if key in available else "The chosen model cannot do this task.")
+            # Why not, and which models can: the task's own hint ("seq2seq needs an
+            # encoder-decoder model such as T5 or BART").
+            button.setToolTip("" if key in available else "The chosen model cannot do this "
+                              "task. " + get_task(split_key(key)[0]).model_hint)
         self._enable_methods()
         for group, buttons, value in ((self.task_group, self.task_buttons, self.task_key()),
                                       (self.method_group, self.method_buttons,
