@@ -36,3 +36,31 @@ def test_data_page_asks_for_the_chosen_tasks_columns(window):
             assert page.combos[role.field].toolTip() == role.help
         assert page.folder_button.isVisibleTo(page) == bool(task.folder_choice)
         assert page.labels_chart.isVisibleTo(page) == bool(task.counts_title)
+
+
+def test_results_show_per_label_scores_a_scatter_and_examples(window, tmp_path):
+    """What a task saves beyond scalars (a per-label table, predicted against true, generated
+    examples) appears on the Results page; a classification run shows none of them."""
+    from run_folders import make_run
+
+    from pft_desktop.core.rundir import write_json
+
+    folder = make_run(tmp_path / "runs", "seq", "finished")
+    write_json(folder.metrics_file, {
+        "eval_loss": 0.5, "per_class": {"PER": {"precision": 0.5, "recall": 1.0, "f1": 0.667,
+                                                "support": 3}},
+        "scatter": {"true": [1.0, 2.0, 3.0], "predicted": [1.2, 1.9, 3.3]},
+        "examples": [{"source": "a long text", "target": "short", "generated": "shortish"}]})
+    window.state.run_dir = folder.path
+    results = window.results_page
+    results.enter()
+    assert results.per_class_box.isVisibleTo(results) and results.per_class.rowCount() == 1
+    assert results.scatter.isVisibleTo(results)
+    assert results.examples_box.isVisibleTo(results)
+    assert results.examples.item(0, 2).text() == "shortish"
+    assert results.examples.horizontalHeaderItem(0).text() == "Source"
+    write_json(folder.metrics_file, {"eval_loss": 0.5, "eval_accuracy": 0.9, "eval_f1": 0.9})
+    results.enter()
+    assert not results.examples_box.isVisibleTo(results)
+    assert not results.scatter.isVisibleTo(results)
+    assert not results.per_class_box.isVisibleTo(results)

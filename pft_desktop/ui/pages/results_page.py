@@ -72,6 +72,14 @@ class ResultsPage(WizardPage):
         row.addWidget(self.per_class_box, 1)
         row.addWidget(self.scatter, 1)
         self.content.addLayout(row)
+        self.examples = QTableWidget(0, 0)  # generated answers beside the expected ones
+        self.examples.setMinimumHeight(150)
+        self.examples.setWordWrap(True)
+        self.examples.horizontalHeader().setStretchLastSection(True)
+        self.examples_box = QGroupBox("Examples from the validation rows")
+        QVBoxLayout(self.examples_box).addWidget(self.examples)
+        self.examples_box.setVisible(False)
+        self.content.addWidget(self.examples_box)
 
         try_box = QGroupBox("Try it")
         try_layout = QVBoxLayout(try_box)
@@ -202,6 +210,30 @@ class ResultsPage(WizardPage):
                     self.matrix.setItem(i, j, item)
         self._show_per_class(metrics.get("per_class") or {}, bool(matrix))
         self._show_scatter(metrics.get("scatter") or {})
+        self._show_examples(metrics.get("examples") or [])
+
+    def _show_examples(self, examples: list) -> None:
+        """What the model wrote (seq2seq) or answered (question answering) beside what it
+        should have, one row per example, one column per field the task saved."""
+        rows = [row for row in examples if isinstance(row, dict)]
+        self.examples_box.setVisible(bool(rows))
+        found = list(dict.fromkeys(key for row in rows for key in row))
+        # The input first, then what was expected, then what the model said (metrics.json
+        # stores keys sorted, which would put "generated" first).
+        order = ("source", "question", "context", "target", "gold", "expected", "answer",
+                 "generated", "predicted")
+        columns = [key for key in order if key in found] + \
+            [key for key in found if key not in order]
+        self.examples.setColumnCount(len(columns))
+        self.examples.setHorizontalHeaderLabels([name.capitalize() for name in columns])
+        self.examples.setRowCount(len(rows))
+        for i, row in enumerate(rows):
+            for j, name in enumerate(columns):
+                text = str(row.get(name, ""))
+                item = QTableWidgetItem(text)
+                item.setToolTip(text)
+                self.examples.setItem(i, j, item)
+        self.examples.resizeRowsToContents()
 
     def _show_per_class(self, per_class: dict, beside_matrix: bool) -> None:
         """Precision, recall and F1 per label or entity type (where no confusion matrix says
