@@ -349,6 +349,7 @@ def build_tiny_family(folder: Path, family: str) -> Path:
     return folder
 
 
+@pytest.mark.slow  # ViT covers the path in the default suite; these add the other families
 @pytest.mark.parametrize("family, targets", [("convnext", ["pwconv1", "pwconv2"]),
                                              ("swin", ["q_proj", "v_proj"])])
 def test_convnext_and_swin_train_with_lora_and_export(tmp_path, squares, family, targets):

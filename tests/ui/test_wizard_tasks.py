@@ -74,7 +74,14 @@ TASKS = {"pair-classification": pairs, "regression": regression, "multi-label": 
          "seq2seq": summaries, "image-classification": images}
 
 
-@pytest.mark.parametrize("task", list(TASKS))
+# Two run in the default suite (the most different data paths: a CoNLL file read without
+# columns, a folder of images); the rest with the slow tests (bash packaging/dev.sh test -m slow).
+FAST = ("token-classification", "image-classification")
+
+
+@pytest.mark.parametrize("task", [task if task in FAST else
+                                  pytest.param(task, marks=pytest.mark.slow)
+                                  for task in TASKS])
 def test_each_task_maps_trains_and_answers_in_the_wizard(qtbot, window, tiny_encoder, tmp_path,
                                                          task):
     from pft_desktop.core.tasks import get_task
