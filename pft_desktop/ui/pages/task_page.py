@@ -10,7 +10,7 @@ from PySide6.QtWidgets import (QButtonGroup, QGridLayout, QGroupBox, QLabel, QRa
 
 from pft_desktop.core.defaults import set_task
 from pft_desktop.core.methods import bitsandbytes_status
-from pft_desktop.ui.pages.base import Pending, WizardPage
+from pft_desktop.ui.pages.base import WizardPage
 
 
 
