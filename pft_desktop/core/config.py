@@ -117,6 +117,24 @@ class DataSettings:
                                 label="Source column")
     target_column: str = option("", "Sequence to sequence: the translation or summary to "
                                 "learn.", label="Target column")
+    conversation_column: str = option(
+        "", "Chat: the column holding each conversation as a list of turns, OpenAI-style "
+        "('messages' with role/content) or ShareGPT-style ('conversations' with from/value). "
+        "Empty: prompt and response columns instead (Alpaca's instruction/input/output too).",
+        label="Conversation column", unset="prompt and response columns")
+    system_column: str = option(
+        "", "Chat: an optional column with each row's system prompt; it overrides the "
+        "default system prompt.", label="System prompt column", advanced=True, unset="none")
+    input_column: str = option(
+        "", "Chat, Alpaca layout: an optional column with extra input, put after the "
+        "instruction (the prompt column) in the user's turn.", label="Input column",
+        advanced=True, unset="none")
+    chosen_column: str = option(
+        "", "Preference tuning: the response people preferred (text, or a conversation whose "
+        "last turn is the assistant's).", label="Chosen column")
+    rejected_column: str = option(
+        "", "Preference tuning: the response people rejected for the same prompt.",
+        label="Rejected column")
     image_column: str = option(
         "", "Image classification from a table: the column with each image's path (relative "
         "to the table's folder, or absolute). A folder with one subfolder per class needs no "
@@ -163,6 +181,22 @@ class TaskSettings:
         64, "Question answering: tokens shared by consecutive windows when a context is longer "
         "than the maximum length.", label="Context overlap", minimum=0, maximum=8192,
         advanced=True)
+    system_prompt: str = option(
+        "", "Chat: the system prompt of every conversation that has none of its own, in "
+        "training and in the try box.", label="System prompt", unset="none")
+    chat_template: str = option(
+        "", "Chat: how conversations are written as text. Empty uses the model's own template "
+        "(from its tokenizer); a model without one needs a choice: 'chatml' (Qwen-style "
+        "<|im_start|> turns), 'llama3', 'zephyr' or 'plain' (User:/Assistant: lines).",
+        label="Chat template", choices=("", "chatml", "llama3", "zephyr", "plain"),
+        advanced=True, unset="the model's own")
+    train_on_prompt: bool = option(
+        False, "Chat: learn every token (system, user and assistant turns) instead of the "
+        "assistant's turns only.", label="Train on all tokens", advanced=True)
+    packing: bool = option(
+        False, "Language modelling: pack several short examples into each row of a batch, "
+        "with no attention across them, so no compute is spent on padding.",
+        label="Pack short examples")
 
 
 @dataclass
@@ -183,6 +217,12 @@ class MethodSettings:
         [], "Module names to adapt (for example q_proj, v_proj). Empty means the usual choice "
         "for this architecture.", label="LoRA target modules", advanced=True,
         unset="the usual layers for this architecture")
+    use_dora: bool = option(
+        False, "LoRA: weight-decomposed adapters (DoRA), learning magnitude and direction "
+        "apart; often better at low ranks, slower per step.", label="DoRA", advanced=True)
+    use_rslora: bool = option(
+        False, "LoRA: scale the update by alpha/sqrt(rank) instead of alpha/rank (rank-"
+        "stabilized), so high ranks keep learning.", label="rsLoRA", advanced=True)
     trainable_top_layers: int = option(
         0, "With 'freeze': also train this many of the top transformer layers besides the "
         "head.", label="Trainable top layers", minimum=0, maximum=1000, unset="head only")
@@ -241,6 +281,11 @@ class TrainingSettings:
         "'eval_f1' or 'eval_loss'. Empty means eval_f1 for classification, eval_loss "
         "otherwise.", label="Best-model metric", advanced=True,
         unset="eval_f1 for classification, eval_loss otherwise")
+    neftune_noise_alpha: float = option(
+        0.0, "Language modelling: add uniform noise of this scale to the input embeddings "
+        "while training (NEFTune; 5 is the paper's value), which often helps instruction "
+        "tuning.", label="NEFTune noise", minimum=0.0, maximum=100.0, advanced=True,
+        unset="off")
     seed: int = option(42, "Random seed: the same seed, data and settings give the same run.",
                        label="Seed", minimum=0)
 
@@ -273,6 +318,29 @@ class PretrainSettings:
                             advanced=True, unset="from the size")
 
 
+PREFERENCE_METHODS = ("dpo", "orpo", "simpo")
+
+
+@dataclass
+class PreferenceSettings:
+    method: str = option(
+        "dpo", "Preference tuning: 'dpo' (Direct Preference Optimization, against a frozen "
+        "copy of the starting model), 'orpo' (odds-ratio, no reference model, learns the "
+        "chosen answers at the same time) or 'simpo' (length-normalized, no reference model).",
+        label="Preference method", choices=PREFERENCE_METHODS)
+    beta: float = option(
+        0.1, "How strongly the model is held to its reference (DPO) or how sharp the "
+        "preference margin is (ORPO's lambda, SimPO's beta). 0.1 is the usual DPO value; "
+        "SimPO uses about 2.", label="Beta", minimum=0.0, maximum=100.0, exclusive_min=True)
+    simpo_gamma: float = option(
+        0.5, "SimPO: the reward margin the chosen answer must win by, as a share of beta.",
+        label="SimPO margin", minimum=0.0, maximum=10.0, advanced=True)
+    max_prompt_length: int = option(
+        0, "Preference tuning: cut prompts to this many tokens (from the left) so the "
+        "answers keep room; 0 means half the maximum length.", label="Max prompt length",
+        minimum=0, maximum=32768, advanced=True, unset="half the maximum length")
+
+
 @dataclass
 class RunConfig:
     model: ModelSettings = field(default_factory=ModelSettings)
@@ -281,8 +349,9 @@ class RunConfig:
     method: MethodSettings = field(default_factory=MethodSettings)
     training: TrainingSettings = field(default_factory=TrainingSettings)
     pretrain: PretrainSettings = field(default_factory=PretrainSettings)
+    preference: PreferenceSettings = field(default_factory=PreferenceSettings)
 
-    SECTIONS = ("model", "data", "task", "method", "training", "pretrain")
+    SECTIONS = ("model", "data", "task", "method", "training", "pretrain", "preference")
 
     @property
     def from_scratch(self) -> bool:

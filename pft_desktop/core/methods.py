@@ -180,7 +180,8 @@ def apply_method(model, settings, task, model_type: str, device: Device,
         model.enable_input_require_grads()
     config = LoraConfig(
         task_type=task.peft_task_type, r=settings.lora_r, lora_alpha=settings.lora_alpha,
-        lora_dropout=settings.lora_dropout,
+        lora_dropout=settings.lora_dropout, use_dora=settings.use_dora,
+        use_rslora=settings.use_rslora,
         target_modules=lora_targets(model, model_type,
                                     settings.lora_target_modules or task.lora_targets(model)),
         modules_to_save=_modules_to_save(model, task, new_modules))

@@ -145,6 +145,7 @@ def training_arguments(config: RunConfig, task: Task, folder: RunFolder, has_val
         train_sampling_strategy="group_by_length", length_column_name="length",
         remove_unused_columns=False, include_num_input_tokens_seen="non_padding",
         report_to="none", disable_tqdm=True, save_only_model=False,
+        neftune_noise_alpha=t.neftune_noise_alpha or None,
     )
 
 

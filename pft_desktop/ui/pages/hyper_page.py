@@ -27,9 +27,12 @@ BASIC = ["epochs", "max_steps", "batch_size", "learning_rate", "eval_steps", "se
 LORA = ["lora_r", "lora_alpha", "lora_dropout", "lora_target_modules"]
 ADVANCED_TRAINING = ["gradient_accumulation", "weight_decay", "warmup_ratio", "scheduler",
                      "max_grad_norm", "save_steps", "save_total_limit", "logging_steps",
-                     "early_stopping_patience", "metric_for_best"]
-ADVANCED_METHOD = ["trainable_top_layers", "gradient_checkpointing", "precision"]
-TASK_FIELDS = ["max_length", "max_target_length", "source_prefix", "doc_stride"]
+                     "early_stopping_patience", "metric_for_best", "neftune_noise_alpha"]
+ADVANCED_METHOD = ["trainable_top_layers", "use_dora", "use_rslora", "gradient_checkpointing",
+                   "precision"]
+OPTIONAL_TRAINING = ["neftune_noise_alpha"]  # shown only for the tasks that name them
+TASK_FIELDS = ["max_length", "max_target_length", "source_prefix", "doc_stride", "system_prompt",
+               "chat_template", "train_on_prompt", "packing"]
 
 
 class HyperparametersPage(WizardPage):
@@ -152,6 +155,8 @@ class HyperparametersPage(WizardPage):
         self.pretrain.set_row_visible("mlm_probability", bool(encoder))
         self._show_advanced(self.advanced_toggle.isChecked())
         self._show_preset()
+        for name in OPTIONAL_TRAINING:
+            self.advanced_training.set_row_visible(name, name in task.training_settings)
         self.advanced_method.set_row_visible("trainable_top_layers",
                                              config.method.kind == "freeze")
         self._update_estimate()
