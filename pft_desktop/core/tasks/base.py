@@ -68,6 +68,7 @@ class Task:
     data_settings = ()   # DataSettings fields beside the columns on the Data page (a separator)
     settings = ("max_length",)  # the TaskSettings fields the Hyperparameters page shows
     training_settings = ()  # TrainingSettings fields only some tasks read (NEFTune)
+    chat = False  # the try box is a multi-turn chat with generation settings
     max_length_label = "Max length"
     sections = ()        # further config sections the task reads (the pretrain section)
     defaults: dict = {}  # starting values that differ from the dataclasses' ("training.epochs")

@@ -42,6 +42,8 @@ class CausalLMTask(Task):
     perplexity = True
     pipeline_tag = "text-generation"
     model_hint = "Choose a decoder model such as GPT-2, Llama, Qwen, Mistral or Phi."
+    chat = True
+    training_settings = ("neftune_noise_alpha",)
 
     def claims(self, model_config: dict) -> bool:
         return any(str(name).endswith(("ForCausalLM", "LMHeadModel"))
