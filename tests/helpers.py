@@ -90,6 +90,28 @@ def _bpe_tokenizer(folder: Path, chat_template: bool):
     return fast
 
 
+def chatml_tokenizer(folder: Path):
+    """A byte-level BPE tokenizer with ChatML's turn tokens and template (Qwen-style)."""
+    from tokenizers import Tokenizer, decoders, models, pre_tokenizers, trainers
+    from transformers import PreTrainedTokenizerFast
+
+    from pft_desktop.core.chat import TEMPLATES
+
+    tok = Tokenizer(models.BPE())
+    tok.pre_tokenizer = pre_tokenizers.ByteLevel(add_prefix_space=False)
+    tok.decoder = decoders.ByteLevel()
+    specials = ["<|endoftext|>", "<|im_start|>", "<|im_end|>"]
+    trainer = trainers.BpeTrainer(vocab_size=400, special_tokens=specials,
+                                  initial_alphabet=pre_tokenizers.ByteLevel.alphabet())
+    tok.train_from_iterator([" ".join(POSITIVE + NEGATIVE + FILLER)] * 3, trainer)
+    fast = PreTrainedTokenizerFast(tokenizer_object=tok, eos_token="<|endoftext|>",
+                                   pad_token="<|endoftext|>", model_max_length=512,
+                                   additional_special_tokens=specials[1:])
+    fast.chat_template = TEMPLATES["chatml"]
+    fast.save_pretrained(folder)
+    return fast
+
+
 def build_tiny_encoder(folder: Path) -> Path:
     from transformers import BertConfig, BertForMaskedLM, set_seed
 

@@ -76,6 +76,7 @@ class DataReport:
     token_lengths: dict = field(default_factory=dict)  # p50, p90, p95, p99, max, truncated_share
     packed: dict = field(default_factory=dict)         # pretraining: blocks and tokens
     samples: dict = field(default_factory=dict)        # images: class -> a few file paths
+    example: list = field(default_factory=list)  # chat: one rendered example, [text, learned]
     counts_name: str = "Labels"  # what label_counts count, as the report's line says it
     warnings: list = field(default_factory=list)
     notes: list = field(default_factory=list)

@@ -119,7 +119,10 @@ def test_causal_lm_merged_export_generates_like_the_run(tmp_path, tiny_decoder, 
                         max_new_tokens=8)
     model = AutoModelForCausalLM.from_pretrained(out).eval()
     tokenizer = AutoTokenizer.from_pretrained(out)
-    batch = tokenizer("what color is the sky\n", return_tensors="pt")
+    # ordinary transformers code: the chat template travels with the exported tokenizer
+    text = tokenizer.apply_chat_template([{"role": "user", "content": "what color is the sky"}],
+                                         tokenize=False, add_generation_prompt=True)
+    batch = tokenizer(text, return_tensors="pt", add_special_tokens=False)
     output = model.generate(**batch, max_new_tokens=8, do_sample=False,
                             pad_token_id=tokenizer.eos_token_id)
     assert tokenizer.decode(output[0, batch["input_ids"].shape[1]:],

@@ -1,8 +1,11 @@
-"""Causal language model fine-tuning on prompt/response pairs, with the loss on the response.
+"""Causal language model fine-tuning on conversations, with the loss on the assistant's turns.
 
-The prompt is formatted with the tokenizer's chat template when it has one (so the model sees
-the same format at inference), otherwise as ``prompt\\n response<eos>``. Prompt tokens get label
--100, so only the response is learned.
+Every layout (OpenAI messages, ShareGPT conversations, Alpaca instruction/input/output, prompt
+and response columns) becomes a list of turns written by the model's chat template (or a chosen
+one, core.chat), so the model sees the same format in training, in the try box and after export.
+Tokens outside the assistant's replies get label -100 unless all tokens are trained. Short
+examples can be packed: a batch becomes one row with position ids restarting per example, which
+transformers turns into attention that does not cross examples.
 """
 
 from __future__ import annotations
@@ -11,6 +14,9 @@ import math
 
 import numpy as np
 
+from pft_desktop.core import chat
+from pft_desktop.core.conversations import (CONVERSATION_NAMES, INPUT_NAMES, SYSTEM_NAMES,
+                                            layout_name, looks_like_conversation, row_turns)
 from pft_desktop.core.data import (
     PROMPT_NAMES,
     RESPONSE_NAMES,
@@ -21,9 +27,11 @@ from pft_desktop.core.data import (
 )
 from pft_desktop.core.errors import UserError
 from pft_desktop.core.tasks.base import (PreparedData, Role, Task, TryField, WithoutLength,
-                                         clean_rows, last_position_probe)
+                                         last_position_probe)
 
-IGNORE = -100
+IGNORE = chat.IGNORE
+LAYOUT_FIELDS = ("conversation_column", "prompt_column", "response_column", "input_column",
+                 "system_column")
 
 
 class CausalLMTask(Task):
@@ -31,11 +39,22 @@ class CausalLMTask(Task):
 
     name = "causal-lm"
     title = "Causal language model fine-tuning"
-    description = ("Teach a decoder (GPT-2, Llama, Qwen…) to write responses to prompts; the "
-                   "loss is on the response only. Needs a prompt and a response column.")
-    roles = (Role("prompt_column", "Prompt", "What the model is given.", names=PROMPT_NAMES),
+    description = ("Teach a decoder (GPT-2, Llama, Qwen…) to answer: conversations (OpenAI "
+                   "messages, ShareGPT), Alpaca instructions, or prompt and response columns; "
+                   "the loss is on the assistant's replies.")
+    roles = (Role("conversation_column", "Conversation", "A column of whole conversations "
+                  "(lists of turns); leave empty to use prompt and response columns.",
+                  required=False, names=CONVERSATION_NAMES, shape="any"),
+             Role("prompt_column", "Prompt", "What the model is given (Alpaca: the "
+                  "instruction).", required=False, names=PROMPT_NAMES),
              Role("response_column", "Response", "What the model should learn to write; the "
-                  "loss is computed on these tokens only.", names=RESPONSE_NAMES))
+                  "loss is computed on these tokens only.", required=False,
+                  names=RESPONSE_NAMES),
+             Role("input_column", "Input", "Optional extra input put after the prompt "
+                  "(Alpaca's input column).", required=False, names=INPUT_NAMES),
+             Role("system_column", "System prompt", "Optional per-row system prompt.",
+                  required=False, names=SYSTEM_NAMES))
+    settings = ("max_length", "system_prompt", "chat_template", "train_on_prompt", "packing")
     auto_class = "AutoModelForCausalLM"
     peft_task_type = "CAUSAL_LM"
     default_best_metric = "eval_loss"
@@ -48,6 +67,39 @@ class CausalLMTask(Task):
     def claims(self, model_config: dict) -> bool:
         return any(str(name).endswith(("ForCausalLM", "LMHeadModel"))
                    for name in model_config.get("architectures") or [])
+
+    def guess(self, table: Table) -> dict[str, str]:
+        """A column of lists of turns is a conversation; else Alpaca's instruction/input/
+        output; else prompt and response by name and shape."""
+        found = dict.fromkeys(LAYOUT_FIELDS, "")
+        lower = {column.lower(): column for column in table.columns}
+        sample = table.dataset.select(range(min(len(table), 20))).to_pandas() \
+            if len(table) else None
+        for name in sorted(table.columns, key=lambda c: c.lower() not in CONVERSATION_NAMES):
+            if sample is not None and looks_like_conversation(sample[name]):
+                found["conversation_column"] = name
+                break
+        if not found["conversation_column"]:
+            if "instruction" in lower and "output" in lower:
+                found.update(prompt_column=lower["instruction"], response_column=lower["output"],
+                             input_column=lower.get("input", ""))
+            else:
+                from pft_desktop.core.data import guess_roles
+
+                found.update(guess_roles(table, (
+                    Role("prompt_column", "", "", names=PROMPT_NAMES),
+                    Role("response_column", "", "", names=RESPONSE_NAMES))))
+        found["system_column"] = next((lower[name] for name in SYSTEM_NAMES if name in lower),
+                                      "")
+        return found
+
+    def problems(self, config) -> list[str]:
+        d = config.data
+        if d.conversation_column or (d.prompt_column and d.response_column):
+            return []
+        return [f"data.prompt_column and data.response_column (or data.conversation_column) "
+                f"are empty for {self.name}: name the conversation column, or the prompt and "
+                "response columns."]
 
     def inputs(self, info: dict) -> list:
         return [TryField("text", "Prompt", "Type a prompt and press Enter")]
@@ -68,58 +120,97 @@ class CausalLMTask(Task):
     def prepare(self, config, train: Table, validation: Table | None, tokenizer) -> PreparedData:
         d = config.data
         ensure_pad_token(tokenizer)
+        template = chat.ensure_chat_template(tokenizer, config.task.chat_template)
         report = DataReport(rows_read=len(train), notes=list(train.notes),
                             warnings=list(train.warnings))  # what loading the file said
-        require_columns(train, self.columns(config))
-        if d.prompt_column == d.response_column:
-            raise UserError("invalid_mapping", "The prompt and the response are mapped to the "
-                            f"same column '{d.prompt_column}'.", "Map two different columns.")
-        frame = clean_rows(train.dataset.to_pandas(), [d.prompt_column, d.response_column],
-                           report)
-        frame.columns = ["prompt", "response"]
-        if d.max_rows and len(frame) > d.max_rows:
-            frame = frame.sample(n=d.max_rows, random_state=config.training.seed)
+        columns = {name: getattr(d, name) for name in LAYOUT_FIELDS if getattr(d, name)}
+        require_columns(train, columns)
+        if len(set(columns.values())) < len(columns):
+            raise UserError("invalid_mapping", "The same column is mapped to two roles ("
+                            + ", ".join(f"{k}: {v}" for k, v in columns.items()) + ").",
+                            "Map a different column to each role.")
+        conversations = _conversations(train, d, config.task.system_prompt, report, "")
+        if d.max_rows and len(conversations) > d.max_rows:
+            keep = np.random.default_rng(config.training.seed).choice(
+                len(conversations), d.max_rows, replace=False)
+            conversations = [conversations[i] for i in sorted(keep)]
             report.notes.append(f"Using {d.max_rows} of the rows (row limit).")
         if validation is not None:
-            guess = self.guess(validation)
-            names = [d.prompt_column if d.prompt_column in validation.columns
-                     else guess["prompt_column"],
-                     d.response_column if d.response_column in validation.columns
-                     else guess["response_column"]]
-            val_frame = clean_rows(validation.dataset.to_pandas(), names, DataReport())
-            val_frame.columns = ["prompt", "response"]
+            val_data = _validation_mapping(self, validation, d)
+            val_conversations = _conversations(validation, val_data, config.task.system_prompt,
+                                               report, " (validation)")
             report.rows_read += len(validation)
-        elif d.validation_split > 0 and len(frame) >= 2:
-            order = np.random.default_rng(config.training.seed).permutation(len(frame))
-            take = max(1, int(round(len(frame) * d.validation_split)))
-            val_frame = frame.iloc[order[:take]].reset_index(drop=True)
-            frame = frame.iloc[order[take:]].reset_index(drop=True)
+        elif d.validation_split > 0 and len(conversations) >= 2:
+            order = np.random.default_rng(config.training.seed).permutation(len(conversations))
+            take = max(1, int(round(len(conversations) * d.validation_split)))
+            val_conversations = [conversations[i] for i in order[:take]]
+            conversations = [conversations[i] for i in order[take:]]
         else:
-            val_frame = frame.iloc[0:0]
-        max_length = config.task.max_length
-        train_set, lengths, too_long = _tokenize(frame, tokenizer, max_length)
-        report.drop("prompt alone fills the maximum length", too_long)
-        val_set, _, val_too_long = _tokenize(val_frame, tokenizer, max_length)
-        report.drop("prompt alone fills the maximum length (validation)", val_too_long)
+            val_conversations = []
+        max_length, packing = config.task.max_length, config.task.packing
+        on_all = config.task.train_on_prompt
+        train_set, lengths, too_long = _tokenize(conversations, tokenizer, max_length, on_all,
+                                                 packing)
+        report.drop("no reply left within the maximum length", too_long)
+        val_set, _, val_too_long = _tokenize(val_conversations, tokenizer, max_length, on_all,
+                                             packing)
+        report.drop("no reply left within the maximum length (validation)", val_too_long)
         if len(train_set) == 0:
             raise UserError("no_rows", "No training rows are left after cleaning.",
                             "Check the column mapping, or raise the maximum length.")
         report.train_rows, report.validation_rows = len(train_set), len(val_set)
         report.rows_kept = report.train_rows + report.validation_rows
         report.token_lengths = token_length_summary(lengths, max_length)
-        report.notes.append("Prompts are formatted with the model's chat template." if
-                            getattr(tokenizer, "chat_template", None) else
-                            "The tokenizer has no chat template: prompt and response are joined "
-                            "by a newline.")
+        report.example = [list(piece) for piece in chat.highlighted_example(
+            tokenizer, train_set[0]["input_ids"], train_set[0]["labels"])]
+        turns = sum(len(c) for c in conversations) / max(1, len(conversations))
+        report.notes.append(f"Layout: {layout_name(d)}, {turns:.1f} turns per conversation on "
+                            f"average; written with {template}.")
+        report.notes.append("The loss is on every token." if on_all else
+                            "The loss is on the assistant's replies only.")
+        stop_ids = chat.stop_token_ids(tokenizer)
+        _check_end_of_turn(tokenizer, train_set[0]["labels"], on_all, report)
+        if packing:
+            report.notes.append("Examples are packed: each batch is one row without padding, "
+                                "and attention does not cross examples.")
         return PreparedData(train=train_set, validation=val_set if len(val_set) else None,
-                            report=report, validation_texts=list(val_frame["prompt"].head(5)))
+                            report=report, extra={"stop_token_ids": stop_ids,
+                                                  "packing": packing},
+                            validation_texts=[_last_user(c) for c in val_conversations[:5]])
+
+    def load_model(self, path: str, data: PreparedData, tokenizer=None, **kwargs):
+        """The decoder, with generation stopping at the template's end of turn; a model
+        that cannot keep packed examples apart is refused before training starts."""
+        model, loading = super().load_model(path, data, tokenizer=tokenizer, **kwargs) \
+            if kwargs.get("output_loading_info") else (super().load_model(
+                path, data, tokenizer=tokenizer, **kwargs), None)
+        stop_ids = data.extra.get("stop_token_ids") or []
+        if stop_ids and getattr(model, "generation_config", None) is not None:
+            model.generation_config.eos_token_id = stop_ids if len(stop_ids) > 1 \
+                else stop_ids[0]
+            if tokenizer is not None and tokenizer.pad_token_id is not None:
+                model.generation_config.pad_token_id = tokenizer.pad_token_id
+        if data.extra.get("packing"):
+            # transformers keeps packed examples apart only without a cache (training needs
+            # none); generation still caches, through the generation config.
+            model.config.use_cache = False
+            check_packing(model)
+        return (model, loading) if loading is not None else model
 
     def collator(self, tokenizer):
-        from transformers import DataCollatorForSeq2Seq
+        from transformers import DataCollatorForSeq2Seq, DataCollatorWithFlattening
 
+        padded = DataCollatorForSeq2Seq(tokenizer, label_pad_token_id=IGNORE, padding=True)
+        packed = DataCollatorWithFlattening(return_position_ids=True, separator_id=IGNORE)
 
-        return WithoutLength(DataCollatorForSeq2Seq(tokenizer, label_pad_token_id=IGNORE,
-                                                    padding=True))
+        def collate(features):
+            if features and "position_ids" in features[0]:  # prepared with packing on
+                return packed([{key: f[key] for key in ("input_ids", "labels")}
+                               for f in features])
+            return padded([{k: v for k, v in f.items() if k != "position_ids"}
+                           for f in features])
+
+        return WithoutLength(collate)
 
     def final_metrics(self, trainer, data: PreparedData, metrics: dict) -> dict:
         if "eval_loss" in metrics:
@@ -139,11 +230,9 @@ def ensure_pad_token(tokenizer) -> None:
 
 
 def format_prompt(tokenizer, prompt: str) -> str:
-    """The text the model sees before its response, in training and at inference alike."""
-    if getattr(tokenizer, "chat_template", None):
-        return tokenizer.apply_chat_template([{"role": "user", "content": prompt}],
-                                             tokenize=False, add_generation_prompt=True)
-    return prompt + "\n"
+    """The text the model sees before its reply to one message, in training and at inference
+    alike (the template it was trained with is saved with its tokenizer)."""
+    return chat.render_prompt(tokenizer, [{"role": "user", "content": prompt}])
 
 
 def generate(model, tokenizer, prompt: str, raw: bool, max_new_tokens: int = 64) -> str:
@@ -152,36 +241,124 @@ def generate(model, tokenizer, prompt: str, raw: bool, max_new_tokens: int = 64)
     import torch
 
     text = prompt if raw else format_prompt(tokenizer, prompt)
-    special = raw or not getattr(tokenizer, "chat_template", None)
-    batch = tokenizer(text, return_tensors="pt", add_special_tokens=special)
+    batch = tokenizer(text, return_tensors="pt", add_special_tokens=raw)
+    stop = None if raw else chat.stop_token_ids(tokenizer) or None
     with torch.no_grad():
         output = model.generate(**batch, max_new_tokens=max_new_tokens, do_sample=False,
+                                eos_token_id=stop,
                                 pad_token_id=tokenizer.pad_token_id or tokenizer.eos_token_id)
     return tokenizer.decode(output[0, batch["input_ids"].shape[1]:], skip_special_tokens=True)
 
 
-def _tokenize(frame, tokenizer, max_length: int):
+def check_packing(model) -> None:
+    """Two short random sequences packed in one row must give the logits they give apart;
+    models whose attention ignores the restarting position ids would leak across examples."""
+    import torch
+
+    vocab = model.get_input_embeddings().weight.shape[0]
+    generator = torch.Generator().manual_seed(0)
+    first, second = (torch.randint(0, vocab, (1, n), generator=generator) for n in (5, 7))
+    device = next(model.parameters()).device
+    was_training = model.training
+    model.eval()
+    try:
+        with torch.no_grad():
+            apart = torch.cat([model(input_ids=ids.to(device), use_cache=False).logits
+                               for ids in (first, second)], dim=1)
+            positions = torch.cat([torch.arange(5), torch.arange(7)]).unsqueeze(0).to(device)
+            packed = model(input_ids=torch.cat([first, second], dim=1).to(device),
+                           position_ids=positions, use_cache=False).logits
+    except Exception as exc:  # a model whose forward takes no position ids
+        raise UserError("packing_unsupported", f"{type(model).__name__} cannot be trained with "
+                        f"packed examples ({type(exc).__name__}).", "Turn 'Pack short "
+                        "examples' off under Hyperparameters.") from None
+    finally:
+        model.train(was_training)
+    gap = float((apart.float() - packed.float()).abs().max())
+    scale = float(apart.float().abs().max()) or 1.0
+    if gap > 1e-3 * max(1.0, scale) and gap > 0.05:
+        raise UserError("packing_unsupported", f"{type(model).__name__} lets packed examples "
+                        f"see each other (logits differ by {gap:.3g} when packed).",
+                        "Turn 'Pack short examples' off under Hyperparameters.")
+
+
+def _conversations(table: Table, data, system_prompt: str, report: DataReport,
+                   which: str) -> list:
+    """Every usable row as turns; rows that are not a conversation are dropped and counted,
+    and the first such row's problem is named. All rows bad: that problem is the error."""
+    conversations, problems = [], {}
+    frame = table.dataset.to_pandas()
+    for index, row in enumerate(frame.to_dict("records")):
+        try:
+            conversations.append(row_turns(row, data, system_prompt, f"Row {index + 1}{which}"))
+        except UserError as error:
+            problems.setdefault(error.kind, []).append(error)
+    for code, errors in problems.items():
+        report.drop(_reason(code) + which, len(errors))
+        report.warnings.append(f"{len(errors):,} row(s){which} dropped; the first: "
+                               f"{errors[0].message} {errors[0].fix}")
+    if not conversations and problems:
+        raise next(iter(problems.values()))[0]
+    return conversations
+
+
+def _reason(code: str) -> str:
+    return {"bad_conversation": "not a usable conversation"}.get(code, code.replace("_", " "))
+
+
+def _validation_mapping(task, validation: Table, data):
+    """The validation file's columns: the training file's names where it has them, else its
+    own guess."""
+    from dataclasses import replace
+
+    guess = task.guess(validation)
+    chosen = {name: getattr(data, name) if getattr(data, name) in validation.columns
+              else guess[name] for name in LAYOUT_FIELDS if getattr(data, name)}
+    return replace(data, **chosen)
+
+
+def _last_user(turns: list) -> str:
+    return next((t["content"] for t in reversed(turns) if t["role"] == "user"), "")
+
+
+def _check_end_of_turn(tokenizer, labels: list, on_all: bool, report: DataReport) -> None:
+    """The token that ends a reply must be learned (or the tuned model rambles on) and must
+    stop generation (it is saved in the model's generation config)."""
+    token = chat.end_of_turn_token(tokenizer)
+    if token is None:
+        report.warnings.append("The chat template ends the assistant's turn without a special "
+                               "token, so generation runs to the token limit. Choose a template "
+                               "under Hyperparameters > Chat template.")
+        return
+    token_id = tokenizer.convert_tokens_to_ids(token)
+    if on_all or token_id in labels:
+        report.notes.append(f"Each reply ends with {token}, which is learned and stops "
+                            "generation.")
+    else:
+        report.warnings.append(f"The reply's end token {token} is not learned in the first "
+                               "example (cut by the maximum length?), so the model may not "
+                               "learn to stop. Raise the maximum length.")
+
+
+def _tokenize(conversations: list, tokenizer, max_length: int, on_all: bool, packing: bool):
     import datasets
 
-    eos = tokenizer.eos_token or ""
-    rows, lengths, too_long = {"input_ids": [], "attention_mask": [], "labels": [],
-                               "length": []}, [], 0
-    prefixes = [format_prompt(tokenizer, prompt) for prompt in frame["prompt"]]
-    special = not getattr(tokenizer, "chat_template", None)
-    all_prompt_ids = tokenizer(prefixes, add_special_tokens=special)["input_ids"] if prefixes \
-        else []
-    all_response_ids = tokenizer([r + eos for r in frame["response"]],
-                                 add_special_tokens=False)["input_ids"] if prefixes else []
-    for prompt_ids, response_ids in zip(all_prompt_ids, all_response_ids):
-        ids = (prompt_ids + response_ids)
-        lengths.append(len(ids))
-        if len(prompt_ids) >= max_length:
+    rows = {"input_ids": [], "labels": [], "attention_mask": [], "length": []}
+    if packing:
+        rows["position_ids"] = []
+    lengths, too_long = [], 0
+    for turns in conversations:
+        encoded = chat.tokenize_conversation(tokenizer, turns, max_length, on_all)
+        if encoded is None:
             too_long += 1
             continue
-        ids = ids[:max_length]
-        labels = [IGNORE] * len(prompt_ids) + response_ids
+        ids, labels = encoded
+        if packing:  # the first token must not be predicted from the previous example
+            labels = [IGNORE] + labels[1:]
+            rows["position_ids"].append(list(range(len(ids))))
+        lengths.append(len(ids))
         rows["input_ids"].append(ids)
+        rows["labels"].append(labels)
         rows["attention_mask"].append([1] * len(ids))
-        rows["labels"].append(labels[:max_length])
         rows["length"].append(len(ids))
     return datasets.Dataset.from_dict(rows), lengths, too_long
