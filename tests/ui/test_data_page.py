@@ -49,3 +49,33 @@ def test_header_switch_and_error_gating(qtbot, window, tiny_encoder, tmp_path):
     warnings = [page.report_list.item(i).text() for i in range(page.report_list.count())]
     assert any("v1" in text and "header" in text for text in warnings), warnings
     assert window.next.isEnabled()  # a warning does not block
+
+
+def test_chat_data_shows_the_rendered_example_with_learned_tokens(qtbot, window,
+                                                                   tiny_chat_decoder, tmp_path):
+    """A conversation file on the chat task: the report shows one example as the model reads
+    it, the assistant's reply and its end-of-turn token highlighted, the question not."""
+    import json
+    import re
+
+    from pft_desktop.ui.widgets.learned_text import LEARNED_STYLE
+
+    turns = [[{"role": "user", "content": f"what is {n} plus one"},
+              {"role": "assistant", "content": f"it is {n + 1}"}] for n in range(30)]
+    path = tmp_path / "chats.jsonl"
+    path.write_text("".join(json.dumps({"messages": t}) + "\n" for t in turns), encoding="utf-8")
+    page = window.data_page
+    choose_model_and_data(qtbot, window, tiny_chat_decoder, path, task="causal-lm")
+    assert window.state.config.data.conversation_column == "messages"
+    qtbot.waitUntil(lambda: page.example.isVisible(), timeout=60000)
+    html = page.example.text.toHtml()
+    learned = [part.split("</span>")[0] for part in html.split("#d1fae5")[1:]]
+    context = [part.split("</span>")[0] for part in html.split("#52606d")[1:]]
+    # the model's own template ends a reply with its end-of-sequence token
+    assert any(re.search(r"it is \d+&lt;\|endoftext\|&gt;", part) for part in learned), html
+    assert any("what is" in part for part in context), html
+    assert not any("what is" in part for part in learned), html
+    assert LEARNED_STYLE.startswith("background-color:#d1fae5")
+
+    page.combos["conversation_column"].setCurrentIndex(0)  # "(none)": the example goes away
+    assert not page.example.isVisible()

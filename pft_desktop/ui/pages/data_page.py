@@ -16,6 +16,7 @@ from PySide6.QtWidgets import (QCheckBox, QComboBox, QDoubleSpinBox, QFormLayout
 from pft_desktop.ui.child import ChildProcess
 from pft_desktop.ui.pages.base import Pending, WizardPage
 from pft_desktop.ui.widgets.charts import bar_chart, draw_bars, draw_histogram
+from pft_desktop.ui.widgets.learned_text import LearnedExample
 from pft_desktop.ui.widgets.path_edit import PathEdit
 from pft_desktop.ui.widgets.preview import DatasetTableModel
 
@@ -163,6 +164,8 @@ class DataPage(WizardPage):
         report_row.addWidget(self.labels_chart, 2)
         report_row.addWidget(self.lengths_chart, 2)
         self.content.addLayout(report_row)
+        self.example = LearnedExample()  # chat: the rendered example, learned tokens marked
+        self.content.addWidget(self.example)
         self.samples_row = QHBoxLayout()  # image tasks: thumbnails of each class
         self.content.addLayout(self.samples_row)
 
@@ -415,6 +418,7 @@ class DataPage(WizardPage):
         self.checking, self.check_error, self.state.report = False, "", None
         self.labels_chart.clear()
         self.lengths_chart.clear()
+        self.example.show_example([])
 
     def _schedule_check(self) -> None:
         if self.table is not None:
@@ -471,6 +475,7 @@ class DataPage(WizardPage):
             self.lengths_chart.setTitle(self._task().lengths_title, color="#1f2933",
                                         size="10pt")
         self._show_samples(report.samples)
+        self.example.show_example(report.example)
 
     def _show_samples(self, samples: dict) -> None:
         """A few images of each class (image tasks), as thumbnails under the report."""
