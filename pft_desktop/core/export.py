@@ -1,4 +1,5 @@
-"""Export a trained run as an adapter folder (PEFT) or a merged full model folder.
+"""Export a trained run as an adapter folder (PEFT), a merged full model folder, or (a causal
+language model) GGUF files with an Ollama Modelfile.
 
 The export is written into a hidden staging folder beside the destination and renamed into place
 only when complete, so a failure (a full disk, a crash) never leaves a half-written model.
@@ -7,10 +8,11 @@ only when complete, so a failure (a full disk, a crash) never leaves a half-writ
 from __future__ import annotations
 
 import json
+import re
 import shutil
 import tempfile
 from pathlib import Path
-from typing import Callable
+from typing import Callable, Sequence
 
 from pft_desktop.core.errors import UserError, is_disk_full
 from pft_desktop.core.modelcard import model_card
@@ -131,8 +133,159 @@ def _write_adapter(model_dir: Path, staging: Path, info: dict) -> None:
 
 
 def _write_merged(model_dir: Path, staging: Path, info: dict) -> None:
+    """The merged model and its tokenizer (chat template included); a chat model's
+    generation_config.json stops at the template's end of turn, checked after writing."""
     from pft_desktop.core.predict import load_model_for_inference
 
-    model, tokenizer, _ = load_model_for_inference(model_dir, merge=True)
+    model, tokenizer, loaded = load_model_for_inference(model_dir, merge=True)
+    chat_model = loaded.get("task") == "causal-lm" and bool(getattr(tokenizer, "chat_template",
+                                                                    None))
+    if chat_model:
+        from pft_desktop.core.chat import stop_token_ids
+
+        stops = stop_token_ids(tokenizer)
+        model.generation_config.eos_token_id = stops if len(stops) > 1 else stops[0]
+        if tokenizer.pad_token_id is not None:
+            model.generation_config.pad_token_id = tokenizer.pad_token_id
     model.save_pretrained(staging, safe_serialization=True)
     tokenizer.save_pretrained(staging)
+    if chat_model:
+        check_generation_stops(model, tokenizer, staging)
+
+
+def check_generation_stops(model, tokenizer, export_dir: Path) -> None:
+    """The export, read back as a user's code would (its tokenizer and generation_config.json),
+    keeps the chat template and stops generating at every stop token, the template's end of
+    turn included. A random or barely trained model never writes that token by itself, so
+    the reply is forced to be [some token, the stop token, ...]: ``generate`` must end right
+    after the stop token, and runs on to the token limit when the stop list lacks it."""
+    from transformers import AutoTokenizer, GenerationConfig
+
+    from pft_desktop.core.chat import end_of_turn_token, render_prompt, stop_token_ids
+
+    saved = AutoTokenizer.from_pretrained(export_dir)
+    if saved.chat_template != tokenizer.chat_template:
+        raise UserError("export_mismatch", "The merged export lost the model's chat template, "
+                        "so it was not kept.", "Export the adapter instead, and report this "
+                        "with the run's train.log.")
+    config = GenerationConfig.from_pretrained(export_dir)
+    wanted = stop_token_ids(saved)
+    prompt = saved(render_prompt(saved, [{"role": "user", "content": "Hi"}]),
+                   return_tensors="pt", add_special_tokens=False)
+    start = prompt["input_ids"].shape[1]
+    filler = next(i for i in range(len(saved)) if i not in saved.all_special_ids)
+    for stop in wanted:
+        forced = [filler, stop, filler, filler]
+        output = model.generate(**prompt, generation_config=config, do_sample=False,
+                                max_new_tokens=len(forced),
+                                prefix_allowed_tokens_fn=lambda _, ids: [
+                                    forced[min(len(ids) - start, len(forced) - 1)]])
+        if output[0, start:].tolist() != forced[:2]:
+            token = saved.convert_ids_to_tokens(stop)
+            kind = "end-of-turn" if token == end_of_turn_token(saved) else "end"
+            raise UserError("export_mismatch", f"The merged export does not stop generating at "
+                            f"its {kind} token {token} (generation_config.json's eos_token_id "
+                            f"is {config.eos_token_id}), so it was not kept.", "Export the "
+                            "adapter instead, and report this with the run's train.log.")
+
+
+def export_gguf(run_dir: str | Path, out_dir: str | Path,
+                quant: str | Sequence[str] = "q8_0",
+                progress: Callable[[str], None] = lambda text: None) -> Path:
+    """Write a causal language model run as ``<run name>-<quant>.gguf`` (one per type in
+    ``quant``: a name, a comma-separated list or a list) and an Ollama ``Modelfile`` (for the
+    first type; ``Modelfile.<quant>`` for the others) into ``out_dir``. Each file is read back
+    with transformers and compared with the merged model before it is kept; returns out_dir."""
+    from pft_desktop.core import gguf_export
+
+    quants = _quant_list(quant)
+    model_dir = trained_model_dir(run_dir)
+    info = read_run_info(model_dir)
+    _check_causal_lm(info, model_dir)
+    _check_architecture_early(model_dir, info)
+    out_dir = check_new_folder(Path(out_dir).expanduser().resolve(), "export folder")
+    _check_destination(out_dir)
+    progress("Merging the adapter into the base model" if info.get("is_adapter")
+             else "Loading the model")
+    from pft_desktop.core.predict import load_model_for_inference
+
+    model, tokenizer, info = load_model_for_inference(model_dir, merge=True)
+    gguf_export.gguf_architecture(model)  # refuse before writing anything
+    parameters = sum(p.numel() for p in model.parameters())
+    progress("Checking disk space")
+    _check_space(out_dir.parent, sum(gguf_export.estimate_gguf_bytes(parameters, q)
+                                     for q in quants))
+    name = re.sub(r"[^\w.-]+", "-", RunFolder(run_dir).name).strip("-.") or "model"
+    staging = Path(tempfile.mkdtemp(dir=out_dir.parent, prefix=f".{out_dir.name}.partial-"))
+    try:
+        for index, q in enumerate(quants):
+            progress(f"Writing and checking {name}-{q}.gguf")
+            written = gguf_export.export_gguf_file(model, tokenizer, staging / f"{name}-{q}.gguf",
+                                                   q, name)
+            progress(f"{written.path.name}: {written.size / 2**20:.1f} MB, next-token logits "
+                     f"within {written.logit_error:.2%} of the merged model's")
+            write_atomic(staging / ("Modelfile" if index == 0 else f"Modelfile.{q}"),
+                         _modelfile(tokenizer, written.path.name, info))
+        ordinary_permissions(staging)
+        if out_dir.exists():
+            out_dir.rmdir()
+        staging.rename(out_dir)
+    except Exception as exc:
+        shutil.rmtree(staging, ignore_errors=True)
+        if is_disk_full(exc):
+            raise UserError("no_disk_space", "The disk filled up during the export; nothing was "
+                            "left behind.", "Free some space or export to another drive.") \
+                from None
+        raise
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+    return out_dir
+
+
+def _quant_list(quant: str | Sequence[str]) -> list[str]:
+    from pft_desktop.core.gguf_export import quant_type
+
+    quants = [q.strip().lower() for q in (quant.split(",") if isinstance(quant, str) else quant)
+              if q.strip()]
+    for q in quants:
+        quant_type(q)  # a UserError naming the types for an unknown one
+    if not quants:
+        raise UserError("invalid_export", "No GGUF type was given.", "Give one, e.g. q8_0.")
+    return list(dict.fromkeys(quants))
+
+
+def _check_causal_lm(info: dict, model_dir: Path) -> None:
+    from pft_desktop.core.tasks import get_task
+
+    task = info.get("task") or ""
+    if not task or get_task(task).auto_class_for(info) != "AutoModelForCausalLM":
+        raise UserError("gguf_not_causal_lm", f"The run in {model_dir.parent.name} trained a "
+                        f"{task or 'model'} model; GGUF files (llama.cpp, Ollama) hold text "
+                        "generators.", "Export it as a merged folder or an adapter instead; "
+                        "GGUF export is for causal language model runs.")
+
+
+def _check_architecture_early(model_dir: Path, info: dict) -> None:
+    """Refuse an architecture GGUF export cannot write before merging or loading anything, when
+    the model's (or the adapter's base model's) config.json is at hand."""
+    from pft_desktop.core.gguf_export import architecture_of
+
+    folders = [model_dir] + ([Path(info["base_model"]).expanduser()]
+                             if info.get("base_model") else [])
+    for folder in folders:
+        try:
+            config = json.loads((folder / "config.json").read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            continue
+        if config.get("architectures"):
+            architecture_of(config["architectures"])
+        return
+
+
+def _modelfile(tokenizer, gguf_name: str, info: dict) -> str:
+    from pft_desktop.core.gguf_export import adds_bos
+    from pft_desktop.core.modelfile import modelfile_text
+
+    system = ((info.get("config") or {}).get("task") or {}).get("system_prompt") or ""
+    return modelfile_text(tokenizer, gguf_name, system, adds_bos(tokenizer))
