@@ -97,7 +97,7 @@ class EventCallback(TrainerCallback):
             control.should_save = False
 
     def on_log(self, args, state, control, logs=None, **kwargs):
-        logs = dict(logs or {})
+        logs = events.plain_metric_names(dict(logs or {}))
         now = time.monotonic()
         elapsed = now - self._start
         common = {"step": state.global_step, "max_steps": state.max_steps,
@@ -122,12 +122,14 @@ class EventCallback(TrainerCallback):
         interval = max(now - self._last_time, 1e-9)
         done = state.global_step - self._first_step
         remaining = max(state.max_steps - state.global_step, 0)
+        # Only runs that have them carry reward fields, so the app shows their charts only then.
+        rewards = {key: logs[key] for key in events.REWARD_FIELDS if key in logs}
         self.sink(events.make_event(
             events.STEP, **common, loss=logs.get("loss"),
             learning_rate=logs.get("learning_rate"), grad_norm=logs.get("grad_norm"),
             tokens_per_second=round((tokens - self._last_tokens) / interval, 1),
             tokens_seen=tokens, memory_bytes=memory_in_use(),
-            eta_s=round(elapsed / done * remaining, 1) if done else None))
+            eta_s=round(elapsed / done * remaining, 1) if done else None, **rewards))
         self._last_time, self._last_tokens = now, tokens
 
     def on_save(self, args, state, control, **kwargs):

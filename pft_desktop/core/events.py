@@ -19,8 +19,10 @@ STATUS = "status"              # text: what the run is doing now (loading model,
 DOWNLOAD = "download"          # file, done_bytes, total_bytes
 DATA_REPORT = "data_report"    # the data report's dict
 STEP = "step"                  # step, epoch, loss, learning_rate, grad_norm, tokens_per_second,
-                               # memory_bytes, elapsed_s, eta_s
-EVAL = "eval"                  # step, epoch, and eval_* metrics
+                               # memory_bytes, elapsed_s, eta_s; preference tuning adds
+                               # reward_margin and reward_accuracy (REWARD_FIELDS)
+EVAL = "eval"                  # step, epoch, and eval_* metrics (preference tuning:
+                               # eval_reward_margin, eval_reward_accuracy, ...)
 CHECKPOINT = "checkpoint"      # step, path
 WARNING = "warning"            # text: something looks wrong but the run goes on
 ERROR = "error"                # kind, message, fix
@@ -28,6 +30,28 @@ FINISHED = "finished"          # status: finished | stopped | failed | diverged,
 
 FINISHED_STATUSES = ("finished", "stopped", "failed", "diverged")
 PER_STEP = (STEP, EVAL, CHECKPOINT)  # events tied to a step, redone after a resume
+
+
+# Preference tuning: the step event's reward figures. reward_margin is the mean of (reward of
+# the chosen answer - reward of the rejected one); reward_accuracy the share of pairs where the
+# chosen answer's reward is higher. Their eval_ twins travel in eval events.
+REWARD_FIELDS = ("reward_margin", "reward_accuracy")
+# TRL logs its preference metrics under slashed names; events and metrics.json use these.
+TRL_NAMES = {"rewards/margins": "reward_margin", "rewards/accuracies": "reward_accuracy",
+             "rewards/chosen": "reward_chosen", "rewards/rejected": "reward_rejected",
+             "logps/chosen": "logp_chosen", "logps/rejected": "logp_rejected",
+             "logits/chosen": "logit_chosen", "logits/rejected": "logit_rejected"}
+
+
+def plain_metric_names(logs: dict) -> dict:
+    """``logs`` with TRL's slashed metric names made plain ("eval_rewards/margins" ->
+    "eval_reward_margin"), so a metric has one name in events, metrics.json and the app."""
+    plain = {}
+    for key, value in logs.items():
+        prefix = "eval_" if key.startswith("eval_") else ""
+        name = TRL_NAMES.get(key[len(prefix):])
+        plain[prefix + name if name else key] = value
+    return plain
 
 
 def make_event(event_type: str, /, **fields) -> dict:

@@ -115,8 +115,8 @@ def _check_parent_labels(parent: dict, label_names: list) -> None:
 
 def training_arguments(config: RunConfig, task: Task, folder: RunFolder, has_validation: bool,
                        precision: str, device):
-    from transformers import TrainingArguments
-
+    """The trainer's arguments: the settings every task shares, in the class its trainer
+    reads (``Task.trainer_arguments``)."""
     t = config.training
     steps_based = bool(t.eval_steps or t.save_steps)
     eval_every = t.eval_steps or t.save_steps
@@ -124,7 +124,8 @@ def training_arguments(config: RunConfig, task: Task, folder: RunFolder, has_val
     if has_validation and steps_based:
         save_every = math.ceil(save_every / eval_every) * eval_every  # best-model bookkeeping
     metric = t.metric_for_best or task.default_best_metric
-    return TrainingArguments(
+    return task.trainer_arguments(
+        config,
         output_dir=str(folder.checkpoints),
         num_train_epochs=t.epochs, max_steps=t.max_steps or -1,
         per_device_train_batch_size=t.batch_size, per_device_eval_batch_size=t.batch_size,
@@ -368,7 +369,7 @@ def run_training(config: RunConfig | None, run_dir: str | Path, sink=lambda e: N
 
 
 def _train(prepared: Prepared, folder: RunFolder, sink, stop, checkpoint) -> RunOutcome:
-    from transformers import EarlyStoppingCallback, PrinterCallback, Trainer
+    from transformers import EarlyStoppingCallback, PrinterCallback
 
     from pft_desktop.core.callbacks import EventCallback
     from pft_desktop.core.estimate import planned_steps
@@ -394,11 +395,11 @@ def _train(prepared: Prepared, folder: RunFolder, sink, stop, checkpoint) -> Run
     callbacks = [callback]
     if config.training.early_stopping_patience and has_validation:
         callbacks.append(EarlyStoppingCallback(config.training.early_stopping_patience))
-    trainer = make_trainer(Trainer)(model=model, args=args, train_dataset=data.train,
-                      eval_dataset=evaluation_sample(data.validation, config.training),
-                      processing_class=prepared.tokenizer,
-                      data_collator=task.collator(prepared.tokenizer),
-                      compute_metrics=task.compute_metrics(), callbacks=callbacks)
+    trainer = task.build_trainer(
+        make_trainer, model=model, args=args, train_dataset=data.train,
+        eval_dataset=evaluation_sample(data.validation, config.training),
+        processing_class=prepared.tokenizer, data_collator=task.collator(prepared.tokenizer),
+        compute_metrics=task.compute_metrics(), callbacks=callbacks)
     trainer.remove_callback(PrinterCallback)  # stdout carries JSON events only
     t = config.training
     total_steps = planned_steps(len(data.train), t.batch_size, t.gradient_accumulation, t.epochs,
@@ -434,7 +435,7 @@ def _train(prepared: Prepared, folder: RunFolder, sink, stop, checkpoint) -> Run
     elif has_validation:
         metrics.update(_last_eval(folder))
     sink(events.make_event(events.STATUS, text="Saving the model"))
-    save_model(trainer.model, prepared, folder)
+    save_model(task.trained_model(trainer), prepared, folder)
     write_json(folder.metrics_file, metrics)
     return RunOutcome(status, metrics=metrics, run_dir=folder.path)
 

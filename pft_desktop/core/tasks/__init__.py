@@ -23,6 +23,7 @@ REGISTRY = {
     "seq2seq": "seq2seq:Seq2SeqTask",
     "image-classification": "image_classification:ImageClassificationTask",
     "causal-lm": "causal_lm:CausalLMTask",
+    "preference": "preference:PreferenceTask",
     "pretrain": "pretrain:PretrainTask",
 }
 

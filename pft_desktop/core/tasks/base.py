@@ -56,7 +56,8 @@ class PreparedData:
 
 class Task:
     """One task. Subclasses set the attributes and fill in the hooks; the recipe calls them in
-    order: check_model, prepare, load_model, collator, compute_metrics, final_metrics."""
+    order: check_model, prepare, load_model, trainer_arguments, collator, compute_metrics,
+    build_trainer, final_metrics, trained_model."""
 
     name = ""            # the id on the command line and in config files
     title = ""           # the Task page's option
@@ -173,6 +174,28 @@ class Task:
 
     def collator(self, tokenizer):
         raise NotImplementedError
+
+    # -- the trainer -----------------------------------------------------------------------
+    def trainer_arguments(self, config, **common):
+        """The trainer's arguments from the settings every task shares (``common``: keywords
+        of transformers' TrainingArguments). A task whose trainer reads its own arguments class
+        (TRL's DPOConfig, a subclass) returns that, with its own fields added."""
+        from transformers import TrainingArguments
+
+        return TrainingArguments(**common)
+
+    def build_trainer(self, wrap, **parts):
+        """The trainer for this task. ``wrap`` is the recipe's make_trainer: it gives any
+        Trainer subclass length-grouped batches and checkpoints that resume exactly, so a task
+        with its own trainer class wraps that. ``parts``: the Trainer's keyword arguments."""
+        from transformers import Trainer
+
+        return wrap(Trainer)(**parts)
+
+    def trained_model(self, trainer):
+        """The model to save once training is over; a trainer may hold helpers that are not
+        part of the result (TRL's frozen reference adapter)."""
+        return trainer.model
 
     # -- metrics ---------------------------------------------------------------------------
     def compute_metrics(self):

@@ -7,8 +7,8 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (QComboBox, QFileDialog, QFrame, QGroupBox, QHBoxLayout, QLabel,
                                QMessageBox, QPushButton, QToolButton, QVBoxLayout)
 
-from pft_desktop.core.config import (MethodSettings, PretrainSettings, RunConfig, TaskSettings,
-                                     TrainingSettings)
+from pft_desktop.core.config import (MethodSettings, PreferenceSettings, PretrainSettings,
+                                     RunConfig, TaskSettings, TrainingSettings)
 from pft_desktop.core.errors import UserError
 from pft_desktop.ui.estimates import memory_text, time_text
 from pft_desktop.ui.pages.base import WizardPage
@@ -33,6 +33,8 @@ ADVANCED_METHOD = ["trainable_top_layers", "use_dora", "use_rslora", "gradient_c
 OPTIONAL_TRAINING = ["neftune_noise_alpha"]  # shown only for the tasks that name them
 TASK_FIELDS = ["max_length", "max_target_length", "source_prefix", "doc_stride", "system_prompt",
                "chat_template", "train_on_prompt", "packing"]
+PREFERENCE = ["method", "beta"]  # the [preference] section, for the tasks that read it
+ADVANCED_PREFERENCE = ["simpo_gamma", "max_prompt_length"]
 
 
 class HyperparametersPage(WizardPage):
@@ -76,10 +78,14 @@ class HyperparametersPage(WizardPage):
         pretrain_layout = QVBoxLayout(self.pretrain_box)
         pretrain_layout.addWidget(self.pretrain)
         pretrain_layout.addWidget(self.pretrain_note)
+        self.preference = ConfigForm(PreferenceSettings, PREFERENCE)
+        self.preference_box = QGroupBox("Preference")
+        QVBoxLayout(self.preference_box).addWidget(self.preference)
         row = QHBoxLayout()
         row.addWidget(basic_box, 1)
         row.addWidget(self.lora_box, 1)
         row.addWidget(self.pretrain_box, 1)
+        row.addWidget(self.preference_box, 1)
         self.content.addLayout(row)
 
         # A disclosure button rather than a checkable group box: a collapsed group box still
@@ -97,10 +103,12 @@ class HyperparametersPage(WizardPage):
         self.advanced_method = ConfigForm(MethodSettings, ADVANCED_METHOD)
         self.advanced_pretrain = ConfigForm(PretrainSettings, ["hidden_size", "num_layers",
                                                                "num_heads"])
+        self.advanced_preference = ConfigForm(PreferenceSettings, ADVANCED_PREFERENCE)
         advanced = QHBoxLayout(self.advanced_box)
         advanced.addWidget(self.advanced_training, 1)
         advanced.addWidget(self.advanced_method, 1)
         advanced.addWidget(self.advanced_pretrain, 1)
+        advanced.addWidget(self.advanced_preference, 1)
         self.advanced_toggle.toggled.connect(self._show_advanced)
         self._show_advanced(False)
         self.content.addWidget(self.advanced_box)
@@ -122,7 +130,8 @@ class HyperparametersPage(WizardPage):
         return [(self.basic, config.training), (self.advanced_training, config.training),
                 (self.length, config.task), (self.lora, config.method),
                 (self.advanced_method, config.method), (self.pretrain, config.pretrain),
-                (self.advanced_pretrain, config.pretrain)]
+                (self.advanced_pretrain, config.pretrain), (self.preference, config.preference),
+                (self.advanced_preference, config.preference)]
 
     def forms(self):
         return [form for form, _ in self.bindings()]
@@ -134,6 +143,19 @@ class HyperparametersPage(WizardPage):
         self.advanced_training.setVisible(shown)
         self.advanced_method.setVisible(shown)
         self.advanced_pretrain.setVisible(shown and self.state.config.from_scratch)
+        self.advanced_preference.setVisible(shown and self._reads_preference())
+
+    def _reads_preference(self) -> bool:
+        """Whether the chosen task reads the [preference] section (preference tuning)."""
+        from pft_desktop.core.tasks import TASK_IDS, get_task
+
+        kind = self.state.config.task.kind
+        return kind in TASK_IDS and "preference" in get_task(kind).sections
+
+    def _show_preference_rows(self) -> None:
+        """SimPO's margin only for SimPO."""
+        self.advanced_preference.set_row_visible(
+            "simpo_gamma", self.state.config.preference.method == "simpo")
 
     def enter(self) -> None:
         config = self.state.config
@@ -145,6 +167,8 @@ class HyperparametersPage(WizardPage):
 
         task = get_task(config.task.kind)
         self.pretrain_box.setVisible("pretrain" in task.sections)
+        self.preference_box.setVisible("preference" in task.sections)
+        self._show_preference_rows()
         self.length.labels["max_length"].setText(task.max_length_label)
         for name in TASK_FIELDS:  # each task shows the settings it reads
             self.length.set_row_visible(name, name in task.settings)
@@ -170,6 +194,7 @@ class HyperparametersPage(WizardPage):
 
     def _edited(self) -> None:
         self._store()
+        self._show_preference_rows()
         self._show_preset()
         self._update_estimate()
         self.completeChanged.emit()

@@ -9,7 +9,7 @@ from pathlib import Path
 from PySide6.QtCore import Qt, QTimer, QUrl, Signal
 from PySide6.QtWidgets import (QDialog, QFrame, QGridLayout, QHBoxLayout, QLabel, QMessageBox,
                                QPlainTextEdit, QProgressBar, QPushButton, QSizePolicy,
-                               QVBoxLayout)
+                               QVBoxLayout, QWidget)
 
 from pft_desktop.core.rundir import RunFolder
 from pft_desktop.core.runstore import RunStore
@@ -17,7 +17,7 @@ from pft_desktop.ui.pages.base import Pending, WizardPage
 from pft_desktop.ui.run_follower import LOG_NOISE
 from pft_desktop.ui.trainer_thread import TrainingSession
 from pft_desktop.ui.widgets.changes_since_start import ChangesSinceStart
-from pft_desktop.ui.widgets.charts import PALETTE, LiveChart, LossChart
+from pft_desktop.ui.widgets.charts import PALETTE, LiveChart, LossChart, RewardChart
 
 # Redrawing all five charts at once took 20-40 ms on a 2-core machine, enough to make the GUI
 # stutter; each 50 ms tick redraws one chart instead: loss every other tick (10 Hz), the small
@@ -142,12 +142,14 @@ class TrainPage(WizardPage):
         self.tps_chart.add_series("tps", PALETTE["tps"])
         self.mem_chart = LiveChart("Memory (GB)")
         self.mem_chart.add_series("mem", PALETTE["mem"])
-        for i, chart in enumerate(self.small_charts()):
+        for i, chart in enumerate((self.lr_chart, self.grad_chart, self.tps_chart,
+                                   self.mem_chart)):
             chart.legend.setVisible(False)
             chart.setMinimumHeight(160)
             chart.setMaximumHeight(200)
             grid.addWidget(chart, 0, i)
         self.content.addLayout(grid)
+        self._build_reward_charts()
         self.log = QPlainTextEdit()
         self.log.setReadOnly(True)
         self.log.setMaximumBlockCount(3000)
@@ -175,11 +177,44 @@ class TrainPage(WizardPage):
         self.changes = ChangesSinceStart()  # a run taken up or resumed: what differs now
         self.content.addWidget(self.changes)
 
+    def _build_reward_charts(self) -> None:
+        """Preference tuning's two charts, shown only for a run whose events carry rewards."""
+        self.reward_row = QWidget()
+        row = QHBoxLayout(self.reward_row)
+        row.setContentsMargins(0, 0, 0, 0)
+        self.margin_chart = RewardChart("Reward margin", "chosen - rejected")
+        self.accuracy_chart = RewardChart("Reward accuracy", "share of pairs")
+        for chart in self.reward_charts():
+            chart.setMinimumHeight(160)
+            chart.setMaximumHeight(200)
+            row.addWidget(chart)
+        self.reward_row.setVisible(False)
+        self.content.addWidget(self.reward_row)
+
+    def reward_charts(self):
+        return [self.margin_chart, self.accuracy_chart]
+
+    def shows_rewards(self) -> bool:
+        return not self.reward_row.isHidden()
+
     def small_charts(self):
-        return [self.lr_chart, self.grad_chart, self.tps_chart, self.mem_chart]
+        charts = [self.lr_chart, self.grad_chart, self.tps_chart, self.mem_chart]
+        return charts + self.reward_charts() if self.shows_rewards() else charts
 
     def charts(self):
-        return [self.loss_chart, *self.small_charts()]
+        return [self.loss_chart, self.lr_chart, self.grad_chart, self.tps_chart,
+                self.mem_chart, *self.reward_charts()]
+
+    def _add_rewards(self, step: int, event: dict, prefix: str = "") -> None:
+        """Reward margin and accuracy of a step (``prefix`` "eval_": of an evaluation)."""
+        pairs = [(chart, event.get(prefix + key)) for chart, key in
+                 zip(self.reward_charts(), ("reward_margin", "reward_accuracy"))]
+        if all(value is None for _, value in pairs):
+            return
+        self.reward_row.setVisible(True)
+        for chart, value in pairs:
+            if value is not None:
+                (chart.eval if prefix else chart.train).append(step, value)
 
     # -- running ----------------------------------------------------------------------------
     def enter(self) -> None:
@@ -315,6 +350,7 @@ class TrainPage(WizardPage):
     def _clear_charts(self) -> None:
         for chart in self.charts():
             chart.clear_data()
+        self.reward_row.setVisible(False)  # until the next run's events carry rewards
         self.total_steps, self.last_step, self._tick = 0, {}, 0
         self.progress.setValue(0)
 
@@ -342,6 +378,7 @@ class TrainPage(WizardPage):
                                   (self.mem_chart, "memory_bytes", 2.0 ** -30)):
             if event.get(key) is not None:
                 next(iter(chart.series.values())).append(step, event[key] * scale)
+        self._add_rewards(step, event)
         if event.get("max_steps"):
             self.total_steps = event["max_steps"]
             self.progress.setMaximum(self.total_steps)
@@ -349,9 +386,14 @@ class TrainPage(WizardPage):
     def _evaluated(self, event: dict) -> None:
         if event.get("eval_loss") is not None and not event.get("final"):
             self.loss_chart.add_eval(event["step"], event["eval_loss"])
-        shown = ", ".join(f"{k[5:]} {v:.4f}" for k, v in event.items()
-                          if k.startswith("eval_") and isinstance(v, float)
-                          and not k.endswith(("runtime", "per_second")))
+        if not event.get("final"):
+            self._add_rewards(event["step"], event, prefix="eval_")
+        keys = [k for k, v in event.items() if k.startswith("eval_") and isinstance(v, float)
+                and not k.endswith(("runtime", "per_second"))]
+        if "eval_reward_margin" in event:  # preference runs log a dozen figures: the main ones
+            keys = [k for k in ("eval_loss", "eval_reward_accuracy", "eval_reward_margin")
+                    if k in keys]
+        shown = ", ".join(f"{k[5:]} {event[k]:.4f}" for k in keys)
         self._status(f"Evaluation at step {event['step']}: {shown}")
 
     def refresh(self, everything: bool = False) -> None:

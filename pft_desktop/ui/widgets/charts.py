@@ -10,7 +10,7 @@ import numpy as np
 import pyqtgraph as pg
 
 PALETTE = {"train": "#93c5fd", "smooth": "#1d4ed8", "eval": "#dc2626", "lr": "#059669",
-           "grad": "#7c3aed", "tps": "#d97706", "mem": "#0f766e"}
+           "grad": "#7c3aed", "tps": "#d97706", "mem": "#0f766e", "reward": "#db2777"}
 
 
 class Series:
@@ -132,6 +132,20 @@ class LossChart(LiveChart):
         self._ema, self._weight = 0.0, 0.0
         super().clear_data()
         self.eval_line.setData([], [])
+
+
+class RewardChart(LiveChart):
+    """A preference run's reward figure (margin or accuracy): each training step as a line,
+    each evaluation as a point."""
+
+    def __init__(self, title: str, y_label: str, parent=None):
+        super().__init__(title, y_label, parent)
+        self.train = self.add_series("train", PALETTE["reward"], label="train")
+        self.eval = self.add_series("eval", PALETTE["eval"], symbol="o", label="eval")
+        self.legend.setVisible(False)
+        self.setTitle(legend_title(title, [("━", PALETTE["reward"], "train"),
+                                           ("●", PALETTE["eval"], "eval")]),
+                      color="#1f2933", size="10pt")
 
 
 def legend_title(title: str, keys: list[tuple[str, str, str]]) -> str:
