@@ -10,7 +10,7 @@ import pytest
 import torch
 
 from helpers import build_tiny_encoder, chatml_tokenizer, classification_config
-from pft_desktop.core import gguf_export
+from pft_desktop.core import gguf_check, gguf_export
 from pft_desktop.core.chat import TEMPLATES
 from pft_desktop.core.errors import UserError
 from pft_desktop.core.export import check_generation_stops, export_gguf, export_run
@@ -76,8 +76,8 @@ def test_llama_reads_back_within_the_types_tolerance(tmp_path, tiny_decoder, qua
     text = "the film was great fun, naïve 🙂 <|endoftext|> 12345\n\n  x"
     assert loaded_tokenizer(text)["input_ids"] == tokenizer(text)["input_ids"]
     error = _logit_error(model, loaded, tokenizer)
-    assert error <= gguf_export.LOGIT_TOLERANCE[quant]
-    assert written.logit_error <= gguf_export.LOGIT_TOLERANCE[quant]
+    assert error <= gguf_check.LOGIT_TOLERANCE[quant]
+    assert written.logit_error <= gguf_check.LOGIT_TOLERANCE[quant]
     assert 0 < written.weight_error <= 1.0
 
 
@@ -101,7 +101,7 @@ def test_qwen2_with_biases_and_tied_embeddings_reads_back(tmp_path):
     loaded, loaded_tokenizer = _read_back(written.path)
     assert type(loaded).__name__ == "Qwen2ForCausalLM"
     assert loaded_tokenizer.chat_template == tokenizer.chat_template
-    assert _logit_error(model, loaded, tokenizer) <= gguf_export.LOGIT_TOLERANCE["q8_0"]
+    assert _logit_error(model, loaded, tokenizer) <= gguf_check.LOGIT_TOLERANCE["q8_0"]
 
 
 def test_mistral_is_written_as_llama(tmp_path):
@@ -112,7 +112,7 @@ def test_mistral_is_written_as_llama(tmp_path):
     written = gguf_export.export_gguf_file(model, tokenizer, tmp_path / "out" / "m.gguf", "q8_0")
     loaded, _ = _read_back(written.path)
     assert written.architecture == "llama" and type(loaded).__name__ == "LlamaForCausalLM"
-    assert _logit_error(model, loaded, tokenizer) <= gguf_export.LOGIT_TOLERANCE["q8_0"]
+    assert _logit_error(model, loaded, tokenizer) <= gguf_check.LOGIT_TOLERANCE["q8_0"]
 
 
 def test_gpt2_reads_back(tmp_path):
@@ -120,7 +120,7 @@ def test_gpt2_reads_back(tmp_path):
     (tmp_path / "out").mkdir()
     written = gguf_export.export_gguf_file(model, tokenizer, tmp_path / "out" / "g.gguf", "q8_0")
     loaded, _ = _read_back(written.path)
-    assert _logit_error(model, loaded, tokenizer) <= gguf_export.LOGIT_TOLERANCE["q8_0"]
+    assert _logit_error(model, loaded, tokenizer) <= gguf_check.LOGIT_TOLERANCE["q8_0"]
 
 
 def test_unsupported_architectures_are_refused_with_a_way_out(tmp_path):
@@ -460,7 +460,7 @@ def test_export_gguf_from_a_chatml_lora_run(tmp_path, chatml_run):
     run = Predictor(chatml_run)
     model, tokenizer = _read_back(out / "run-q8_0.gguf")
     assert tokenizer.chat_template == TEMPLATES["chatml"]
-    assert _logit_error(run.model, model, run.tokenizer) <= gguf_export.LOGIT_TOLERANCE["q8_0"]
+    assert _logit_error(run.model, model, run.tokenizer) <= gguf_check.LOGIT_TOLERANCE["q8_0"]
     assert not any(p.name.startswith(".") for p in tmp_path.iterdir())
 
 
@@ -477,7 +477,7 @@ def test_export_gguf_from_a_lora_run_on_tiny_chat_decoder(tmp_path, tiny_chat_de
                                                tokenize=False, add_generation_prompt=True)
     assert tokenizer(prompt)["input_ids"] == run.tokenizer(prompt)["input_ids"]
     assert _logit_error(run.model, model, run.tokenizer, prompt) <= \
-        gguf_export.LOGIT_TOLERANCE["q8_0"]
+        gguf_check.LOGIT_TOLERANCE["q8_0"]
     assert "<assistant>{{ .Content }}" in (out / "Modelfile").read_text()
 
 
@@ -521,7 +521,7 @@ def test_a_decoder_pretrained_by_the_app_exports(tmp_path):
     trained, trained_tokenizer = _load(tmp_path / "run" / "model")
     text = "the film was great, naïve 🙂"
     assert tokenizer(text)["input_ids"] == trained_tokenizer(text)["input_ids"]
-    assert _logit_error(trained, model, trained_tokenizer) <= gguf_export.LOGIT_TOLERANCE["f16"]
+    assert _logit_error(trained, model, trained_tokenizer) <= gguf_check.LOGIT_TOLERANCE["f16"]
     assert "# No TEMPLATE: this model has no chat template" in (out / "Modelfile").read_text()
 
 
