@@ -137,6 +137,20 @@ def build_tiny_decoder(folder: Path, chat_template: bool = False) -> Path:
     return folder
 
 
+def build_chatml_decoder(folder: Path) -> Path:
+    """A tiny Llama whose tokenizer ends turns with <|im_end|>, not its end token: the case
+    where a chat export must add the end of turn to the stop tokens."""
+    from transformers import LlamaConfig, LlamaForCausalLM, set_seed
+
+    tokenizer = chatml_tokenizer(folder)
+    set_seed(0)
+    LlamaForCausalLM(LlamaConfig(vocab_size=len(tokenizer), hidden_size=32,
+                                 intermediate_size=64, num_hidden_layers=2,
+                                 num_attention_heads=4, num_key_value_heads=2,
+                                 eos_token_id=tokenizer.eos_token_id)).save_pretrained(folder)
+    return folder
+
+
 def classification_config(model: Path, data: Path, **training):
     from pft_desktop.core.config import RunConfig
 

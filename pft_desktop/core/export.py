@@ -136,10 +136,12 @@ def _write_merged(model_dir: Path, staging: Path, info: dict) -> None:
     """The merged model and its tokenizer (chat template included); a chat model's
     generation_config.json stops at the template's end of turn, checked after writing."""
     from pft_desktop.core.predict import load_model_for_inference
+    from pft_desktop.core.tasks import get_task
 
     model, tokenizer, loaded = load_model_for_inference(model_dir, merge=True)
-    chat_model = loaded.get("task") == "causal-lm" and bool(getattr(tokenizer, "chat_template",
-                                                                    None))
+    task = loaded.get("task")
+    chat_model = bool(task) and get_task(task).chat and \
+        bool(getattr(tokenizer, "chat_template", None))
     if chat_model:
         from pft_desktop.core.chat import stop_token_ids
 

@@ -9,7 +9,7 @@ import subprocess
 import pytest
 import torch
 
-from helpers import build_tiny_encoder, chatml_tokenizer, classification_config
+from helpers import build_chatml_decoder, build_tiny_encoder, chatml_tokenizer, classification_config
 from pft_desktop.core import gguf_check, gguf_export
 from pft_desktop.core.chat import TEMPLATES
 from pft_desktop.core.errors import UserError
@@ -394,17 +394,7 @@ def _chat_run(tmp_path, model, qa_csv, **task):
 
 @pytest.fixture(scope="module")
 def chatml_decoder(tmp_path_factory):
-    """A tiny Llama whose tokenizer ends turns with <|im_end|>, not its end token."""
-    from transformers import LlamaConfig, LlamaForCausalLM, set_seed
-
-    folder = tmp_path_factory.mktemp("chatml-llama")
-    tokenizer = chatml_tokenizer(folder)
-    set_seed(0)
-    LlamaForCausalLM(LlamaConfig(vocab_size=len(tokenizer), hidden_size=32,
-                                 intermediate_size=64, num_hidden_layers=2,
-                                 num_attention_heads=4, num_key_value_heads=2,
-                                 eos_token_id=tokenizer.eos_token_id)).save_pretrained(folder)
-    return folder
+    return build_chatml_decoder(tmp_path_factory.mktemp("chatml-llama"))
 
 
 @pytest.fixture(scope="module")

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from safetensors.torch import load_file
 
-from helpers import FILLER, write_csv
+from helpers import FILLER, build_chatml_decoder, write_csv
 from pft_desktop.core import events
 from pft_desktop.core.config import RunConfig
 from pft_desktop.core.data import load_table
@@ -90,6 +90,22 @@ def test_dpo_with_lora_learns_the_preference_and_reports_rewards(tmp_path, tiny_
     assert info["is_adapter"] and info["stop_token_ids"]
     answer = Predictor(folder.path)("what color is the sky")
     assert isinstance(answer["text"], str)
+
+
+def test_a_merged_preference_model_stops_at_the_end_of_turn(tmp_path, pairs_csv):
+    """Exported like a chat run: generation_config.json stops at <|im_end|> too."""
+    from transformers import GenerationConfig
+
+    from pft_desktop.core.export import export_run
+
+    model = build_chatml_decoder(tmp_path / "chatml")
+    config = preference_config(model, pairs_csv, max_steps=1)
+    assert run_training(config, tmp_path / "run").status == "finished"
+    merged = export_run(tmp_path / "run", tmp_path / "merged", "merged")
+    stops = GenerationConfig.from_pretrained(merged).eos_token_id
+    tokenizer = load_tokenizer(str(merged))
+    assert tokenizer.convert_tokens_to_ids("<|im_end|>") in stops
+    assert tokenizer.eos_token_id in stops
 
 
 @pytest.mark.parametrize("method, kind", [("simpo", "lora"), ("orpo", "full"),

@@ -51,7 +51,7 @@ def test_problems_name_the_missing_columns_of_the_chosen_task():
 
 
 def test_heads_decide_the_tasks():
-    assert tasks_for(["AutoModelForCausalLM"]) == ["causal-lm", "pretrain"]
+    assert tasks_for(["AutoModelForCausalLM"]) == ["causal-lm", "preference", "pretrain"]
     encoder = tasks_for(["AutoModelForSequenceClassification", "AutoModelForMaskedLM"])
     assert "classification" in encoder and "pretrain" in encoder and "causal-lm" not in encoder
 
