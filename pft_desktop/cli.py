@@ -131,9 +131,16 @@ def build_parser() -> argparse.ArgumentParser:
     download = sub.add_parser("download", help="download a hub model into the local cache")
     download.add_argument("model")
     download.add_argument("--json", action="store_true", help="print progress as JSON lines")
-    serve = sub.add_parser("serve", help="answer predictions line by line on stdin (the app's "
-                           "try-it box)")
-    serve.add_argument("model_dir")
+    serve = sub.add_parser("serve", help="answer predictions and chat messages line by line on "
+                           "stdin (the app's try-it box)", description="Load a model once, "
+                           "then answer one JSON line per input line. {\"text\": ...} is a "
+                           "prediction. A chat model also takes {\"id\": 1, \"messages\": "
+                           "[{\"role\": \"user\", \"content\": ...}], \"settings\": "
+                           "{\"temperature\": 0, \"top_p\": 1, \"max_new_tokens\": 128, "
+                           "\"stop\": []}, \"model\": \"tuned\" or \"base\"}, answered by "
+                           "token lines, then a result line; {\"stop\": 1} ends that reply.")
+    serve.add_argument("model_dir", help="a run folder, a run's model folder or an exported "
+                       "model")
     add_commands(sub)
     return parser
 
@@ -469,21 +476,18 @@ def cmd_download(args) -> int:
 
 
 def cmd_serve(args) -> int:
-    """Load once, then answer one JSON line per input line: {"text": ...} -> result."""
+    """Load once, then answer JSON lines on stdin until it closes: a prediction per
+    {"text": ...} line; a chat reply, streamed, per {"id", "messages", ...} line (the protocol:
+    core.serve)."""
     from pft_desktop.core.predict import Predictor
+    from pft_desktop.core.serve import Server
 
-    predictor = Predictor(args.model_dir)
-    print(json.dumps({"type": "ready", "task": predictor.task,
-                      "inputs": [vars(field) for field in predictor.inputs()]}), flush=True)
-    for line in sys.stdin:
-        try:
-            inputs = json.loads(line)
-            result = predictor(inputs)
-            summary = predictor.spec.describe(result, inputs) if "error" not in result else ""
-            print(json.dumps({"type": "result", "input": inputs.get("text", ""), **result,
-                              "summary": summary}), flush=True)
-        except Exception as exc:  # keep serving; report the problem for this input
-            print(json.dumps({"type": "error", "message": str(exc)}), flush=True)
+    def write(message: dict) -> None:
+        print(json.dumps(message), flush=True)
+
+    # Read bytes as UTF-8 whatever the console's code page: the app writes UTF-8.
+    lines = (raw.decode("utf-8", "replace") for raw in sys.stdin.buffer)
+    Server(Predictor(args.model_dir), write).serve(lines)
     return EXIT_OK
 
 

@@ -1,10 +1,13 @@
 """``pft-desktop --screenshots DIR``: drive the real wizard with the demo model and sample data,
 train for real, and save every page (the Train page mid-run) as PNG files; then train a second,
-shorter run with another learning rate and save the run library and the compare view."""
+shorter run with another learning rate and save the run library and the compare view; last, a
+small chat model made here, chatting beside its base model."""
 
 from __future__ import annotations
 
+import json
 import os
+import subprocess
 import sys
 import tempfile
 import time
@@ -97,6 +100,90 @@ def library_and_compare(window, shot) -> None:
     shot("9-compare.png")
 
 
+# Made-up questions about colours, each with a follow-up: few enough for a tiny decoder to learn
+# in a minute, so that the chat shows a tuned model answering and its base model not.
+COLOURS = [
+    ("What colour is the sky?", "The sky is blue on a clear day.", "And at night?",
+     "At night the sky is dark, with stars."),
+    ("What colour is grass?", "Grass is green.", "And in a dry summer?",
+     "In a dry summer grass turns yellow and brown."),
+    ("What colour is snow?", "Snow is white.", "And old snow in a city?",
+     "Old snow in a city turns grey."),
+    ("What colour is a lemon?", "A lemon is yellow.", "And a lime?", "A lime is green."),
+    ("What colour is a tomato?", "A ripe tomato is red.", "And before it is ripe?",
+     "Before it is ripe a tomato is green."),
+    ("What colour is the sea?", "The sea is blue or green.", "And in a storm?",
+     "In a storm the sea is dark grey."),
+    ("What colour is coal?", "Coal is black.", "And when it burns?",
+     "When it burns coal glows red and orange."),
+    ("What colour is a banana?", "A ripe banana is yellow.", "And an old banana?",
+     "An old banana turns brown."),
+]
+SYSTEM_PROMPT = "You answer questions about colours in one sentence."
+
+
+def chat_run(folder: Path) -> Path | None:
+    """Pretrain a tiny decoder from scratch on sentences about colours, then fine-tune it on
+    the conversations (full fine-tuning: its base model is loaded beside it on request). Both
+    run as child processes, as the app runs training; about a minute and a half here."""
+    import random
+
+    from pft_desktop.ui.child import pft_command
+
+    turns = [[{"role": "user", "content": q1}, {"role": "assistant", "content": a1},
+              {"role": "user", "content": q2}, {"role": "assistant", "content": a2}]
+             for q1, a1, q2, a2 in COLOURS]
+    conversations = [{"messages": t} for t in turns] + [{"messages": t[:2]} for t in turns]
+    (folder / "colours.jsonl").write_text("".join(json.dumps(c) + "\n"
+                                                  for c in conversations * 8))
+    sentences = [text for row in COLOURS for text in row]
+    rng = random.Random(0)
+    (folder / "colours.txt").write_text("".join(
+        f"{rng.choice(sentences)} {rng.choice(sentences)}\n" for _ in range(3000)))
+    base, run = folder / "colour-base", folder / "colour-chat"
+    steps = [("pretrain", "--from-scratch", "decoder", "--size", "tiny", "--data",
+              str(folder / "colours.txt"), "--max-steps", "200", "--batch-size", "32",
+              "--learning-rate", "3e-3", "--max-length", "64", "-o", str(base)),
+             ("train", "--model", str(base / "model"), "--task", "causal-lm", "--data",
+              str(folder / "colours.jsonl"), "--conversation-column", "messages",
+              "--system-prompt", SYSTEM_PROMPT, "--method", "full", "--max-steps", "150",
+              "--batch-size", "16", "--learning-rate", "2e-3", "--max-length", "128",
+              "--validation-split", "0", "-o", str(run))]
+    for args in steps:
+        with open(folder / f"{args[0]}.log", "wb") as log:
+            process = subprocess.Popen(pft_command(*args), stdout=log, stderr=log)
+            wait_until(lambda: process.poll() is not None, 900, step_ms=200)
+        if process.returncode != 0:
+            print(f"The chat run failed ({args[0]}); see {folder / (args[0] + '.log')}",
+                  file=sys.stderr)
+            return None
+    return run
+
+
+def chat_page(window, shot, folder: Path) -> bool:
+    """The Results page of the chat run: two turns, each answered by the tuned model and,
+    beside it, by its base model."""
+    from PySide6.QtWidgets import QScrollArea
+
+    started = time.monotonic()
+    run = chat_run(folder)
+    if run is None:
+        return False
+    print(f"chat runs: {time.monotonic() - started:.1f} s", file=sys.stderr)
+    page = window.results_page
+    page.open_run(str(run))
+    chat = page.chat_box
+    wait_until(lambda: getattr(page, "ready", False), 120)
+    chat.compare.setChecked(True)
+    for message in ("What colour is the sky?", "And at night?"):
+        chat.message.setText(message)
+        chat.send()
+        wait_until(lambda: not chat.pending, 120)
+    page.findChild(QScrollArea).ensureWidgetVisible(chat, 0, 0)
+    shot("11-chat.png")
+    return all(not bubble.error for t in chat.transcripts.values() for bubble in t.bubbles)
+
+
 def take_screenshots(window, folder: str) -> int:
     out = Path(folder)
     out.mkdir(parents=True, exist_ok=True)
@@ -152,5 +239,6 @@ def take_screenshots(window, folder: str) -> int:
     shot("7-data-header-problem.png")
     entities_data_page(window, data / "travel-notes.conll")
     shot("10-data-entities.png")
+    chatted = chat_page(window, shot, data)
     window.close()
-    return 0 if all(not page.problems() for page in pages[:5]) else 1
+    return 0 if chatted and all(not page.problems() for page in pages[:5]) else 1

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from html import escape
 from pathlib import Path
 
 from PySide6.QtCore import Qt, QUrl, Signal
@@ -16,6 +17,7 @@ from pft_desktop.ui.child import ChildProcess
 from pft_desktop.ui.pages.base import WizardPage
 from pft_desktop.ui.widgets.changes_since_start import ChangesSinceStart
 from pft_desktop.ui.widgets.charts import bar_chart
+from pft_desktop.ui.widgets.chat_box import ChatBox
 from pft_desktop.ui.widgets.prediction import prediction_html
 
 HIDDEN_METRICS = ("runtime", "per_second", "confusion_matrix", "per_class", "label_names",
@@ -81,7 +83,7 @@ class ResultsPage(WizardPage):
         self.examples_box.setVisible(False)
         self.content.addWidget(self.examples_box)
 
-        try_box = QGroupBox("Try it")
+        try_box = self.try_box = QGroupBox("Try it")
         try_layout = QVBoxLayout(try_box)
         line = QHBoxLayout()
         self.try_text = QLineEdit()
@@ -105,6 +107,10 @@ class ResultsPage(WizardPage):
         try_layout.addLayout(self.try_fields)
         try_layout.addWidget(self.try_result)
         self.content.addWidget(try_box)
+        self.chat_box = ChatBox()  # in place of the try box for a chat model
+        self.chat_box.setMinimumHeight(420)
+        self.chat_box.setVisible(False)
+        self.content.addWidget(self.chat_box)
 
         export_box = QGroupBox("Export")
         export_layout = QVBoxLayout(export_box)
@@ -167,6 +173,7 @@ class ResultsPage(WizardPage):
         self.headline.setText(headline + task.headline(metrics) + f"\nRun folder: {folder.path}")
         self.finetune_button.setVisible(task.saves_merged and folder.model_dir.is_dir())
         self._show_inputs(task.inputs(info))
+        self._show_chat(folder, info, bool(getattr(task, "chat", False)))
         info_file = folder.model_dir / "pft_run.json"
         is_adapter = info_file.is_file() and json.loads(info_file.read_text()).get("is_adapter")
         has_model = folder.model_dir.is_dir()
@@ -179,6 +186,8 @@ class ResultsPage(WizardPage):
             self.export_note.setText("This run is still training; export it once it has "
                                      "finished.")
         self.try_button.setEnabled(has_model)
+        if not has_model:
+            self.chat_box.set_status("This run has not saved a model to chat with (yet).")
         if has_model and self.served_dir != folder.path:
             self._start_server(folder.path)
 
@@ -270,7 +279,29 @@ class ResultsPage(WizardPage):
         self.served_dir = run_dir
         self.ready = False
         self.try_result.setText("Loading the model…")
+        self.chat_box.new_chat()
+        self.chat_box.set_status("Loading the model in the background; you can write "
+                                 "already.")
         self.server.start("serve", str(run_dir))
+        self.chat_box.set_writer(self.server.write_line)
+
+    def _show_chat(self, folder: RunFolder, info: dict, chat: bool) -> None:
+        """A chat model is tried in a multi-turn chat, with the run's system prompt first."""
+        self.try_box.setVisible(not chat)
+        self.chat_box.setVisible(chat)
+        if not chat:
+            return
+        from pft_desktop.core.models import display_name
+
+        task_settings = (info.get("config") or {}).get("task") or {}
+        if "system_prompt" not in task_settings:
+            try:
+                task_settings = {"system_prompt": folder.load_config().task.system_prompt}
+            except Exception:  # noqa: BLE001 - an unreadable config: no system prompt
+                task_settings = {}
+        self.chat_box.set_system_prompt(str(task_settings.get("system_prompt") or ""))
+        base = str(info.get("base_model_source") or info.get("base_model") or "")
+        self.chat_box.set_names(folder.name, display_name(base) if base else "")
 
     def _show_inputs(self, fields) -> None:
         """The first input in the line above; the task's further inputs (a context, a second
@@ -318,13 +349,26 @@ class ResultsPage(WizardPage):
         self.server.write_line(json.dumps(values))
 
     def _served(self, message: dict) -> None:
+        if self.chat_box.served(message):
+            return
         if message.get("type") == "ready":
             self.ready = True
             self.try_result.setText("Ready: give the model an input and press Enter.")
+            self.chat_box.set_status("Ready." if message.get("chat") else
+                                     "This model does not chat.")
+            if message.get("base_model"):
+                off = " (the adapter switched off)" if message.get("base_is_adapter_off") \
+                    else ""
+                self.chat_box.set_names(Path(str(self.served_dir)).name,
+                                        message["base_model"] + off)
         elif message.get("type") in ("result", "error"):
             self.try_result.setText(prediction_html(message))
 
     def _server_stopped(self, outcome) -> None:
+        self.chat_box.set_writer(None)
+        if not outcome.was_successful():
+            self.chat_box.set_status(f"<span style='color:#b91c1c'>The model stopped: "
+                                     f"{escape(str(outcome))}</span>")
         if not outcome.was_successful() and not outcome.crashed:
             self.try_result.setText(f"<span style='color:#b91c1c'>The model could not be "
                                     f"loaded: {outcome}</span>")
