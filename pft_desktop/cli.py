@@ -110,6 +110,11 @@ def build_parser() -> argparse.ArgumentParser:
     kind = export.add_mutually_exclusive_group(required=True)
     kind.add_argument("--merged", metavar="OUT_DIR", help="full model with the adapter merged")
     kind.add_argument("--adapter", metavar="OUT_DIR", help="the LoRA adapter only")
+    kind.add_argument("--gguf", metavar="OUT_DIR", help="causal LM: a GGUF file for llama.cpp "
+                      "and Ollama, with an Ollama Modelfile; each file is read back and "
+                      "compared with the model before it is kept")
+    export.add_argument("--quant", default="q8_0", metavar="TYPE", help="with --gguf: f16, "
+                        "q8_0 or q4_0, or several separated by commas (default: q8_0)")
     predict = sub.add_parser("predict", help="try a trained or exported model on text")
     predict.add_argument("model_dir")
     predict.add_argument("texts", nargs="+", help="one prediction per text (the first input: "
@@ -374,12 +379,19 @@ def run_with_progress(config, run_dir: Path, resume: bool = False):
 
 def cmd_export(args) -> int:
     from pft_desktop.cli_runs import find_run
-    from pft_desktop.core.export import export_run
+    from pft_desktop.core.export import export_gguf, export_run
 
-    kind, out = ("merged", args.merged) if args.merged else ("adapter", args.adapter)
+    say = lambda text: print(f"· {text}", file=sys.stderr)  # noqa: E731
     started = time.monotonic()
-    path = export_run(find_run(args.run_dir).path, out, kind,
-                      progress=lambda text: print(f"· {text}", file=sys.stderr))
+    if args.quant != "q8_0" and not args.gguf:
+        raise UserError("invalid_export", "--quant sets the type of a GGUF export.",
+                        "Add --gguf OUT_DIR, or leave --quant out.")
+    if args.gguf:
+        kind = "GGUF"
+        path = export_gguf(find_run(args.run_dir).path, args.gguf, args.quant, progress=say)
+    else:
+        kind, out = ("merged", args.merged) if args.merged else ("adapter", args.adapter)
+        path = export_run(find_run(args.run_dir).path, out, kind, progress=say)
     print(f"Exported the {kind} model to {path} in {time.monotonic() - started:.1f} s",
           file=sys.stderr)
     return EXIT_OK

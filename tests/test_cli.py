@@ -179,3 +179,30 @@ def test_an_unexpected_failure_is_a_message_and_the_traceback_goes_to_the_log(
     assert "pft-desktop inspect failed unexpectedly (TypeError: an unforeseen bug)" in err
     assert str(tmp_path / "logs" / "pft-desktop.log") in err
     assert "Traceback" in (tmp_path / "logs" / "pft-desktop.log").read_text()
+
+
+def test_chat_run_exports_gguf_files_and_a_modelfile(tmp_path, tiny_chat_decoder, capsys):
+    """Conversations in, GGUF files out: one per type asked for, each read back before it is
+    kept, and a Modelfile that ``ollama create`` takes as is."""
+    turns = [[{"role": "user", "content": f"count to {n}"},
+              {"role": "assistant", "content": " ".join(str(i) for i in range(n))}]
+             for n in range(1, 25)]
+    data = tmp_path / "chats.jsonl"
+    data.write_text("".join(json.dumps({"messages": t}) + "\n" for t in turns))
+    run = tmp_path / "run"
+    assert main(["train", "--model", str(tiny_chat_decoder), "--data", str(data), "--task",
+                 "causal-lm", "--method", "lora", "--max-steps", "2", "--output", str(run)]) == 0
+    assert "conversation" in capsys.readouterr().err.lower()
+    fails_cleanly(capsys, ["export", str(run), "--gguf", str(tmp_path / "g"), "--quant",
+                           "q5_k"], "q5_k", "f16")
+    fails_cleanly(capsys, ["export", str(run), "--merged", str(tmp_path / "m"), "--quant",
+                           "f16"], "--quant", "--gguf")
+    assert main(["export", str(run), "--gguf", str(tmp_path / "gguf"), "--quant",
+                 "f16,q8_0"]) == 0
+    err = capsys.readouterr().err
+    assert "within" in err and "Exported the GGUF model" in err
+    names = sorted(path.name for path in (tmp_path / "gguf").iterdir())
+    assert names == ["Modelfile", "Modelfile.q8_0", "run-f16.gguf", "run-q8_0.gguf"]
+    modelfile = (tmp_path / "gguf" / "Modelfile").read_text()
+    assert "\nFROM ./run-f16.gguf\n" in modelfile and "TEMPLATE" in modelfile
+    assert 'PARAMETER stop "<|endoftext|>"' in modelfile
