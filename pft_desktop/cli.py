@@ -113,7 +113,7 @@ def build_parser() -> argparse.ArgumentParser:
     kind.add_argument("--gguf", metavar="OUT_DIR", help="causal LM: a GGUF file for llama.cpp "
                       "and Ollama, with an Ollama Modelfile; each file is read back and "
                       "compared with the model before it is kept")
-    export.add_argument("--quant", default="q8_0", metavar="TYPE", help="with --gguf: f16, "
+    export.add_argument("--quant", metavar="TYPE", help="with --gguf: f16, "
                         "q8_0 or q4_0, or several separated by commas (default: q8_0)")
     predict = sub.add_parser("predict", help="try a trained or exported model on text")
     predict.add_argument("model_dir")
@@ -383,12 +383,13 @@ def cmd_export(args) -> int:
 
     say = lambda text: print(f"· {text}", file=sys.stderr)  # noqa: E731
     started = time.monotonic()
-    if args.quant != "q8_0" and not args.gguf:
+    if args.quant and not args.gguf:
         raise UserError("invalid_export", "--quant sets the type of a GGUF export.",
                         "Add --gguf OUT_DIR, or leave --quant out.")
     if args.gguf:
         kind = "GGUF"
-        path = export_gguf(find_run(args.run_dir).path, args.gguf, args.quant, progress=say)
+        path = export_gguf(find_run(args.run_dir).path, args.gguf, args.quant or "q8_0",
+                           progress=say)
     else:
         kind, out = ("merged", args.merged) if args.merged else ("adapter", args.adapter)
         path = export_run(find_run(args.run_dir).path, out, kind, progress=say)

@@ -171,6 +171,14 @@ def test_the_results_page_chats_with_a_chat_run_and_its_base_model(qtbot, window
     assert replies["tuned"] and replies["base"] and replies["tuned"] != replies["base"]
     assert not any(b.error for t in chat.transcripts.values() for b in t.bubbles)
 
+    # the GGUF export button writes the file and its Modelfile through the export command
+    assert page.export_gguf.isVisible() and page.export_gguf.isEnabled()
+    target = lora_chat_run.parent / "gguf"
+    with qtbot.waitSignal(page.exporter.done, timeout=120000):
+        page.export("gguf", str(target), quant="f16")
+    assert sorted(p.name for p in target.iterdir()) == ["Modelfile", "run-f16.gguf"]
+    assert "ollama create" in page.export_note.text()
+
 
 @pytest.mark.parametrize("task, chat", [("classification", False), ("causal-lm", True)])
 def test_the_results_page_shows_the_chat_box_only_for_a_chat_task(window, tmp_path, task,
@@ -179,6 +187,7 @@ def test_the_results_page_shows_the_chat_box_only_for_a_chat_task(window, tmp_pa
     page = window.results_page
     page.open_run(str(run.path))
     assert page.chat_box.isVisible() is chat and page.try_box.isVisible() is not chat
+    assert page.export_gguf.isVisible() is chat  # GGUF holds text generators only
     if chat:  # no model saved in this run: nothing to chat with, and it says so
         assert not page.chat_box.send_button.isEnabled()
         assert "not saved a model" in page.chat_box.status.text()

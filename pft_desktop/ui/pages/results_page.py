@@ -8,8 +8,8 @@ from pathlib import Path
 
 from PySide6.QtCore import Qt, QUrl, Signal
 from PySide6.QtGui import QColor, QDesktopServices
-from PySide6.QtWidgets import (QFileDialog, QFormLayout, QGroupBox, QHeaderView, QHBoxLayout,
-                               QLabel, QLineEdit, QMessageBox, QPlainTextEdit, QProgressBar,
+from PySide6.QtWidgets import (QComboBox, QFileDialog, QFormLayout, QGroupBox, QHeaderView,
+                               QHBoxLayout, QLabel, QLineEdit, QMessageBox, QPlainTextEdit, QProgressBar,
                                QPushButton, QTableWidget, QTableWidgetItem, QVBoxLayout)
 
 from pft_desktop.core.rundir import RunFolder
@@ -20,6 +20,8 @@ from pft_desktop.ui.widgets.charts import bar_chart
 from pft_desktop.ui.widgets.chat_box import ChatBox
 from pft_desktop.ui.widgets.prediction import prediction_html
 
+# the GGUF number formats offered, the default first (core.gguf_export writes each)
+GGUF_TYPES = {"q8_0": "q8_0 (8-bit)", "f16": "f16 (16-bit)", "q4_0": "q4_0 (4-bit)"}
 HIDDEN_METRICS = ("runtime", "per_second", "confusion_matrix", "per_class", "label_names",
                   "scatter", "examples")
 
@@ -40,6 +42,7 @@ class ResultsPage(WizardPage):
         self.exporter.done.connect(self._exported)
         self.served_dir = None
         self.export_dir: Path | None = None
+        self.exported_kind = ""
         self._build()
 
     def _build(self) -> None:
@@ -123,6 +126,17 @@ class ResultsPage(WizardPage):
         self.export_merged.setObjectName("primary")
         self.export_merged.setToolTip("A complete model folder that plain transformers loads.")
         self.export_merged.clicked.connect(lambda: self.export("merged"))
+        self.export_gguf = QPushButton("Export GGUF…")  # chat and language models only
+        self.export_gguf.setToolTip("A GGUF file for llama.cpp and Ollama with an Ollama "
+                                    "Modelfile; the file is read back and compared with the "
+                                    "model before it is kept.")
+        self.export_gguf.clicked.connect(
+            lambda: self.export("gguf", quant=self.gguf_quant.currentData()))
+        self.gguf_quant = QComboBox()
+        for quant, label in GGUF_TYPES.items():
+            self.gguf_quant.addItem(label, quant)
+        self.gguf_quant.setToolTip("The GGUF file's number format: q8_0 is half the size of "
+                                   "f16 and nearly as close to the model; q4_0 is smallest.")
         self.open_folder = QPushButton("Open folder")
         self.open_folder.setEnabled(False)
         self.open_folder.clicked.connect(self._open_export)
@@ -137,7 +151,8 @@ class ResultsPage(WizardPage):
             lambda: self.state.run_dir and QDesktopServices.openUrl(
                 QUrl.fromLocalFile(str(self.state.run_dir))))
         for button in (self.finetune_button, self.export_merged, self.export_adapter,
-                       self.open_folder, self.open_run_button):
+                       self.export_gguf, self.gguf_quant, self.open_folder,
+                       self.open_run_button):
             buttons.addWidget(button)
         buttons.addStretch(1)
         self.export_bar = QProgressBar()
@@ -182,6 +197,10 @@ class ResultsPage(WizardPage):
         live = folder.is_live()
         self.export_adapter.setEnabled(bool(is_adapter) and not live)
         self.export_merged.setEnabled(has_model and not live)
+        generates = task.auto_class_for(info) == "AutoModelForCausalLM"
+        for widget in (self.export_gguf, self.gguf_quant):
+            widget.setVisible(generates)
+            widget.setEnabled(has_model and not live)
         if live:
             self.export_note.setText("This run is still training; export it once it has "
                                      "finished.")
@@ -220,6 +239,16 @@ class ResultsPage(WizardPage):
         self._show_per_class(metrics.get("per_class") or {}, bool(matrix))
         self._show_scatter(metrics.get("scatter") or {})
         self._show_examples(metrics.get("examples") or [])
+        self._fit_metrics(beside=bool(matrix) or self.per_class_box.isVisibleTo(self)
+                          or self.scatter.isVisibleTo(self))
+
+    def _fit_metrics(self, beside: bool) -> None:
+        """The metrics table as tall as its rows (a chat run has one or two), or as the
+        confusion matrix, chart or per-label table beside it."""
+        rows = sum(self.metrics.rowHeight(row) for row in range(self.metrics.rowCount()))
+        fit = self.metrics.horizontalHeader().height() + rows + 2 * self.metrics.frameWidth() + 2
+        self.metrics.setMinimumHeight(min(fit, 180))
+        self.metrics.setMaximumHeight(max(fit, 180) if beside else max(fit, 60))
 
     def _show_examples(self, examples: list) -> None:
         """What the model wrote (seq2seq) or answered (question answering) beside what it
@@ -385,7 +414,7 @@ class ResultsPage(WizardPage):
         self.fine_tune_requested.emit(base)
 
     # -- export -----------------------------------------------------------------------------
-    def export(self, kind: str, target: str | None = None) -> None:
+    def export(self, kind: str, target: str | None = None, quant: str = "") -> None:
         if self.state.run_dir is None or self.exporter.is_running():
             return
         if target is None:
@@ -397,13 +426,18 @@ class ResultsPage(WizardPage):
         self.export_bar.setVisible(True)
         self.export_note.setText(f"Exporting the {kind} model to {target}…")
         self.open_folder.setEnabled(False)
-        self.exporter.start("export", str(self.state.run_dir), f"--{kind}", target)
+        self.exported_kind = kind
+        extra = ("--quant", quant) if quant else ()
+        self.exporter.start("export", str(self.state.run_dir), f"--{kind}", target, *extra)
 
     def _exported(self, outcome) -> None:
         self.export_bar.setVisible(False)
         if outcome.was_successful():
-            self.export_note.setText(f"Exported to {self.export_dir}. It loads with plain "
-                                     "transformers/peft; its README.md shows how.")
+            self.export_note.setText(
+                f"Exported to {self.export_dir}. " + (
+                    "Run it with llama.cpp, or in Ollama: ollama create NAME -f Modelfile "
+                    "(in that folder)." if self.exported_kind == "gguf" else
+                    "It loads with plain transformers/peft; its README.md shows how."))
             self.open_folder.setEnabled(True)
         else:
             self.export_note.setText(f"<span style='color:#b91c1c'>Export failed: "
