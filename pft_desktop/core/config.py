@@ -341,6 +341,35 @@ class PreferenceSettings:
         minimum=0, maximum=32768, advanced=True, unset="half the maximum length")
 
 
+STRATEGIES = ("ddp", "fsdp", "deepspeed")
+
+
+@dataclass
+class ResourceSettings:
+    devices: str = option(
+        "", "Where training runs: empty picks the first GPU when there is one, else the CPU; "
+        "'cpu'; or GPU indexes such as '0' or '0,1,2,3'.", label="Devices", unset="automatic")
+    processes: int = option(
+        1, "Training processes, each with its own share of every batch (data parallel). More "
+        "than one starts the run through accelerate's launcher, one process per listed GPU; "
+        "on the CPU they share the cores.", label="Processes", minimum=1, maximum=1024)
+    strategy: str = option(
+        "ddp", "How several processes share the model: 'ddp' (each holds a full copy and "
+        "gradients are averaged), 'fsdp' (parameters, gradients and optimizer state sharded "
+        "across processes, for a model too big for one device) or 'deepspeed' (ZeRO; needs "
+        "the deepspeed package).", label="Strategy", choices=STRATEGIES)
+    zero_stage: int = option(
+        2, "DeepSpeed ZeRO stage: 2 shards optimizer state and gradients, 3 shards the "
+        "parameters too.", label="ZeRO stage", minimum=2, maximum=3, advanced=True)
+    fsdp_layer: str = option(
+        "", "FSDP: the model's layer class each shard wraps (for example 'LlamaDecoderLayer').",
+        label="FSDP layer", advanced=True, unset="guessed from the model")
+    keep_global_batch: bool = option(
+        True, "With several processes, divide gradient accumulation by their number so the "
+        "global batch (batch size x accumulation x processes) stays as planned for one.",
+        label="Keep the global batch", advanced=True)
+
+
 @dataclass
 class RunConfig:
     model: ModelSettings = field(default_factory=ModelSettings)
@@ -350,8 +379,10 @@ class RunConfig:
     training: TrainingSettings = field(default_factory=TrainingSettings)
     pretrain: PretrainSettings = field(default_factory=PretrainSettings)
     preference: PreferenceSettings = field(default_factory=PreferenceSettings)
+    resources: ResourceSettings = field(default_factory=ResourceSettings)
 
-    SECTIONS = ("model", "data", "task", "method", "training", "pretrain", "preference")
+    SECTIONS = ("model", "data", "task", "method", "training", "pretrain", "preference",
+                "resources")
 
     @property
     def from_scratch(self) -> bool:
