@@ -28,6 +28,16 @@ def test_zero_and_empty_say_what_they_mean(qtbot, window):
     max_steps.setValue(12)
     assert max_steps.text() == "12"
 
+    # an empty choice in a list says what it means, and stores the empty value
+    window.state.config.task.kind = "causal-lm"
+    page.enter()
+    template = page.length.editors["chat_template"]
+    assert template.currentText() == "the model's own"
+    template.setCurrentText("chatml")
+    assert window.state.config.task.chat_template == "chatml"
+    template.setCurrentIndex(0)
+    assert window.state.config.task.chat_template == ""
+
 
 def test_advanced_settings_are_hidden_until_asked_for(qtbot, window):
     page = window.hyper_page

@@ -50,7 +50,8 @@ class ConfigForm(QWidget):
         meta, default = spec.metadata, _default(spec)
         if meta.get("choices"):
             editor = QComboBox()
-            editor.addItems(list(meta["choices"]))
+            for choice in meta["choices"]:  # an empty choice shows what it means
+                editor.addItem(str(choice) or meta.get("unset") or "(none)", choice)
             editor.currentIndexChanged.connect(self.changed)
         elif isinstance(default, bool):
             editor = QCheckBox()
@@ -95,7 +96,7 @@ class ConfigForm(QWidget):
             value = getattr(settings, name)
             editor.blockSignals(True)
             if isinstance(editor, QComboBox):
-                editor.setCurrentText(str(value))
+                editor.setCurrentIndex(max(0, editor.findData(value)))
             elif isinstance(editor, QCheckBox):
                 editor.setChecked(bool(value))
             elif isinstance(editor, (QSpinBox, QDoubleSpinBox)):
@@ -107,7 +108,7 @@ class ConfigForm(QWidget):
     def store(self, settings) -> None:
         for name, editor in self.editors.items():
             if isinstance(editor, QComboBox):
-                value = editor.currentText()
+                value = editor.currentData()
             elif isinstance(editor, QCheckBox):
                 value = editor.isChecked()
             elif isinstance(editor, (QSpinBox, QDoubleSpinBox)):
