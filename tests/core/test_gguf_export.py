@@ -514,6 +514,23 @@ def test_a_decoder_pretrained_by_the_app_exports(tmp_path):
     assert _logit_error(trained, model, trained_tokenizer) <= gguf_check.LOGIT_TOLERANCE["f16"]
     assert "# No TEMPLATE: this model has no chat template" in (out / "Modelfile").read_text()
 
+    # the pattern end to end: that decoder tuned on conversations, then exported for Ollama
+    import json
+
+    chats = tmp_path / "chats.jsonl"
+    chats.write_text("".join(json.dumps({"messages": [
+        {"role": "user", "content": text[:30]},
+        {"role": "assistant", "content": "positive" if label == "1" else "negative"}]}) + "\n"
+        for text, label in sentiment_rows(40, seed=6)))
+    tune = RunConfig()
+    tune.model.name_or_path, tune.data.train_file = str(tmp_path / "run" / "model"), str(chats)
+    tune.data.conversation_column = "messages"
+    tune.task.kind, tune.method.kind, tune.training.max_steps = "causal-lm", "lora", 3
+    assert run_training(tune, tmp_path / "chat").status == "finished"
+    out = export_gguf(tmp_path / "chat", tmp_path / "chat-gguf", "q8_0")
+    modelfile = (out / "Modelfile").read_text()
+    assert "TEMPLATE" in modelfile and "Assistant:" in modelfile  # the 'plain' template
+
 
 def test_a_classifier_run_is_not_a_gguf_model(tmp_path, sentiment_csv):
     encoder = build_tiny_encoder(tmp_path / "bert")
