@@ -94,6 +94,11 @@ def build_parser() -> argparse.ArgumentParser:
         "machine. Run without a command to open the app.")
     parser.add_argument("--screenshots", metavar="DIR",
                         help="render every wizard page to PNG files in DIR and exit")
+    from pft_desktop import __version__
+    from pft_desktop.desktop_entry import add_flags as add_desktop_entry_flags
+
+    parser.add_argument("--version", action="version", version=f"pft-desktop {__version__}")
+    add_desktop_entry_flags(parser)
     add_runs_root_flag(parser, top=True)
     sub = parser.add_subparsers(dest="command")
     layout = argparse.RawDescriptionHelpFormatter
@@ -131,7 +136,10 @@ def build_parser() -> argparse.ArgumentParser:
     inspect.add_argument("model")
     inspect.add_argument("--json", action="store_true", help="print only JSON")
     check = sub.add_parser("check", help="check a config's model and data without training")
-    check.add_argument("config")
+    check.add_argument("config", nargs="?", help="a run config (TOML or JSON), such as a run "
+                       "folder's config.toml")
+    check.add_argument("--demo", action="store_true", help="check the bundled demo run instead: "
+                       "the sample reviews with the demo model")
     check.add_argument("--json", action="store_true", help="print the data report as JSON")
     download = sub.add_parser("download", help="download a hub model into the local cache")
     download.add_argument("model")
@@ -465,7 +473,17 @@ def cmd_check(args) -> int:
     from pft_desktop.core.config import RunConfig
     from pft_desktop.core.recipe import prepare
 
-    prepared = prepare(RunConfig.load(args.config))
+    if args.demo == bool(args.config):
+        raise UserError("check_what", "pft-desktop check takes a config file or --demo "
+                        "(one of them).", "For example: pft-desktop check run.toml, or "
+                        "pft-desktop check --demo.")
+    if args.demo:
+        from pft_desktop.core.demo import demo_config
+
+        config = demo_config()
+    else:
+        config = RunConfig.load(args.config)
+    prepared = prepare(config)
     report = prepared.data.report
     if args.json:
         print(json.dumps({"report": report.to_dict(), "model": prepared.model.to_dict(),
@@ -514,6 +532,11 @@ def main(argv: list[str] | None = None) -> int:
                 **RUN_LIBRARY}
     try:
         with use_runs_root(args.runs_root):
+            from pft_desktop.desktop_entry import run_flags as run_desktop_entry_flags
+
+            done = run_desktop_entry_flags(args)
+            if done is not None:
+                return done
             if args.command is None:
                 from pft_desktop.ui.app import main as run_app
 

@@ -1,29 +1,79 @@
-"""Files the app ships (style sheet, sample data), found in the checkout or the installed
-package, read with importlib.resources where they are packaged."""
+"""Files the app ships (style sheet, icons, sample data, the desktop entry's templates).
+
+They live inside the package, in ``pft_desktop/assets``, and are read with importlib.resources,
+so a checkout, an editable install and an installed wheel all find the same files.
+"""
 
 from __future__ import annotations
 
+import shutil
+from importlib.resources import files
 from pathlib import Path
 
+ASSETS = "assets"
+# The desktop entry, icon and AppStream metadata share this reverse-DNS id (their file names too).
+APP_ID = "io.github.pft_desktop"
 
-def resources_dir() -> Path:
-    checkout = Path(__file__).resolve().parent.parent / "resources"
-    if checkout.is_dir():
-        return checkout
-    from importlib.resources import files
 
-    return Path(str(files("pft_desktop") / "resources"))
+def asset(*parts: str):
+    """An asset as an importlib.resources Traversable (read_text/read_bytes work everywhere)."""
+    resource = files("pft_desktop").joinpath(ASSETS)
+    for part in parts:
+        resource = resource.joinpath(part)
+    return resource
+
+
+def asset_path(*parts: str) -> Path:
+    """An asset as a real file-system path, for readers that need one (the data loader, Qt's
+    url() in the style sheet, the desktop entry's icon).
+
+    An installed wheel is a folder of files, so this is the packaged file itself. From a zipped
+    package it is a copy in the user cache: as_file()'s temporary copy would vanish while the
+    path is still in use (the sample's path is saved in run configs)."""
+    resource = asset(*parts)
+    if isinstance(resource, Path):
+        return resource
+    return _extracted(resource, parts)
+
+
+def _extracted(resource, parts: tuple[str, ...]) -> Path:
+    from platformdirs import user_cache_dir
+
+    from pft_desktop import __version__
+
+    target = Path(user_cache_dir("pft-desktop", appauthor=False), f"assets-{__version__}",
+                  *parts)
+    _copy(resource, target)
+    return target
+
+
+def _copy(resource, target: Path) -> None:
+    if resource.is_dir():
+        target.mkdir(parents=True, exist_ok=True)
+        for child in resource.iterdir():
+            _copy(child, target / child.name)
+        return
+    data = resource.read_bytes()
+    if not target.is_file() or target.read_bytes() != data:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        partial = target.with_name(target.name + ".partial")
+        partial.write_bytes(data)
+        shutil.move(partial, target)  # whole or absent, even if two apps extract at once
 
 
 def sample_data() -> Path:
-    return resources_dir() / "sample" / "reviews.csv"
+    """The bundled sample reviews (600 rows, review/sentiment), as a path for the data loader."""
+    return asset_path("sample", "reviews.csv")
+
+
+def app_icon() -> Path:
+    """The app's icon (SVG), for the window and the desktop entry."""
+    return asset_path("desktop", f"{APP_ID}.svg")
 
 
 def style_sheet() -> str:
     """The style sheet, with its icon URLs pointing at the shipped icons (Qt resolves a
-    relative url() against the working directory, not the style sheet's folder)."""
-    path = resources_dir() / "style.qss"
-    if not path.is_file():
-        return ""
-    icons = (resources_dir() / "icons").as_posix()
-    return path.read_text(encoding="utf-8").replace("@ICONS@", icons)
+    relative url() against the working directory, not the style sheet's folder). A missing
+    file raises: it means a broken install, which an unstyled window would only hide."""
+    icons = asset_path("icons").as_posix()
+    return asset("style.qss").read_text(encoding="utf-8").replace("@ICONS@", icons)

@@ -12,8 +12,12 @@ def create_app(argv: list[str] | None = None):
     app = QApplication.instance() or QApplication(argv or sys.argv[:1])
     app.setApplicationName("pft-desktop")
     app.setOrganizationName("pft-desktop")
-    from pft_desktop.resources import style_sheet
+    from PySide6.QtGui import QIcon
 
+    from pft_desktop.resources import APP_ID, app_icon, style_sheet
+
+    app.setWindowIcon(QIcon(str(app_icon())))
+    app.setDesktopFileName(APP_ID)  # Wayland matches the window to the menu entry by this id
     app.setStyleSheet(style_sheet())
     import pyqtgraph as pg
 

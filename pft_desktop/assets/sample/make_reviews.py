@@ -2,7 +2,7 @@
 
 Short product reviews assembled from phrases written for this project, labelled positive or
 negative, with a few neutral-sounding openers so the label is not in the first word. Seeded, so
-the file is the same every time: python resources/sample/make_reviews.py
+the file is the same every time: python pft_desktop/assets/sample/make_reviews.py
 """
 
 import csv
