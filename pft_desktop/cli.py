@@ -10,6 +10,7 @@ import threading
 import time
 from pathlib import Path
 
+from pft_desktop import cli_doctor
 from pft_desktop.core.errors import UserError
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
@@ -155,6 +156,7 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("model_dir", help="a run folder, a run's model folder or an exported "
                        "model")
     add_commands(sub)
+    cli_doctor.add_parser(sub)
     return parser
 
 
@@ -529,6 +531,7 @@ def main(argv: list[str] | None = None) -> int:
     handlers = {"train": cmd_train, "export": cmd_export, "predict": cmd_predict,
                 "inspect": cmd_inspect, "check": cmd_check, "download": cmd_download,
                 "pretrain": cmd_pretrain, "serve": cmd_serve, "tasks": cmd_tasks,
+                "doctor": cli_doctor.run,
                 **RUN_LIBRARY}
     try:
         with use_runs_root(args.runs_root):

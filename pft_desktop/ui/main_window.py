@@ -14,6 +14,7 @@ from PySide6.QtWidgets import (QFrame, QHBoxLayout, QLabel, QListWidget, QListWi
 from pft_desktop import __version__
 from pft_desktop.core.errors import UserError
 from pft_desktop.core.rundir import RunFolder
+from pft_desktop.ui.diagnostics_dialog import show_diagnostics
 from pft_desktop.ui.notify import DesktopNotifier, run_notice
 from pft_desktop.ui.pages.base import Pending
 from pft_desktop.ui.state import AppState
@@ -143,6 +144,9 @@ class MainWindow(QMainWindow):
         library.triggered.connect(self.show_library)
         runs_menu.addAction(library)
         help_menu = self.menuBar().addMenu("&Help")
+        diagnostics = QAction("&Diagnostics…", self)
+        diagnostics.triggered.connect(lambda: show_diagnostics(self))
+        help_menu.addAction(diagnostics)
         about = QAction("&About pft-desktop", self)
         about.triggered.connect(lambda: QMessageBox.about(
             self, "About pft-desktop", f"pft-desktop {__version__}\nFine-tune pretrained "
