@@ -360,9 +360,21 @@ def _task_of(run_dir: Path) -> str:
 
 def run_with_progress(config, run_dir: Path, resume: bool = False):
     """Train with a progress bar; the first Ctrl+C stops after the step and saves, a second
-    aborts. A failure is printed with its fix and the log's path."""
-    from pft_desktop.core.recipe import run_training
+    aborts. A failure is printed with its fix and the log's path. One process trains here;
+    several (resources.processes) are started through accelerate's launcher and followed
+    through the events their rank 0 prints."""
+    import os
 
+    from pft_desktop.core import launch
+    from pft_desktop.core.recipe import run_training
+    from pft_desktop.core.rundir import RunFolder
+
+    settings = config or RunFolder(run_dir).load_config()
+    launch.check_resources(settings)
+    if settings.resources.processes > 1:
+        from pft_desktop.core.launched_run import train_in_processes as run_training
+    else:  # the GPUs it may use, set before torch first looks
+        os.environ.update(launch.device_environment(settings))
     stop = threading.Event()
 
     def on_interrupt(signum, frame):

@@ -11,7 +11,7 @@ from transformers import TrainerCallback
 
 from pathlib import Path
 
-from pft_desktop.core import events
+from pft_desktop.core import events, ranks
 from pft_desktop.core.divergence import DivergenceWatch
 from pft_desktop.core.rundir import CHECKPOINT_COMPLETE, write_atomic
 
@@ -30,22 +30,34 @@ def memory_in_use() -> int:
         return 0
 
 
-FAULT_VARIABLE = "PFT_FAULT_FOR_TESTS"  # e.g. "oom@3": raise MemoryError at step 3
+FAULT_VARIABLE = "PFT_FAULT_FOR_TESTS"  # e.g. "oom@3", "raise@2:rank1" (see injected_fault)
 
 
-def injected_fault(step: int) -> None:
-    """A test-only way to make a real run fail the way a device does when it runs out of
-    memory, at a chosen step; unset, it costs one dictionary lookup."""
+def injected_fault(step: int) -> bool:
+    """A test-only way to make a real run fail at a chosen step: ``oom@3`` raises MemoryError
+    (a device out of memory), ``raise@3`` a RuntimeError, ``stop@3`` asks to stop (returns
+    True); ``:rankN`` limits it to one process of a multi-process run. Unset, it costs one
+    dictionary lookup."""
     fault = os.environ.get(FAULT_VARIABLE)
-    if fault and fault == f"oom@{step}":
+    if not fault:
+        return False
+    what, _, where = fault.partition(":")
+    if where and where != f"rank{os.environ.get('RANK', '0')}":
+        return False
+    if what == f"oom@{step}":
         raise MemoryError(f"injected by {FAULT_VARIABLE} at step {step}")
+    if what == f"raise@{step}":
+        raise RuntimeError(f"injected by {FAULT_VARIABLE} at step {step}")
+    return what == f"stop@{step}"
 
 
 class EventCallback(TrainerCallback):
     """Emits ``step``, ``eval`` and ``checkpoint`` events; stops cleanly when asked.
 
     Stopping sets ``should_training_stop`` and ``should_save`` at the end of the current step,
-    so the Trainer writes a resumable checkpoint before it returns.
+    so the Trainer writes a resumable checkpoint before it returns. With several processes
+    each runs this callback; they agree on stopping at every step end, so all stop at the same
+    step whichever one saw the request, and only the sink of rank 0 writes anything.
     """
 
     def __init__(self, sink, stop: threading.Event, perplexity: bool = False,
@@ -57,6 +69,7 @@ class EventCallback(TrainerCallback):
         self.stop = stop
         self.perplexity = perplexity
         self.stopped_early = False
+        self.stopping = False  # agreed by every process at a step end
         self.final = False  # set before the closing evaluation so its event says so
         self._start = 0.0
         self._last_time = 0.0
@@ -69,10 +82,12 @@ class EventCallback(TrainerCallback):
         self._last_tokens = state.num_input_tokens_seen or 0
 
     def on_step_end(self, args, state, control, **kwargs):
-        injected_fault(state.global_step)
-        if self.stop_file is not None and not self.stop.is_set() and self.stop_file.exists():
+        asked = injected_fault(state.global_step) or self.stop.is_set() or (
+            self.stop_file is not None and self.stop_file.exists())
+        if ranks.any_rank(asked) and not self.stopping:
             self.stop.set()
-        if self.stop.is_set():
+            self.stopping = True
+        if self.stopping:
             self.stopped_early = True
             control.should_training_stop = True
             control.should_save = True
@@ -82,7 +97,10 @@ class EventCallback(TrainerCallback):
         return control
 
     def on_epoch_end(self, args, state, control, **kwargs):
-        if self.stop.is_set() or self.watch.diverged:
+        # Several processes decide from the agreed flag only: one rank skipping the epoch's
+        # evaluation while another runs it would leave the other waiting for ever.
+        asked = self.stopping or (ranks.world_size() == 1 and self.stop.is_set())
+        if asked or self.watch.diverged:
             control.should_evaluate = False  # the epoch-end evaluation of a run told to stop
         self._skip_redundant_final_save(args, state, control)
         return control
@@ -92,7 +110,7 @@ class EventCallback(TrainerCallback):
         only duplicate it with the optimizer state (about 0.5 s and 270 MB for MiniLM, 3% of a
         100-step run in benchmarks/bench_overhead.py). Stops and best-model tracking still
         save."""
-        if state.global_step >= state.max_steps and not self.stop.is_set() \
+        if state.global_step >= state.max_steps and not self.stopping \
                 and not args.load_best_model_at_end:
             control.should_save = False
 
@@ -134,6 +152,9 @@ class EventCallback(TrainerCallback):
 
     def on_save(self, args, state, control, **kwargs):
         path = Path(args.output_dir) / f"checkpoint-{state.global_step}"
+        ranks.barrier()  # every process has written its part (its random state, its shard)
+        if not ranks.is_main():
+            return
         if path.is_dir():  # the Trainer has finished writing it: only now may it be resumed
             write_atomic(path / CHECKPOINT_COMPLETE, f"{state.global_step}\n")
         self.sink(events.make_event(events.CHECKPOINT, step=state.global_step, path=str(path)))

@@ -4,6 +4,11 @@ Memory = weights + gradients + optimizer state for what trains + activations. Th
 term is the usual transformer rule of thumb (about 34 * hidden + 5 * heads * seq bytes per token
 per layer in 16-bit, Korthikanti et al. 2022), doubled for fp32, and cut by gradient
 checkpointing to one layer's worth. It is an estimate: the app says so and shows the parts.
+
+With several processes it is the memory of each device: every process holds its own batch's
+activations; DDP keeps a whole copy of the rest on each, FSDP shards weights, gradients and
+optimizer state across the processes, DeepSpeed ZeRO-2 gradients and optimizer state (ZeRO-3
+the weights too).
 """
 
 from __future__ import annotations
@@ -19,15 +24,62 @@ CPU_FLOPS_PER_SECOND = 2.0e11
 
 
 def planned_steps(rows: int, batch_size: int, accumulation: int, epochs: float,
-                  max_steps: int = 0) -> int:
+                  max_steps: int = 0, processes: int = 1) -> int:
     """Optimizer steps a run will take, by the Trainer's own rule (batches per epoch rounded
-    up, then accumulation rounded up, then epochs), so the estimate, the progress bar's total
-    and the Trainer agree from the first event."""
+    up, shared out among the processes rounded up, then accumulation rounded up, then
+    epochs), so the estimate, the progress bar's total and the Trainer agree from the first
+    event."""
     if max_steps:
         return max_steps
     batches = -(-rows // max(batch_size, 1))
+    batches = -(-batches // max(processes, 1))  # accelerate gives each process its share
     per_epoch = max(-(-batches // max(accumulation, 1)), 1)
     return math.ceil(epochs * per_epoch)
+
+
+@dataclass
+class BatchPlan:
+    """How the rows of one optimizer step are shared out among processes. ``planned`` is the
+    global batch the settings give one process (batch size x accumulation)."""
+
+    batch_size: int      # rows per process per forward pass
+    accumulation: int    # forward passes per optimizer step, in each process
+    processes: int
+    planned: int
+
+    @property
+    def global_batch(self) -> int:
+        return self.batch_size * self.accumulation * self.processes
+
+    def note(self) -> str:
+        """Why the global batch is not the planned one ("" when it is, or when the person
+        chose not to keep it)."""
+        if self.global_batch == self.planned or self.processes == 1:
+            return ""
+        shares = self.accumulation * self.processes
+        fix = (f"set the batch size to {self.planned // shares}" if self.planned % shares == 0
+               else f"make gradient accumulation a multiple of {self.processes}")
+        return (f"With {self.processes} processes the global batch is {self.global_batch} "
+                f"(batch {self.batch_size} x accumulation {self.accumulation} x "
+                f"{self.processes} processes), not the {self.planned} planned for one process: "
+                f"gradient accumulation {self.planned // self.batch_size} cannot be divided by "
+                f"{self.processes}. To keep {self.planned}, {fix}.")
+
+
+def batch_plan(batch_size: int, accumulation: int, processes: int = 1,
+               keep_global_batch: bool = True) -> BatchPlan:
+    """With ``keep_global_batch``, several processes divide the gradient accumulation among
+    them so each optimizer step sees as many rows as with one. When it does not divide, it is
+    rounded to the nearest whole number (at least 1) and ``note()`` says what changed; a
+    refusal would stop the common case (accumulation 1, two GPUs) for a batch the person
+    can still see and change."""
+    processes = max(processes, 1)
+    steps = max(accumulation, 1)
+    if keep_global_batch and processes > 1:
+        steps = max(int(steps / processes + 0.5), 1)
+    return BatchPlan(batch_size, steps, processes,
+                     batch_size * max(accumulation, 1) if keep_global_batch else
+                     batch_size * steps * processes)
 
 
 @dataclass
@@ -60,7 +112,8 @@ def trainable_parameters(parameters: int, hidden: int, layers: int, method: str,
 
 def estimate_memory(parameters: int, hidden: int, layers: int, heads: int, *, method: str,
                     batch_size: int, seq_len: int, precision: str = "fp32", lora_r: int = 8,
-                    top_layers: int = 0, gradient_checkpointing: bool = False) -> Estimate:
+                    top_layers: int = 0, gradient_checkpointing: bool = False,
+                    processes: int = 1, strategy: str = "ddp", zero_stage: int = 2) -> Estimate:
     hidden, layers = max(hidden, 1), max(layers, 1)
     weight_format = method if method.startswith("qlora") else precision
     weights = int(parameters * BYTES_PER_WEIGHT.get(weight_format, 4.0))
@@ -76,6 +129,11 @@ def estimate_memory(parameters: int, hidden: int, layers: int, heads: int, *, me
     activations = int(tokens * per_token_layer * kept_layers * scale)
     if method in ("lora", "qlora-4bit", "qlora-8bit", "freeze") and not gradient_checkpointing:
         activations = int(activations * 0.7)  # no activation grads kept for frozen weights
+    shards = max(processes, 1)
+    if shards > 1 and strategy in ("fsdp", "deepspeed"):
+        gradients, optimizer = gradients // shards, optimizer // shards
+        if strategy == "fsdp" or zero_stage >= 3:
+            weights //= shards
     return Estimate(weights, gradients, optimizer, activations, trainable)
 
 

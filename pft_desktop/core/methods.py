@@ -25,11 +25,26 @@ class Device:
                 "total_memory": self.total_memory}
 
 
-def detect_device() -> Device:
+def detect_device(devices: str = "") -> Device:
+    """The device this process trains on: its own GPU when a launcher started one process per
+    GPU (``LOCAL_RANK``; the launcher's CUDA_VISIBLE_DEVICES lists only the chosen GPUs, so
+    index 0 is the first chosen one), the CPU when ``devices`` (``resources.devices``) says
+    'cpu' or no GPU is visible."""
+    import os
+
     import torch
 
+    if devices.strip().lower() == "cpu":
+        return Device("cpu", "CPU", False)
     if torch.cuda.is_available():
-        props = torch.cuda.get_device_properties(0)
+        index = int(os.environ.get("LOCAL_RANK", "0") or 0)
+        count = torch.cuda.device_count()
+        if index >= count:
+            raise UserError("too_few_gpus", f"Process {index + 1} needs its own GPU, but only "
+                            f"{count} {'is' if count == 1 else 'are'} visible.",
+                            f"Set resources.processes to at most {count}, or set "
+                            "resources.devices to 'cpu' to run the processes on the CPU.")
+        props = torch.cuda.get_device_properties(index)
         return Device("cuda", props.name, torch.cuda.is_bf16_supported(), props.total_memory)
     if getattr(torch.backends, "mps", None) and torch.backends.mps.is_available():
         return Device("mps", "Apple GPU", False)

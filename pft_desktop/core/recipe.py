@@ -12,11 +12,12 @@ import math
 import shutil
 import tempfile
 import threading
+import time
 import traceback
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from pft_desktop.core import events
+from pft_desktop.core import events, ranks, strategies
 from pft_desktop.core.config import RunConfig
 from pft_desktop.core.errors import UserError, explain_exception
 from pft_desktop.core.library_noise import new_layers_message, quiet_libraries
@@ -116,7 +117,8 @@ def _check_parent_labels(parent: dict, label_names: list) -> None:
 def training_arguments(config: RunConfig, task: Task, folder: RunFolder, has_validation: bool,
                        precision: str, device):
     """The trainer's arguments: the settings every task shares, in the class its trainer
-    reads (``Task.trainer_arguments``)."""
+    reads (``Task.trainer_arguments``). With several processes, gradient accumulation is the
+    batch plan's (divided among them with ``resources.keep_global_batch``)."""
     t = config.training
     steps_based = bool(t.eval_steps or t.save_steps)
     eval_every = t.eval_steps or t.save_steps
@@ -129,7 +131,7 @@ def training_arguments(config: RunConfig, task: Task, folder: RunFolder, has_val
         output_dir=str(folder.checkpoints),
         num_train_epochs=t.epochs, max_steps=t.max_steps or -1,
         per_device_train_batch_size=t.batch_size, per_device_eval_batch_size=t.batch_size,
-        gradient_accumulation_steps=t.gradient_accumulation,
+        gradient_accumulation_steps=run_batch_plan(config).accumulation,
         learning_rate=t.learning_rate, weight_decay=t.weight_decay,
         warmup_steps=t.warmup_ratio, lr_scheduler_type=t.scheduler,
         max_grad_norm=t.max_grad_norm or 0.0,
@@ -148,6 +150,15 @@ def training_arguments(config: RunConfig, task: Task, folder: RunFolder, has_val
         report_to="none", disable_tqdm=True, save_only_model=False,
         neftune_noise_alpha=t.neftune_noise_alpha or None,
     )
+
+
+def run_batch_plan(config: RunConfig):
+    """The batch plan of this process's run: as many processes as the launcher started."""
+    from pft_desktop.core.estimate import batch_plan
+
+    t = config.training
+    return batch_plan(t.batch_size, t.gradient_accumulation, ranks.world_size(),
+                      config.resources.keep_global_batch)
 
 
 def evaluation_sample(validation, training):
@@ -183,10 +194,13 @@ def make_trainer(base):
 
     class LengthGroupedTrainer(base):
         def _get_train_sampler(self, train_dataset=None):
+            # Grouped by the global batch: accelerate deals consecutive batches of this order
+            # out to the processes, so each optimizer step sees the rows one process with the
+            # same global batch would (tests/core/test_multi_process.py compares the weights).
             dataset = train_dataset if train_dataset is not None else self.train_dataset
             return LengthGroupedSampler(
-                self.args.train_batch_size * self.args.gradient_accumulation_steps,
-                lengths=_lengths(dataset))
+                self.args.train_batch_size * self.args.gradient_accumulation_steps
+                * self.args.world_size, lengths=_lengths(dataset))
 
         def _get_eval_sampler(self, eval_dataset):
             # Evaluation order does not change metrics (labels travel with predictions), and
@@ -229,8 +243,9 @@ def load_model(prepared: Prepared, device, precision: str, say=lambda text: None
     kwargs = {"trust_remote_code": config.model.trust_remote_code, "dtype": torch.float32}
     if config.method.kind.startswith("qlora"):
         quant = quantization_config(config.method.kind, device)
+        # Each process's own GPU (the launcher numbers the visible ones from 0).
         kwargs.update(quantization_config=quant,
-                      device_map={"": 0 if device.kind == "cuda" else "cpu"})
+                      device_map={"": ranks.local_rank() if device.kind == "cuda" else "cpu"})
         if precision == "bf16":
             kwargs["dtype"] = torch.bfloat16
     model, loading = prepared.task.load_model(prepared.model.path, prepared.data,
@@ -302,7 +317,10 @@ def run_training(config: RunConfig | None, run_dir: str | Path, sink=lambda e: N
     stop = stop or threading.Event()
     quiet_libraries()
     folder = RunFolder(run_dir)
-    buffered = events.BufferedSink(sink)
+    main = ranks.is_main()  # with several processes, only rank 0 writes the run folder
+    buffered = events.BufferedSink(sink) if main else events.BufferedSink()
+    if not main:
+        buffered.attach(lambda event: None)
     writer = handler = None
     outcome = RunOutcome("failed", run_dir=folder.path)
     try:
@@ -320,7 +338,7 @@ def run_training(config: RunConfig | None, run_dir: str | Path, sink=lambda e: N
                             "resuming it would only retrain its last steps.",
                             "To train it further, start a new run from its weights: 'Train "
                             f"more' in the app, or `pft-desktop train --more {folder.path}`.")
-        if resume and folder.is_live():
+        if resume and main and folder.is_live():  # (rank 0 of this run may be live already)
             raise UserError("still_running", f"The run {folder.name} is still training (process "
                             f"{folder.status().get('pid')}).", "Follow it in the app, or stop it "
                             f"first with `pft-desktop stop {folder.path}`.")
@@ -329,7 +347,7 @@ def run_training(config: RunConfig | None, run_dir: str | Path, sink=lambda e: N
             raise UserError("no_checkpoint", f"{folder.path} has no checkpoint to resume from.",
                             "Start a new run; checkpoints are saved every epoch or every N "
                             "steps, and when a run is stopped.")
-        if folder.exists():  # made by the app (or resumed): record everything from the start
+        if folder.exists() and main:  # made by the app (or resumed): record it all
             if resume:  # a request from before must not stop the resumed run at once
                 folder.clear_stop_request()
             # Running from now on (a stop asked while the data is read is kept for step 1).
@@ -338,20 +356,25 @@ def run_training(config: RunConfig | None, run_dir: str | Path, sink=lambda e: N
             buffered.attach(writer)
             handler = _attach_log(folder)
         prepared = prepare(config, buffered)
-        if writer is None:  # the command line: the folder appears only once inputs check out
+        if writer is None and main:  # the command line: the folder appears once inputs check
             RunFolder.create(folder.path, config)
             folder.mark_running(parent=config.model.start_from)
             writer = events.JsonlWriter(folder.events_file)
             buffered.attach(writer)
             handler = _attach_log(folder)
-        write_json(folder.report_file, prepared.data.report.to_dict())
+        if main:
+            write_json(folder.report_file, prepared.data.report.to_dict())
         outcome = _train(prepared, folder, buffered, stop, checkpoint)
     except BaseException as exc:  # noqa: BLE001 - every failure becomes an event
+        failed_at = time.time()
         if isinstance(exc, KeyboardInterrupt):
             exc = UserError("interrupted", "The run was interrupted.", "")
         error = with_run_context(explain_exception(exc), folder, config)
+        details = "".join(traceback.format_exception(exc))
+        if ranks.world_size() > 1:
+            error = ranks.report_failure(folder.path, error, details, failed_at, log)
         if handler is not None:
-            log.error("%s\n%s", error, "".join(traceback.format_exception(exc)))
+            log.error("%s\n%s", error, details)
         buffered(events.make_event(events.ERROR, **error.to_dict()))
         outcome = RunOutcome("failed", error=error, run_dir=folder.path)
     finally:
@@ -376,9 +399,16 @@ def _train(prepared: Prepared, folder: RunFolder, sink, stop, checkpoint) -> Run
     from pft_desktop.core.methods import count_parameters, detect_device, resolve_precision
 
     config, task, data = prepared.config, prepared.task, prepared.data
-    device = detect_device()
+    device = detect_device(config.resources.devices)
     precision = resolve_precision(config.method.precision, device)
-    _record_provenance(config, folder, device, sink, resumed=checkpoint is not None)
+    processes, main = ranks.world_size(), ranks.is_main()
+    strategies.check_strategy(config, device, processes)
+    plan = run_batch_plan(config)
+    if plan.note():
+        log.warning(plan.note())
+        sink(events.make_event(events.WARNING, text=plan.note()))
+    if main:
+        _record_provenance(config, folder, device, sink, resumed=checkpoint is not None)
     space = free_space_warning(folder.path, prepared.model.size_bytes, config)
     if space:
         log.warning(space)
@@ -387,6 +417,8 @@ def _train(prepared: Prepared, folder: RunFolder, sink, stop, checkpoint) -> Run
     model = load_model(prepared, device, precision,
                        say=lambda text: sink(events.make_event(events.STATUS, text=text)))
     trainable, total = count_parameters(model)
+    if processes > 1 and config.resources.strategy == "fsdp":
+        strategies.choose_fsdp_layers(model, config, sink)
     has_validation = data.validation is not None
     args = training_arguments(config, task, folder, has_validation, precision, device)
     callback = EventCallback(sink, stop, perplexity=task.perplexity,
@@ -402,15 +434,16 @@ def _train(prepared: Prepared, folder: RunFolder, sink, stop, checkpoint) -> Run
         compute_metrics=task.compute_metrics(), callbacks=callbacks)
     trainer.remove_callback(PrinterCallback)  # stdout carries JSON events only
     t = config.training
-    total_steps = planned_steps(len(data.train), t.batch_size, t.gradient_accumulation, t.epochs,
-                                t.max_steps)
+    total_steps = planned_steps(len(data.train), t.batch_size, plan.accumulation, t.epochs,
+                                t.max_steps, processes)
     sink(events.make_event(
         events.STARTED, total_steps=total_steps, epochs=config.training.epochs,
         device=device.to_dict(), precision=precision, method=config.method.kind,
         task=task.name, trainable_parameters=trainable, total_parameters=total,
         train_rows=len(data.train), validation_rows=len(data.validation or []),
         resumed_from=str(checkpoint) if checkpoint else None,
-        resumed_from_step=_step_of(checkpoint)))
+        resumed_from_step=_step_of(checkpoint), processes=processes,
+        global_batch=plan.global_batch))
     log.info("Training %s on %s (%s), %d of %d parameters trainable", prepared.model.source,
              device.name, precision, trainable, total)
     result = trainer.train(resume_from_checkpoint=str(checkpoint) if checkpoint else None)
@@ -435,8 +468,10 @@ def _train(prepared: Prepared, folder: RunFolder, sink, stop, checkpoint) -> Run
     elif has_validation:
         metrics.update(_last_eval(folder))
     sink(events.make_event(events.STATUS, text="Saving the model"))
-    save_model(task.trained_model(trainer), prepared, folder)
-    write_json(folder.metrics_file, metrics)
+    state_dict = strategies.gathered_state_dict(trainer)  # every process takes part
+    if main:
+        save_model(task.trained_model(trainer), prepared, folder, state_dict)
+        write_json(folder.metrics_file, metrics)
     return RunOutcome(status, metrics=metrics, run_dir=folder.path)
 
 
@@ -536,7 +571,8 @@ def _diverged(callback, config: RunConfig, folder: RunFolder, sink, has_validati
                                                                          t.max_grad_norm))
     sink(events.make_event(events.ERROR, **error.to_dict()))
     metrics = _last_eval(folder) if has_validation else {}
-    write_json(folder.metrics_file, metrics)
+    if ranks.is_main():
+        write_json(folder.metrics_file, metrics)
     return RunOutcome("diverged", metrics=metrics, error=error, run_dir=folder.path)
 
 
@@ -557,13 +593,17 @@ def _elapsed_at(folder: RunFolder, checkpoint: Path | None) -> float:
     return elapsed
 
 
-def save_model(model, prepared: Prepared, folder: RunFolder) -> Path:
-    """Save the trained weights (or adapter) and tokenizer aside, then move them into place."""
+def save_model(model, prepared: Prepared, folder: RunFolder, state_dict=None) -> Path:
+    """Save the trained weights (or adapter) and tokenizer aside, then move them into place.
+    ``state_dict``: the weights gathered from every process when they were sharded."""
     staging = Path(tempfile.mkdtemp(dir=folder.path, prefix=".model."))
     if prepared.task.saves_merged and hasattr(model, "merge_and_unload"):
         model = model.merge_and_unload()
     try:
-        model.save_pretrained(staging)
+        if state_dict is not None:
+            model.save_pretrained(staging, state_dict=state_dict)
+        else:
+            model.save_pretrained(staging)
         prepared.tokenizer.save_pretrained(staging)
         config = prepared.config
         write_json(staging / RUN_INFO, {

@@ -4,4 +4,8 @@ Reads the run's ``config.toml``, trains, and writes one JSON event per line to s
 ``events.jsonl``). A line ``stop`` on stdin, or SIGTERM, asks it to finish the current step, save
 a checkpoint and the model, and exit. Everything else the libraries print goes to stderr, so
 stdout carries events only.
+
+With ``resources.processes`` above 1 it runs once per process under accelerate's launcher
+(``core.launch``): rank 0 alone writes events and the run folder, the others train their
+share of every batch.
 """

@@ -7,6 +7,7 @@ import os
 import signal
 import sys
 import threading
+import time
 
 EXIT_OK, EXIT_FAILED = 0, 1
 
@@ -28,6 +29,32 @@ def _watch_stdin(stop: threading.Event) -> None:
     threading.Thread(target=read, name="stop-listener", daemon=True).start()
 
 
+def _follow_launcher() -> None:
+    """One of several processes: end with the launcher. accelerate's launcher (torchrun) starts
+    each rank in a session of its own, so killing the launcher (Kill in the app) would leave
+    the ranks training as orphans; each checks once a second that its parent is still there."""
+    parent = os.getppid()
+
+    def watch():
+        while True:
+            time.sleep(1.0)
+            if os.getppid() != parent:
+                os._exit(EXIT_FAILED)
+    threading.Thread(target=watch, name="launcher-watch", daemon=True).start()
+
+
+def _leave_process_group() -> None:
+    """Close the process group cleanly after a run that ended well (NCCL warns otherwise);
+    after a failure the others may be gone, so leave it to the exit."""
+    try:
+        import torch.distributed as dist
+
+        if dist.is_available() and dist.is_initialized():
+            dist.destroy_process_group()
+    except Exception:  # noqa: BLE001 - the run is over either way
+        pass
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m pft_desktop.runner")
     parser.add_argument("run_dir")
@@ -37,12 +64,17 @@ def main(argv: list[str] | None = None) -> int:
 
     events_out = _claim_stdout()
     stop = threading.Event()
-    _watch_stdin(stop)
+    _watch_stdin(stop)  # with several processes every rank reads it; they agree on a stop
     if hasattr(signal, "SIGTERM"):
         signal.signal(signal.SIGTERM, lambda *_: stop.set())
 
-    from pft_desktop.core import events
+    from pft_desktop.core import events, ranks
     from pft_desktop.core.recipe import run_training
+
+    if ranks.world_size() > 1:
+        _follow_launcher()
+        if not ranks.is_main():
+            events_out = None  # rank 0 alone reports
 
     def emit(event: dict) -> None:
         # If the app that started us has gone (window closed, app crashed), keep training:
@@ -57,4 +89,6 @@ def main(argv: list[str] | None = None) -> int:
             events_out = None
 
     outcome = run_training(None, args.run_dir, sink=emit, stop=stop, resume=args.resume)
+    if outcome.was_successful():
+        _leave_process_group()
     return EXIT_OK if outcome.was_successful() else EXIT_FAILED

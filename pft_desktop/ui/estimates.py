@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from pft_desktop.core.estimate import (estimate_memory, estimate_seconds_per_step,
-                                       planned_steps)
+from pft_desktop.core.estimate import (batch_plan, estimate_memory,
+                                       estimate_seconds_per_step, planned_steps)
 from pft_desktop.core.models import human_bytes
 
 
@@ -21,12 +21,21 @@ def current_estimate(state):
     if not info:
         return None
     heads = max(1, info.get("hidden_size", 64) // 64)
+    resources = config.resources
     return estimate_memory(
         info["parameters"], info.get("hidden_size", 0), info.get("num_layers", 0), heads,
         method=config.method.kind, batch_size=config.training.batch_size,
         seq_len=config.task.max_length, lora_r=config.method.lora_r,
         top_layers=config.method.trainable_top_layers,
-        gradient_checkpointing=config.method.gradient_checkpointing)
+        gradient_checkpointing=config.method.gradient_checkpointing,
+        processes=resources.processes, strategy=resources.strategy,
+        zero_stage=resources.zero_stage)
+
+
+def current_batch_plan(config):
+    t, resources = config.training, config.resources
+    return batch_plan(t.batch_size, t.gradient_accumulation, resources.processes,
+                      resources.keep_global_batch)
 
 
 def memory_text(state) -> str:
@@ -34,16 +43,31 @@ def memory_text(state) -> str:
     if estimate is None:
         return ""
     config = state.config
-    text = (f"Estimated training memory with {config.method.kind}, batch "
+    processes = config.resources.processes
+    where = "training memory" if processes == 1 else \
+        f"memory per device ({processes} processes, {config.resources.strategy})"
+    text = (f"Estimated {where} with {config.method.kind}, batch "
             f"{config.training.batch_size} and up to {config.task.max_length} tokens: about "
             f"{human_bytes(estimate.total)} (weights {human_bytes(estimate.weights)}, optimizer "
             f"and gradients {human_bytes(estimate.optimizer + estimate.gradients)}, activations "
             f"{human_bytes(estimate.activations)}).")
     total = available_memory()
-    if total and estimate.total > 0.8 * total:
+    gpus_listed = config.resources.devices.strip().lower() not in ("", "cpu")
+    needed = estimate.total * (1 if gpus_listed else processes)  # CPU processes share it
+    if total and needed > 0.8 * total:
         text += (f" ⚠ That is close to or above this computer's {human_bytes(total)} of memory: "
                  "lower the batch size or max length, or use LoRA/QLoRA.")
     return text
+
+
+def batch_text(config) -> str:
+    """The global batch: rows per optimizer step over every process, and how it is made."""
+    plan = current_batch_plan(config)
+    if plan.processes == 1:
+        return ""
+    text = (f"Global batch {plan.global_batch} rows per step: batch {plan.batch_size} × "
+            f"gradient accumulation {plan.accumulation} × {plan.processes} processes.")
+    return f"{text} {plan.note()}" if plan.note() else text
 
 
 def time_text(state, rows: int, tokens_per_row: float) -> str:
@@ -51,11 +75,13 @@ def time_text(state, rows: int, tokens_per_row: float) -> str:
     if estimate is None or not rows:
         return ""
     config = state.config.training
+    plan = current_batch_plan(state.config)
+    # The time to compute a whole step's rows on this computer (CPU processes share it).
     seconds = estimate_seconds_per_step(state.model_info["parameters"],
-                                        estimate.trainable_parameters, config.batch_size,
-                                        tokens_per_row)
-    steps = planned_steps(rows, config.batch_size, config.gradient_accumulation, config.epochs,
-                          config.max_steps)
+                                        estimate.trainable_parameters,
+                                        config.batch_size * plan.processes, tokens_per_row)
+    steps = planned_steps(rows, config.batch_size, plan.accumulation, config.epochs,
+                          config.max_steps, plan.processes)
     total = seconds * steps
     shown = f"{total / 60:.0f} min" if total >= 90 else f"{total:.0f} s"
     return (f"About {steps} steps; roughly {shown} on a CPU like this one (a GPU is usually "

@@ -5,18 +5,21 @@ a ``RunFollower``, so a run launched here and a run found later show the same wa
 The child runs in a session of its own, so closing the window (or Ctrl+C in the terminal that
 started the app) does not end it. Its stdout is not read (the events come from events.jsonl, and
 an unread pipe would fill and block it); its stderr goes to console.log in the run folder.
+A run with several processes starts the same way through ``core.launch`` (accelerate's
+launcher is then the child, and the ranks follow it).
 """
 
 from __future__ import annotations
 
 import subprocess
-import sys
 import threading
 from pathlib import Path
 
 from PySide6.QtCore import QObject, QTimer, Signal
 
 from pft_desktop.core import events as ev
+from pft_desktop.core import launch
+from pft_desktop.core.errors import UserError
 from pft_desktop.core.rundir import RunFolder, process_started
 from pft_desktop.ui.run_follower import RunFollower
 
@@ -27,14 +30,25 @@ FORWARDED = ("started", "status_changed", "data_report", "step", "evaluated",
 
 
 def launch_runner(run_dir: Path, resume: bool = False) -> subprocess.Popen:
-    command = [sys.executable, "-m", "pft_desktop.runner", str(run_dir)]
-    if resume:
-        command.append("--resume")
-    with open(Path(run_dir) / "console.log", "a", encoding="utf-8") as console:
-        # A session of its own: closing the window or a terminal's Ctrl+C does not kill the
-        # run; it only stops when asked (or killed).
-        return subprocess.Popen(command, stdin=subprocess.PIPE, stdout=subprocess.DEVNULL,
-                                stderr=console, start_new_session=True)
+    """Start the run's training through the one launch seam (one runner, or one per device
+    through accelerate's launcher), in a session of its own: closing the window or a
+    terminal's Ctrl+C does not kill the run; it only stops when asked (or killed). Raises
+    UserError for [resources] that cannot run (DeepSpeed not installed, say)."""
+    with open(Path(run_dir) / launch.CONSOLE_LOG, "a", encoding="utf-8") as console:
+        return launch.start_runner(run_dir, resume, stdout=subprocess.DEVNULL, stderr=console)
+
+
+_WITHOUT_WORD = ("runner_crashed", "killed", "interrupted")  # run_follower.ended_without_word
+
+
+def _record_refusal(run_dir: Path, error: UserError) -> None:
+    """A run refused before it started ends "failed" with the reason, not "interrupted"."""
+    folder = RunFolder(run_dir)
+    try:
+        if folder.exists():
+            folder.set_status("failed", error=error.to_dict())
+    except OSError:
+        pass
 
 
 def record_launch(folder: RunFolder, pid: int) -> None:
@@ -92,11 +106,15 @@ class TrainingSession(QObject):
         self.run_dir = Path(run_dir)
         try:
             self.process = launch_runner(self.run_dir, resume)
-        except OSError as exc:
+        except (OSError, UserError) as exc:
             self.process = None
-            error = ev.make_event(ev.ERROR, kind="runner_failed", message="The training "
-                                  f"process could not start ({exc}).", fix="Check that "
-                                  "pft-desktop is installed in this Python.")
+            if isinstance(exc, UserError):  # a refusal: the folder says why, for the Runs page
+                error = ev.make_event(ev.ERROR, **exc.to_dict())
+                _record_refusal(self.run_dir, exc)
+            else:
+                error = ev.make_event(ev.ERROR, kind="runner_failed", message="The training "
+                                      f"process could not start ({exc}).", fix="Check that "
+                                      "pft-desktop is installed in this Python.")
             QTimer.singleShot(0, lambda: self._could_not_start(error))
             return
         if not resume:
@@ -190,6 +208,14 @@ class TrainingSession(QObject):
     def _ended(self, outcome: dict) -> None:
         self._stop_timer.stop()
         self._stop_repeat.stop()
+        if self.process is not None and outcome.get("status") in ("interrupted", "failed") \
+                and (outcome.get("error") or {}).get("kind") in _WITHOUT_WORD:
+            # Several processes: rank 0 may have been killed before it could say which rank
+            # failed; that rank recorded it.
+            error = launch.settle_failed_launch(self.run_dir)
+            if error:
+                outcome = {**outcome, "status": "failed", "error": error}
+                self.failed.emit(error)
         self.finished.emit(outcome)
 
     def _could_not_start(self, error: dict) -> None:

@@ -8,9 +8,10 @@ from PySide6.QtWidgets import (QComboBox, QFileDialog, QFrame, QGroupBox, QHBoxL
                                QMessageBox, QPushButton, QToolButton, QVBoxLayout)
 
 from pft_desktop.core.config import (MethodSettings, PreferenceSettings, PretrainSettings,
-                                     RunConfig, TaskSettings, TrainingSettings)
+                                     ResourceSettings, RunConfig, TaskSettings,
+                                     TrainingSettings)
 from pft_desktop.core.errors import UserError
-from pft_desktop.ui.estimates import memory_text, time_text
+from pft_desktop.ui.estimates import batch_text, current_batch_plan, memory_text, time_text
 from pft_desktop.ui.pages.base import WizardPage
 from pft_desktop.ui.widgets.forms import ConfigForm
 
@@ -35,6 +36,8 @@ TASK_FIELDS = ["max_length", "max_target_length", "source_prefix", "doc_stride",
                "chat_template", "train_on_prompt", "packing"]
 PREFERENCE = ["method", "beta"]  # the [preference] section, for the tasks that read it
 ADVANCED_PREFERENCE = ["simpo_gamma", "max_prompt_length"]
+RESOURCES = ["processes", "devices", "strategy"]  # the [resources] section
+ADVANCED_RESOURCES = ["keep_global_batch", "zero_stage", "fsdp_layer"]
 
 
 class HyperparametersPage(WizardPage):
@@ -81,11 +84,16 @@ class HyperparametersPage(WizardPage):
         self.preference = ConfigForm(PreferenceSettings, PREFERENCE)
         self.preference_box = QGroupBox("Preference")
         QVBoxLayout(self.preference_box).addWidget(self.preference)
+        self.resources = ConfigForm(ResourceSettings, RESOURCES)
+        self.resources_box = QGroupBox("Resources")
+        self.resources_box.setObjectName("resourcesGroup")
+        QVBoxLayout(self.resources_box).addWidget(self.resources)
         row = QHBoxLayout()
         row.addWidget(basic_box, 1)
         row.addWidget(self.lora_box, 1)
         row.addWidget(self.pretrain_box, 1)
         row.addWidget(self.preference_box, 1)
+        row.addWidget(self.resources_box, 1)
         self.content.addLayout(row)
 
         # A disclosure button rather than a checkable group box: a collapsed group box still
@@ -104,11 +112,13 @@ class HyperparametersPage(WizardPage):
         self.advanced_pretrain = ConfigForm(PretrainSettings, ["hidden_size", "num_layers",
                                                                "num_heads"])
         self.advanced_preference = ConfigForm(PreferenceSettings, ADVANCED_PREFERENCE)
+        self.advanced_resources = ConfigForm(ResourceSettings, ADVANCED_RESOURCES)
         advanced = QHBoxLayout(self.advanced_box)
         advanced.addWidget(self.advanced_training, 1)
         advanced.addWidget(self.advanced_method, 1)
         advanced.addWidget(self.advanced_pretrain, 1)
         advanced.addWidget(self.advanced_preference, 1)
+        advanced.addWidget(self.advanced_resources, 1)
         self.advanced_toggle.toggled.connect(self._show_advanced)
         self._show_advanced(False)
         self.content.addWidget(self.advanced_box)
@@ -131,7 +141,8 @@ class HyperparametersPage(WizardPage):
                 (self.length, config.task), (self.lora, config.method),
                 (self.advanced_method, config.method), (self.pretrain, config.pretrain),
                 (self.advanced_pretrain, config.pretrain), (self.preference, config.preference),
-                (self.advanced_preference, config.preference)]
+                (self.advanced_preference, config.preference), (self.resources, config.resources),
+                (self.advanced_resources, config.resources)]
 
     def forms(self):
         return [form for form, _ in self.bindings()]
@@ -144,6 +155,7 @@ class HyperparametersPage(WizardPage):
         self.advanced_method.setVisible(shown)
         self.advanced_pretrain.setVisible(shown and self.state.config.from_scratch)
         self.advanced_preference.setVisible(shown and self._reads_preference())
+        self.advanced_resources.setVisible(shown and self.state.config.resources.processes > 1)
 
     def _reads_preference(self) -> bool:
         """Whether the chosen task reads the [preference] section (preference tuning)."""
@@ -157,6 +169,19 @@ class HyperparametersPage(WizardPage):
         self.advanced_preference.set_row_visible(
             "simpo_gamma", self.state.config.preference.method == "simpo")
 
+    def _show_resource_rows(self) -> None:
+        """The strategy and its settings matter only with several processes; the ZeRO stage
+        only for DeepSpeed, the FSDP layer only for FSDP."""
+        resources = self.state.config.resources
+        several = resources.processes > 1
+        self.resources.set_row_visible("strategy", several)
+        self.advanced_resources.set_row_visible("keep_global_batch", several)
+        self.advanced_resources.set_row_visible("zero_stage",
+                                                several and resources.strategy == "deepspeed")
+        self.advanced_resources.set_row_visible("fsdp_layer",
+                                                several and resources.strategy == "fsdp")
+        self.advanced_resources.setVisible(several and self.advanced_toggle.isChecked())
+
     def enter(self) -> None:
         config = self.state.config
         for form, settings in self.bindings():
@@ -169,6 +194,7 @@ class HyperparametersPage(WizardPage):
         self.pretrain_box.setVisible("pretrain" in task.sections)
         self.preference_box.setVisible("preference" in task.sections)
         self._show_preference_rows()
+        self._show_resource_rows()
         self.length.labels["max_length"].setText(task.max_length_label)
         for name in TASK_FIELDS:  # each task shows the settings it reads
             self.length.set_row_visible(name, name in task.settings)
@@ -195,6 +221,7 @@ class HyperparametersPage(WizardPage):
     def _edited(self) -> None:
         self._store()
         self._show_preference_rows()
+        self._show_resource_rows()
         self._show_preset()
         self._update_estimate()
         self.completeChanged.emit()
@@ -226,8 +253,9 @@ class HyperparametersPage(WizardPage):
         if report.get("packed"):  # pretraining: every row is a full block
             tokens = report["packed"]["block_size"]
         self.estimate.setText("\n".join(filter(None, [
-            memory_text(self.state), time_text(self.state, report.get("train_rows", 0),
-                                               min(tokens, self.state.config.task.max_length))
+            memory_text(self.state), batch_text(self.state.config),
+            time_text(self.state, report.get("train_rows", 0),
+                      min(tokens, self.state.config.task.max_length))
         ])))
 
     def _new_model_text(self) -> str:
@@ -250,16 +278,19 @@ class HyperparametersPage(WizardPage):
                 f"parameters with a {vocab:,}-token vocabulary.")
         blocks = (checked.get("report", {}).get("packed") or {}).get("train_blocks")
         if blocks:
-            t = config.training
-            steps = planned_steps(blocks, t.batch_size, t.gradient_accumulation, 1.0)
+            t, plan = config.training, current_batch_plan(config)
+            steps = planned_steps(blocks, t.batch_size, plan.accumulation, 1.0,
+                                  processes=plan.processes)
             seconds = steps * estimate_seconds_per_step(params, params,
-                                                        config.training.batch_size, block)
+                                                        t.batch_size * plan.processes, block)
             text += (f" One epoch is {steps:,} steps, roughly "
                      f"{seconds / 60:.0f} min on a CPU like this one.")
         return text
 
     def problems(self) -> list[str]:
-        return self.state.config.problems()
+        from pft_desktop.core.launch import resource_problems
+
+        return self.state.config.problems() + resource_problems(self.state.config)
 
     # -- config files -----------------------------------------------------------------------
     def save_config(self) -> None:
