@@ -347,8 +347,9 @@ STRATEGIES = ("ddp", "fsdp", "deepspeed")
 @dataclass
 class ResourceSettings:
     devices: str = option(
-        "", "Where training runs: empty picks the first GPU when there is one, else the CPU; "
-        "'cpu'; or GPU indexes such as '0' or '0,1,2,3'.", label="Devices", unset="automatic")
+        "", "Where training runs: empty picks the first GPU when there is one (every visible "
+        "GPU with several processes), else the CPU; 'cpu'; or GPU indexes such as '0' or "
+        "'0,1,2,3', as many as processes.", label="Devices", unset="automatic")
     processes: int = option(
         1, "Training processes, each with its own share of every batch (data parallel). More "
         "than one starts the run through accelerate's launcher, one process per listed GPU; "
@@ -357,7 +358,8 @@ class ResourceSettings:
         "ddp", "How several processes share the model: 'ddp' (each holds a full copy and "
         "gradients are averaged), 'fsdp' (parameters, gradients and optimizer state sharded "
         "across processes, for a model too big for one device) or 'deepspeed' (ZeRO; needs "
-        "the deepspeed package).", label="Strategy", choices=STRATEGIES)
+        "the deepspeed package). FSDP and DeepSpeed need GPUs.", label="Strategy",
+        choices=STRATEGIES)
     zero_stage: int = option(
         2, "DeepSpeed ZeRO stage: 2 shards optimizer state and gradients, 3 shards the "
         "parameters too.", label="ZeRO stage", minimum=2, maximum=3, advanced=True)
@@ -366,7 +368,8 @@ class ResourceSettings:
         label="FSDP layer", advanced=True, unset="guessed from the model")
     keep_global_batch: bool = option(
         True, "With several processes, divide gradient accumulation by their number so the "
-        "global batch (batch size x accumulation x processes) stays as planned for one.",
+        "global batch (batch size x accumulation x processes) stays as planned for one "
+        "(rounded, with a warning, when it does not divide).",
         label="Keep the global batch", advanced=True)
 
 

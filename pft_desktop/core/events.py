@@ -14,7 +14,8 @@ from pathlib import Path
 from typing import IO, Callable, Iterable, Iterator, Protocol
 
 # The event types, in the order a run usually produces them.
-STARTED = "started"            # total_steps, epochs, device, trainable/total parameters
+STARTED = "started"            # total_steps, epochs, device, trainable/total parameters,
+#                                processes, global_batch
 STATUS = "status"              # text: what the run is doing now (loading model, tokenizing ...)
 DOWNLOAD = "download"          # file, done_bytes, total_bytes
 DATA_REPORT = "data_report"    # the data report's dict

@@ -123,6 +123,7 @@ def weights_at_start(model_dir, name, like):
     return start.get(name, like[name])
 
 
+@pytest.mark.slow  # a real two-process run; the default suite keeps three
 def test_a_stop_seen_by_one_rank_stops_every_rank_at_that_step(tmp_path, tiny_encoder,
                                                                sentiment_csv, monkeypatch):
     # Rank 1 alone sees the request at step 3 (as when it reads "stop" on the shared stdin).
@@ -173,6 +174,7 @@ def test_the_stop_file_stops_both_ranks_and_the_run_resumes_on_two(tmp_path, tin
     assert folder.state() == "finished"
 
 
+@pytest.mark.slow  # a real two-process run; the default suite keeps three
 def test_early_stopping_ends_every_rank_at_the_same_evaluation(tmp_path, tiny_encoder,
                                                                sentiment_csv):
     # A learning rate too small to change a prediction: accuracy never improves after the
@@ -214,6 +216,7 @@ def test_a_rank_that_fails_ends_the_run_with_its_own_message(tmp_path, tiny_enco
     assert "Training process 1 failed" in folder.log_file.read_text()  # its traceback
 
 
+@pytest.mark.slow  # a real two-process run; the default suite keeps three
 def test_killing_the_launcher_ends_every_rank(tmp_path, tiny_encoder, sentiment_csv):
     """torchrun starts each rank in a session of its own; Kill in the app ends the launcher,
     and the ranks must not train on as orphans."""
@@ -238,6 +241,7 @@ def test_killing_the_launcher_ends_every_rank(tmp_path, tiny_encoder, sentiment_
     assert folder.state() == "interrupted"
 
 
+@pytest.mark.slow  # a real two-process run; the default suite keeps three
 def test_the_command_line_s_stop_reaches_the_ranks(tmp_path, tiny_encoder, sentiment_csv):
     """Ctrl+C in `pft-desktop train` sets the stop event; the ranks get it through the run
     folder and their shared stdin, stop together and save."""
@@ -261,6 +265,7 @@ def test_the_command_line_s_stop_reaches_the_ranks(tmp_path, tiny_encoder, senti
     assert [e["type"] for e in seen] == [e["type"] for e in events.read_events(folder.path)]
 
 
+@pytest.mark.slow  # a real two-process run; the default suite keeps three
 def test_rank_0_killed_before_its_last_word_still_names_the_failed_rank(tmp_path, tiny_encoder,
                                                                         sentiment_csv):
     """rank 0 may be killed (30 s after another rank failed, say) before it writes the error:
@@ -283,6 +288,7 @@ def test_rank_0_killed_before_its_last_word_still_names_the_failed_rank(tmp_path
     assert launch.settle_failed_launch(folder.path) is None  # once
 
 
+@pytest.mark.slow  # a real two-process run; the default suite keeps three
 def test_cli_trains_with_two_processes(tmp_path, tiny_encoder, sentiment_csv, capsys):
     from pft_desktop.cli import main
 

@@ -2,6 +2,7 @@
 where they apply, what cannot run is refused with its fix, and the estimate speaks per device
 with the global batch. The Train page starts a two-process run through accelerate's launcher."""
 
+import pytest
 from PySide6.QtCore import Qt
 
 from helpers import classification_config
@@ -76,6 +77,7 @@ def test_the_estimate_is_per_device_and_counts_the_global_batch(qtbot, window):
     assert page.estimate.text() != two  # sharded: less per device
 
 
+@pytest.mark.slow  # a real two-process run (the core tests keep three in the default suite)
 def test_a_two_process_run_starts_from_the_train_page(qtbot, window, tiny_encoder,
                                                       sentiment_csv):
     config = classification_config(tiny_encoder, sentiment_csv, max_steps=4)
