@@ -119,8 +119,13 @@ def build_parser() -> argparse.ArgumentParser:
     kind.add_argument("--gguf", metavar="OUT_DIR", help="causal LM: a GGUF file for llama.cpp "
                       "and Ollama, with an Ollama Modelfile; each file is read back and "
                       "compared with the model before it is kept")
+    kind.add_argument("--onnx", metavar="OUT_DIR", help="encoder tasks: model.onnx with its "
+                      "tokenizer, checked in onnxruntime against the model (needs the [onnx] "
+                      "extra)")
     export.add_argument("--quant", metavar="TYPE", help="with --gguf: f16, "
                         "q8_0 or q4_0, or several separated by commas (default: q8_0)")
+    export.add_argument("--int8", action="store_true", help="with --onnx: also a dynamically "
+                        "quantized model_int8.onnx, checked the same way")
     predict = sub.add_parser("predict", help="try a trained or exported model on text")
     predict.add_argument("model_dir")
     predict.add_argument("texts", nargs="+", help="one prediction per text (the first input: "
@@ -408,7 +413,15 @@ def cmd_export(args) -> int:
     if args.quant and not args.gguf:
         raise UserError("invalid_export", "--quant sets the type of a GGUF export.",
                         "Add --gguf OUT_DIR, or leave --quant out.")
-    if args.gguf:
+    if args.int8 and not args.onnx:
+        raise UserError("invalid_export", "--int8 adds a quantized file to an ONNX export.",
+                        "Add --onnx OUT_DIR, or leave --int8 out.")
+    if args.onnx:
+        from pft_desktop.core.export import export_onnx
+
+        kind = "ONNX"
+        path = export_onnx(find_run(args.run_dir).path, args.onnx, int8=args.int8, progress=say)
+    elif args.gguf:
         kind = "GGUF"
         path = export_gguf(find_run(args.run_dir).path, args.gguf, args.quant or "q8_0",
                            progress=say)

@@ -291,3 +291,44 @@ def _modelfile(tokenizer, gguf_name: str, info: dict) -> str:
 
     system = ((info.get("config") or {}).get("task") or {}).get("system_prompt") or ""
     return modelfile_text(tokenizer, gguf_name, system, adds_bos(tokenizer))
+
+
+def export_onnx(run_dir: str | Path, out_dir: str | Path, int8: bool = False,
+                progress: Callable[[str], None] = lambda text: None) -> Path:
+    """Write an encoder run (a LoRA run merged first) as ``model.onnx`` (and, with ``int8``, a
+    dynamically quantized ``model_int8.onnx``) with its tokenizer, config and a README into
+    ``out_dir``. Each file is run in onnxruntime and compared with the trained model on the
+    task's probe before anything is kept (core.onnx_export); returns out_dir."""
+    from pft_desktop.core import onnx_export
+
+    onnx_export.require_packages()
+    model_dir = trained_model_dir(run_dir)
+    info = read_run_info(model_dir)
+    onnx_export.check_task(info, model_dir)
+    out_dir = check_new_folder(Path(out_dir).expanduser().resolve(), "export folder")
+    _check_destination(out_dir)
+    progress("Merging the adapter into the base model" if info.get("is_adapter")
+             else "Loading the model")
+    source = onnx_export.load_source(model_dir)
+    progress("Checking disk space")
+    _check_space(out_dir.parent, onnx_export.estimate_bytes(source.parameters, int8))
+    staging = Path(tempfile.mkdtemp(dir=out_dir.parent, prefix=f".{out_dir.name}.partial-"))
+    try:
+        onnx_export.write_export(source, staging, int8, progress)
+        shutil.copy2(model_dir / RUN_INFO, staging / RUN_INFO)
+        progress("Moving the export into place")
+        ordinary_permissions(staging)
+        if out_dir.exists():
+            out_dir.rmdir()
+        staging.rename(out_dir)
+    except Exception as exc:
+        shutil.rmtree(staging, ignore_errors=True)
+        if is_disk_full(exc):
+            raise UserError("no_disk_space", "The disk filled up during the export; nothing was "
+                            "left behind.", "Free some space or export to another drive.") \
+                from None
+        raise
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+    return out_dir
