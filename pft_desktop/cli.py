@@ -10,7 +10,7 @@ import threading
 import time
 from pathlib import Path
 
-from pft_desktop import cli_doctor
+from pft_desktop import cli_cluster, cli_doctor
 from pft_desktop.core.errors import UserError
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
@@ -162,6 +162,7 @@ def build_parser() -> argparse.ArgumentParser:
                        "model")
     add_commands(sub)
     cli_doctor.add_parser(sub)
+    cli_cluster.add_parser(sub)
     return parser
 
 
@@ -557,6 +558,7 @@ def main(argv: list[str] | None = None) -> int:
                 "inspect": cmd_inspect, "check": cmd_check, "download": cmd_download,
                 "pretrain": cmd_pretrain, "serve": cmd_serve, "tasks": cmd_tasks,
                 "doctor": cli_doctor.run,
+                "cluster-job": cli_cluster.run,
                 **RUN_LIBRARY}
     try:
         with use_runs_root(args.runs_root):

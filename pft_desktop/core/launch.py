@@ -30,6 +30,7 @@ from pft_desktop.core.errors import UserError
 ACCELERATE_CONFIG = "accelerate_config.yaml"
 CONSOLE_LOG = "console.log"
 DEEPSPEED_INSTALL = "pip install deepspeed"
+MACHINES_PORT = 29500  # torchrun's usual port: where the machines of one job meet
 # Variables of an enclosing launch that must not leak into the one started here.
 DISTRIBUTED_VARIABLES = ("RANK", "LOCAL_RANK", "WORLD_SIZE", "LOCAL_WORLD_SIZE", "GROUP_RANK",
                          "MASTER_ADDR", "MASTER_PORT", "TORCHELASTIC_RUN_ID")
@@ -110,10 +111,12 @@ def deepspeed_installed() -> bool:
 
 
 # -- the accelerate config --------------------------------------------------------------------
-def accelerate_config(config, layer_classes: list[str] | None = None) -> dict:
+def accelerate_config(config, layer_classes: list[str] | None = None,
+                      machines: int = 1) -> dict:
     """The accelerate config for ``config.resources``: the keys of accelerate's ClusterConfig
-    (what `accelerate config` writes), for one machine. Built as a plain dict because
-    accelerate's own config classes import torch, and the app calls this.
+    (what `accelerate config` writes), for one machine unless ``machines`` says more.
+    Built as a plain dict because accelerate's own config classes import torch, and the app
+    calls this.
 
     - ddp: ``MULTI_GPU`` (on the CPU with ``use_cpu: true``: accelerate then starts the
       processes through torchrun and each trains on the CPU with gloo; its ``MULTI_CPU`` type
@@ -125,8 +128,12 @@ def accelerate_config(config, layer_classes: list[str] | None = None) -> dict:
     - deepspeed: ``DEEPSPEED`` with ``resources.zero_stage``; accumulation and clipping as
       the Trainer uses them (DeepSpeed refuses a config that disagrees).
 
-    ``main_process_port: 0`` lets accelerate pick a free port, so runs never collide; a
-    multi-machine job sets its own port, ``num_machines`` and ``machine_rank``.
+    ``main_process_port: 0`` lets accelerate pick a free port, so runs never collide.
+    ``machines`` above 1 is a job over several machines (``core.cluster_job``):
+    ``resources.processes`` is then the total, shared equally; every machine must meet on one
+    fixed port (MACHINES_PORT, overridden at launch with the main machine's address and
+    ``machine_rank``); DeepSpeed starts through torchrun on each machine (its "standard"
+    launcher) instead of reaching the others over pdsh/ssh.
     Mixed precision stays "no" here: the Trainer sets it from ``method.precision``.
     """
     from pft_desktop.core.estimate import batch_plan
@@ -167,10 +174,15 @@ def accelerate_config(config, layer_classes: list[str] | None = None) -> dict:
         if r.zero_stage == 3:
             deepspeed["zero3_save_16bit_model"] = True  # the saved model is gathered whole
         result["deepspeed_config"] = deepspeed
+    if machines > 1:
+        result.update(num_machines=machines, main_process_port=MACHINES_PORT)
+        if "deepspeed_config" in result:
+            result["deepspeed_config"]["deepspeed_multinode_launcher"] = "standard"
     return result
 
 
-def write_accelerate_config(config, path, layer_classes: list[str] | None = None) -> Path:
+def write_accelerate_config(config, path, layer_classes: list[str] | None = None,
+                            machines: int = 1) -> Path:
     """Write ``accelerate_config(config)`` as YAML (``accelerate launch --config_file PATH``
     reads it; so does accelerate's ClusterConfig.from_yaml_file)."""
     import yaml
@@ -178,8 +190,8 @@ def write_accelerate_config(config, path, layer_classes: list[str] | None = None
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_name(path.name + ".tmp")
-    tmp.write_text(yaml.safe_dump(accelerate_config(config, layer_classes), sort_keys=True),
-                   encoding="utf-8")
+    tmp.write_text(yaml.safe_dump(accelerate_config(config, layer_classes, machines),
+                                  sort_keys=True), encoding="utf-8")
     tmp.replace(path)
     return path
 

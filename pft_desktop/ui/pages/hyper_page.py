@@ -4,8 +4,9 @@ live memory and time estimate."""
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import (QComboBox, QFileDialog, QFrame, QGroupBox, QHBoxLayout, QLabel,
-                               QMessageBox, QPushButton, QToolButton, QVBoxLayout)
+from PySide6.QtWidgets import (QComboBox, QFileDialog, QFrame, QGroupBox, QHBoxLayout,
+                               QInputDialog, QLabel, QMessageBox, QPushButton, QToolButton,
+                               QVBoxLayout)
 
 from pft_desktop.core.config import (MethodSettings, PreferenceSettings, PretrainSettings,
                                      ResourceSettings, RunConfig, TaskSettings,
@@ -62,6 +63,13 @@ class HyperparametersPage(WizardPage):
             button = QPushButton(text)
             button.clicked.connect(slot)
             top.addWidget(button)
+        self.cluster_button = QPushButton("Export cluster job…")
+        self.cluster_button.setToolTip(
+            "Write these settings as a job for several machines: config.toml, an accelerate "
+            "config, launch.sh for each machine and job.sbatch for Slurm, with a README. Each "
+            "machine runs as many processes as 'Processes' says.")
+        self.cluster_button.clicked.connect(lambda: self.export_cluster_job())
+        top.addWidget(self.cluster_button)
         self.content.addLayout(top)
 
         self.basic = ConfigForm(TrainingSettings, BASIC)
@@ -299,6 +307,37 @@ class HyperparametersPage(WizardPage):
                                               "Run config (*.toml *.json)")
         if path:
             self.state.config.save(path)
+
+    def export_cluster_job(self, target: str | None = None, machines: int | None = None):
+        """Write the current settings as a cluster job (core.cluster_job), asking how many
+        machines and where; returns the ClusterJob, or None when cancelled or refused."""
+        from pft_desktop.core.cluster_job import export_cluster_job
+
+        self._store()
+        if machines is None:
+            machines, ok = QInputDialog.getInt(
+                self, "Export cluster job", "How many machines train together? Each runs "
+                f"{self.state.config.resources.processes} process(es) (the Processes field).",
+                2, 1, 1024)
+            if not ok:
+                return None
+        if target is None:
+            target, _ = QFileDialog.getSaveFileName(self, "Export cluster job into a new folder",
+                                                    "cluster-job", "Folder (*)")
+            if not target:
+                return None
+        try:
+            job = export_cluster_job(self.state.config, target, machines)
+        except UserError as error:
+            QMessageBox.warning(self, "Could not export the cluster job",
+                                f"{error.message}\n\n{error.fix}")
+            return None
+        notes = "".join(f"\n\nNote: {note}" for note in job.notes)
+        QMessageBox.information(
+            self, "Cluster job written", f"{job}\n\nStart it with 'sbatch job.sbatch' in that "
+            "folder, or './launch.sh MACHINE_RANK MAIN_ADDRESS' on each machine; its README.md "
+            f"says how, and how to bring the run back into the app.{notes}")
+        return job
 
     def load_config(self) -> None:
         path, _ = QFileDialog.getOpenFileName(self, "Load run config", "",
