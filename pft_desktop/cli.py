@@ -147,6 +147,8 @@ def build_parser() -> argparse.ArgumentParser:
     check.add_argument("--demo", action="store_true", help="check the bundled demo run instead: "
                        "the sample reviews with the demo model")
     check.add_argument("--json", action="store_true", help="print the data report as JSON")
+    check.add_argument("--serve", action="store_true", help="keep running and check each config "
+                       "read from stdin as a JSON line (the app's Data page; core.check_service)")
     download = sub.add_parser("download", help="download a hub model into the local cache")
     download.add_argument("model")
     download.add_argument("--json", action="store_true", help="print progress as JSON lines")
@@ -501,6 +503,12 @@ def cmd_check(args) -> int:
     from pft_desktop.core.config import RunConfig
     from pft_desktop.core.recipe import prepare
 
+    if args.serve:
+        from pft_desktop.core.check_service import serve
+
+        lines = (raw.decode("utf-8", "replace") for raw in sys.stdin.buffer)
+        return serve(lines, lambda message: print(json.dumps(message), flush=True),
+                     explain=lambda exc: unexpected_error(exc, "check"))
     if args.demo == bool(args.config):
         raise UserError("check_what", "pft-desktop check takes a config file or --demo "
                         "(one of them).", "For example: pft-desktop check run.toml, or "

@@ -11,7 +11,8 @@ here.
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
+from contextlib import contextmanager
+from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 
 from pft_desktop.core.errors import UserError
@@ -106,10 +107,22 @@ class DataReport:
             out.append(f"{self.counts_name}: " + ", ".join(f"{k} {v:,}"
                                                           for k, v in self.label_counts.items()))
         if self.token_lengths and not self.packed:
-            t = self.token_lengths
-            out.append(f"Tokens per row: median {t['p50']}, 95th percentile {t['p95']}, "
-                       f"max {t['max']}; {t['truncated_share']:.1%} truncated.")
+            out.append(lengths_line(self.token_lengths))
         return out + self.notes + [f"Warning: {w}" for w in self.warnings]
+
+
+def lengths_line(t: dict) -> str:
+    """The report's line on tokens per row; figures from a sample say so, with their bound
+    (core.token_lengths)."""
+    if not t.get("approximate"):
+        return (f"Tokens per row: median {t['p50']}, 95th percentile {t['p95']}, "
+                f"max {t['max']}; {t['truncated_share']:.1%} truncated.")
+    error = t["rank_error"]
+    return (f"Tokens per row, estimated from {t['sampled_rows']:,} of {t['rows']:,} rows: "
+            f"median about {t['p50']}, 95th percentile about "
+            f"{t['p95']}, longest seen {t['max']}; {t['truncated_share']:.1%} truncated "
+            f"(± {error:.1%}). Each percentile is within {error * 100:.1f} percentile points "
+            f"of the exact one, with {t['confidence']:.0%} confidence.")
 
 
 def counted(count: int, noun: str, plural: str = "") -> str:
@@ -122,7 +135,43 @@ def load_table(path: str | Path, *, encoding: str = "", delimiter: str = "",
     """Read a data file into a Table, or raise a UserError that names the problem and a fix.
     ``header`` ("auto", "yes", "no") says whether a CSV/TSV's first row names the columns; the
     Table keeps the encoding, delimiter and header as resolved, and notes and warnings that
-    say what was skipped, padded or renamed."""
+    say what was skipped, padded or renamed. Inside ``tables_kept()`` an unchanged file is not
+    read again."""
+    if _kept is None:
+        return _read_table(path, encoding, delimiter, header)
+    from pft_desktop.core.check_cache import file_fingerprint
+
+    fingerprint = file_fingerprint(path)
+    key = (str(Path(path).expanduser()), encoding, delimiter, header)
+    found = _kept.pop(key, None)
+    if found is None or not fingerprint or found[0] != fingerprint:
+        found = (fingerprint, _read_table(path, encoding, delimiter, header))
+    _kept[key] = found  # the most recently used last
+    while len(_kept) > KEPT_TABLES:
+        _kept.pop(next(iter(_kept)))
+    table = found[1]
+    return replace(table, notes=list(table.notes), warnings=list(table.warnings),
+                   ignored_columns=list(table.ignored_columns))
+
+
+KEPT_TABLES = 4
+_kept: dict | None = None  # (path, options) -> (fingerprint, Table) inside tables_kept()
+
+
+@contextmanager
+def tables_kept():
+    """Keep tables read in this block and read a file again only when its fingerprint (size,
+    time, both ends: core.check_cache) changed: the Data page's check service checks the same
+    file after every change of mapping (reading a million rows again took about 1 s)."""
+    global _kept
+    outer, _kept = _kept, {} if _kept is None else _kept
+    try:
+        yield
+    finally:
+        _kept = outer
+
+
+def _read_table(path: str | Path, encoding: str, delimiter: str, header: str) -> Table:
     if header not in HEADER_CHOICES:
         raise UserError("invalid_config", f"'{header}' is not a choice for 'First row is a "
                         "header'.", "Choose auto (detect it), yes or no.")
@@ -354,7 +403,7 @@ def token_length_summary(lengths: list[int], max_length: int) -> dict:
     pct = {f"p{q}": int(np.percentile(values, q)) for q in (50, 90, 95, 99)}
     counts, edges = np.histogram(values, bins=min(40, max(5, int(values.max()) // 4 or 1)))
     return {**pct, "max": int(values.max()), "mean": round(float(values.mean()), 1),
-            "max_length": max_length,
+            "max_length": max_length, "rows": len(values),
             "truncated_share": round(float((values > max_length).mean()), 4),
             "histogram": {"counts": counts.tolist(), "edges": [round(float(e), 2)
                                                              for e in edges]}}

@@ -77,6 +77,9 @@ def prepare(config: RunConfig, sink=lambda event: None) -> Prepared:
                             "Export the run as a merged model first, and fine-tune that.")
         task.check_model(info)
     sink(events.make_event(events.STATUS, text="Reading the data"))
+    from pft_desktop.core.check_cache import reuse_for_run
+
+    reuse_for_run(task, config, info, sink)  # token lengths a check of these inputs found
     data, tokenizer = task.read_data(config, info, sink)
     if parent is not None:
         _check_parent_labels(parent, data.label_names)

@@ -52,6 +52,7 @@ class PreparedData:
     label_names: list = field(default_factory=list)  # tasks with classes or tags
     validation_texts: list = field(default_factory=list)
     extra: dict = field(default_factory=dict)  # task-specific facts saved with the model
+    lengths: object = None  # a token_lengths.LengthSource: rows the check counts in full
 
 
 class Task:
@@ -73,6 +74,11 @@ class Task:
     max_length_label = "Max length"
     sections = ()        # further config sections the task reads (the pretrain section)
     defaults: dict = {}  # starting values that differ from the dataclasses' ("training.epochs")
+    # Token length figures a check already found for exactly these inputs, and the check
+    # cache's key of them (core.check_cache sets both before read_data): figures reported as
+    # they are, without counting tokens again.
+    known_lengths: dict | None = None
+    check_key: str | None = None
 
     auto_class = ""      # transformers' AutoModelFor... class this task trains
     peft_task_type = ""
@@ -171,6 +177,14 @@ class Task:
 
     def prepare(self, config, train: Table, validation: Table | None, tokenizer) -> PreparedData:
         raise NotImplementedError
+
+    def measure_lengths(self, source) -> dict:
+        """The report's token length figures for ``source`` (a token_lengths.LengthSource):
+        those a check already found, else from a sample (core.token_lengths)."""
+        known = self.known_lengths
+        if known and known.get("rows") == len(source):
+            return dict(known)
+        return source.first_figures()
 
     def collator(self, tokenizer):
         raise NotImplementedError

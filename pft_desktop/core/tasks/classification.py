@@ -16,7 +16,6 @@ from pft_desktop.core.data import (
     counted,
     is_number,
     require_columns,
-    token_length_summary,
 )
 from pft_desktop.core.errors import UserError
 from pft_desktop.core.tasks.base import (PROBE_TEXTS, PreparedData, Role, Task, TryField,
@@ -84,10 +83,17 @@ class ClassificationTask(Task):
         distinct_columns(roles)
         report.notes += train.notes
         report.warnings += train.warnings
-        raw = train.dataset.to_pandas()
-        frame = clean_rows(raw, list(roles.values()), report)
-        check_rows_kept(train, raw, roles, len(frame))
-        frame.columns = list(roles)
+        import pandas as pd
+
+        from pft_desktop.core.mapped_columns import MappedColumns
+        from pft_desktop.core.token_lengths import LengthSource
+
+        # The texts stay in the memory-mapped file; the frame holds each kept row's place in
+        # the table ("row") and its label (core.mapped_columns).
+        columns = MappedColumns(train.dataset, roles)
+        kept = columns.clean(report)
+        refuse_few_kept(train, columns.rows, columns.blank_counts(), roles, len(kept))
+        frame = pd.DataFrame({"row": kept, "label": columns.values("label", kept)})
         frame["label"], label_notes = normalize_labels(frame["label"], train.path.name)
         report.notes += label_notes
         report.warnings += labels_differing_in_case(frame["label"], train.path.name)
@@ -117,7 +123,7 @@ class ClassificationTask(Task):
                 "few of them from so few examples. Check that it is the label column, or "
                 "merge rare classes.")
         label2id = {name: i for i, name in enumerate(label_names)}
-        frame["labels"] = frame["label"].map(label2id)
+        frame["labels"] = frame["label"].map(label2id).astype("int64")
 
         if validation is not None:
             val_frame = self._validation_frame(config, validation, report, label2id)
@@ -134,17 +140,25 @@ class ClassificationTask(Task):
             report.warnings.append("The classes are very unbalanced; macro F1 is the metric to "
                                    "watch, not accuracy.")
         max_length = config.task.max_length
-        import pandas as pd
-
-        sample = pd.concat([train_frame, val_frame]).head(LENGTH_SAMPLE)
-        lengths = tokenizer(list(sample["text"]), list(sample["pair"]) if "pair" in sample else
-                            None, truncation=False)["input_ids"]
-        report.token_lengths = token_length_summary([len(x) for x in lengths], max_length)
+        labels = np.full(columns.rows, -1, dtype=np.int64)
+        labels[frame["row"].to_numpy()] = frame["labels"].to_numpy()
+        train_set = _tokenize(columns.dataset(labels, train_frame["row"].to_numpy()),
+                              tokenizer, max_length)
+        if validation is not None:
+            val_set = _tokenize(val_frame, tokenizer, max_length)
+        elif len(val_frame):
+            val_set = _tokenize(columns.dataset(labels, val_frame["row"].to_numpy()), tokenizer,
+                                max_length)
+        else:
+            val_set = None
+        lengths = LengthSource(tokenizer, [part for part in (train_set, val_set)
+                                           if part is not None], max_length,
+                               config.training.seed)
+        report.token_lengths = self.measure_lengths(lengths)
         return PreparedData(
-            train=_tokenize(train_frame, tokenizer, max_length),
-            validation=_tokenize(val_frame, tokenizer, max_length) if len(val_frame) else None,
-            report=report, label_names=label_names,
-            validation_texts=list(val_frame["text"].head(5)))
+            train=train_set, validation=val_set, report=report, label_names=label_names,
+            validation_texts=val_set.raw_texts(range(min(5, len(val_set))))[0]
+            if val_set is not None else [], lengths=lengths)
 
     def _validation_frame(self, config, table: Table, report: DataReport, label2id: dict):
         d = config.data
@@ -265,14 +279,22 @@ class ClassificationTask(Task):
 
 
 def check_rows_kept(table: Table, raw, roles: dict[str, str], kept: int) -> None:
-    """Refuse a mapping that keeps almost none of the rows read, naming the columns whose empty
-    cells dropped them: a nearly empty column (a spreadsheet's trailing one) mapped by mistake,
-    or a header row that was not recognised."""
+    """Refuse a mapping that keeps almost none of the rows read (``raw``: a frame of them)."""
     read = len(raw)
     if read < JUDGED_FROM_ROWS or kept >= KEEP_AT_LEAST * read:
         return
     blanks = {role: int((raw[column].fillna("").astype(str).str.strip() == "").sum())
               for role, column in roles.items()}
+    refuse_few_kept(table, read, blanks, roles, kept)
+
+
+def refuse_few_kept(table: Table, read: int, blanks: dict[str, int], roles: dict[str, str],
+                    kept: int) -> None:
+    """Refuse a mapping that keeps almost none of the rows read, naming the columns whose empty
+    cells (``blanks``: role -> count) dropped them: a nearly empty column (a spreadsheet's
+    trailing one) mapped by mistake, or a header row that was not recognised."""
+    if read < JUDGED_FROM_ROWS or kept >= KEEP_AT_LEAST * read:
+        return
     emptiest = [role for role, count in blanks.items() if count >= read / 2] or \
         [role for role, count in blanks.items() if count]
     where = "; ".join(f"the {ROLE_NAMES[role]} column '{roles[role]}' is empty in "
@@ -449,20 +471,12 @@ def _stratified_split(frame, share: float, seed: int, report: DataReport):
     return frame[~mask].reset_index(drop=True), frame[mask].reset_index(drop=True)
 
 
-def _tokenize(frame, tokenizer, max_length: int):
-    import datasets
+def _tokenize(rows, tokenizer, max_length: int):
+    """Rows (a frame, or a dataset from MappedColumns) tokenized as batches are read, not
+    before training (core.lazy_tokens)."""
+    from pft_desktop.core.lazy_tokens import tokenize_on_read
 
-    columns = ["text", "labels"] + (["pair"] if "pair" in frame else [])
-    dataset = datasets.Dataset.from_pandas(frame[columns], preserve_index=False)
-
-    def encode(batch):
-        encoded = tokenizer(batch["text"], batch.get("pair"), truncation=True,
-                            max_length=max_length)
-        encoded["length"] = [len(ids) for ids in encoded["input_ids"]]
-        return encoded
-
-    return dataset.map(encode, batched=True, remove_columns=[c for c in columns if c != "labels"],
-                       desc="Tokenizing")
+    return tokenize_on_read(rows, tokenizer, max_length)
 
 
 def scalar_metrics(labels, predictions, num_labels: int) -> dict:

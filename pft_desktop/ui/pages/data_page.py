@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import json
-import tempfile
 from pathlib import Path
 
 from PySide6.QtCore import QObject, Qt, QThread, QTimer, Signal, Slot
@@ -13,7 +11,7 @@ from PySide6.QtWidgets import (QCheckBox, QComboBox, QDoubleSpinBox, QFormLayout
                                QListWidgetItem, QPushButton, QTableView,
                                QVBoxLayout, QWidget)
 
-from pft_desktop.ui.child import ChildProcess
+from pft_desktop.ui.data_checker import DataChecker
 from pft_desktop.ui.pages.base import Pending, WizardPage
 from pft_desktop.ui.widgets.charts import bar_chart, draw_bars, draw_histogram
 from pft_desktop.ui.widgets.learned_text import LearnedExample
@@ -99,14 +97,14 @@ class DataPage(WizardPage):
         self.loader.loaded.connect(self._loaded)
         self.loader.failed.connect(self._load_failed)
         self._worker_thread.start()
-        self.checker = ChildProcess(self)
-        self.checker.message.connect(self._checked)
-        self.checker.done.connect(self._check_done)
-        self.check_timer = QTimer(self)
+        self.checker = DataChecker(self)
+        self.checker.answered.connect(self._checked)
+        self.checker.refined.connect(self._refined)
+        self.checker.failed.connect(self._check_failed)
+        self.check_timer = QTimer(self)  # a burst of changes (the split's arrows): one check
         self.check_timer.setSingleShot(True)
-        self.check_timer.setInterval(500)
+        self.check_timer.setInterval(250)
         self.check_timer.timeout.connect(self.run_check)
-        self._config_file = Path(tempfile.mkdtemp(prefix="pft-check-")) / "check.json"
         self._build()
 
     def _build(self) -> None:
@@ -246,6 +244,8 @@ class DataPage(WizardPage):
         self.split.blockSignals(False)
         self.validation.set_text(config.data.validation_file)
         task_changed = self.shown_task != config.task.kind
+        if config.model.name_or_path or config.from_scratch:
+            self.checker.warm_up()  # its imports run while the file is being chosen
         self._show_roles()
         if config.data.train_file and (self.table is None or task_changed or
                                        str(self.table.path) != config.data.train_file):
@@ -413,7 +413,7 @@ class DataPage(WizardPage):
     def _drop_report(self) -> None:
         """Forget the report of the previous file or mapping, including a check still running
         for it, whose answer would otherwise land on the new one."""
-        self.checker.cancel()
+        self.checker.forget()
         self.check_timer.stop()
         self.checking, self.check_error, self.state.report = False, "", None
         self.labels_chart.clear()
@@ -427,34 +427,35 @@ class DataPage(WizardPage):
             self.completeChanged.emit()
 
     def run_check(self) -> None:
-        """Run the exact checks the runner will run (model, data, tokenizer) in a child."""
+        """Run the exact checks the runner will run (model, data, tokenizer) in the check
+        service, a child that keeps the file read while it is unchanged (core.check_service).
+        """
         if not self.state.config.model.name_or_path and not self.state.config.from_scratch:
             self.checking = False
             self.completeChanged.emit()
             return
         self.check_error = ""
         self._show_report_items([("info", "Checking the data with the model's tokenizer…")])
-        self._config_file.write_text(json.dumps(self.state.config.to_dict()))
-        self.checker.cancel()
-        self.checker.start("check", str(self._config_file), "--json")
+        self.checker.check(self.state.config.to_dict())
 
     def _checked(self, message: dict) -> None:
-        if message.get("type") == "error":
-            self.check_error = f"{message['message']} {message.get('fix', '')}".strip()
-        elif "report" in message:
-            self.state.report = message
+        """A report: token lengths from a sample first, then again counted over every row."""
+        self.checking, self.state.report = False, message
+        self._show_report(message)
+        if self.state.config.from_scratch:  # the new model's size, for the estimates
+            self.state.model_info = message.get("model")
+        self.state.notify("report")
+        self.completeChanged.emit()
 
-    def _check_done(self, outcome) -> None:
-        if self.checker.is_running():
-            return
-        self.checking = False
-        if self.state.report is None:
-            self.check_error = self.check_error or str(outcome)
-            self._show_report_items([("error", self.check_error)])
-        else:
-            self._show_report(self.state.report)
-            if self.state.config.from_scratch:  # the new model's size, for the estimates
-                self.state.model_info = self.state.report.get("model")
+    def _refined(self, message: dict) -> None:
+        """The exact token lengths, for the report still shown (not one dropped since: the
+        model or the data changed on another page)."""
+        if self.state.report is not None and self.state.report.get("id") == message.get("id"):
+            self._checked(message)
+
+    def _check_failed(self, text: str) -> None:
+        self.checking, self.check_error, self.state.report = False, text, None
+        self._show_report_items([("error", text)])
         self.state.notify("report")
         self.completeChanged.emit()
 
@@ -472,8 +473,9 @@ class DataPage(WizardPage):
             draw_histogram(self.lengths_chart, lengths["histogram"]["counts"],
                            lengths["histogram"]["edges"], lengths["max_length"])
             # Short titles: a long one was cut off; the truncated share is in the report.
-            self.lengths_chart.setTitle(self._task().lengths_title, color="#1f2933",
-                                        size="10pt")
+            title = self._task().lengths_title + (" · sample" if lengths.get("approximate")
+                                                  else "")
+            self.lengths_chart.setTitle(title, color="#1f2933", size="10pt")
         self._show_samples(report.samples)
         self.example.show_example(report.example)
 
@@ -531,6 +533,6 @@ class DataPage(WizardPage):
         return []
 
     def shutdown(self) -> None:
-        self.checker.cancel()
+        self.checker.stop()
         self._worker_thread.quit()
         self._worker_thread.wait(3000)
