@@ -8,6 +8,17 @@ from helpers import (FILLER, build_tiny_decoder, build_tiny_encoder, sentiment_r
                      write_csv)
 
 
+@pytest.fixture(scope="session", autouse=True)
+def private_check_cache(tmp_path_factory):
+    """Data checks cache their reports; tests (and the child processes they start) keep theirs
+    in a temporary folder, never in the user's cache."""
+    import os
+
+    os.environ["PFT_CHECK_CACHE"] = str(tmp_path_factory.mktemp("check-cache"))
+    yield
+    os.environ.pop("PFT_CHECK_CACHE", None)
+
+
 @pytest.fixture(scope="session")
 def tiny_encoder(tmp_path_factory) -> Path:
     return build_tiny_encoder(tmp_path_factory.mktemp("tiny-bert"))
