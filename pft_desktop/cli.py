@@ -379,8 +379,9 @@ def run_with_progress(config, run_dir: Path, resume: bool = False):
 
     settings = config or RunFolder(run_dir).load_config()
     launch.check_resources(settings)
+    train = run_training
     if settings.resources.processes > 1:
-        from pft_desktop.core.launched_run import train_in_processes as run_training
+        from pft_desktop.core.launched_run import train_in_processes as train
     else:  # the GPUs it may use, set before torch first looks
         os.environ.update(launch.device_environment(settings))
     stop = threading.Event()
@@ -395,8 +396,8 @@ def run_with_progress(config, run_dir: Path, resume: bool = False):
     previous = signal.signal(signal.SIGINT, on_interrupt)
     started = time.time()
     try:
-        outcome = run_training(config, run_dir, sink=ProgressPrinter(), stop=stop,
-                               resume=resume)
+        outcome = train(config, run_dir, sink=ProgressPrinter(), stop=stop,
+                        resume=resume)
     finally:
         signal.signal(signal.SIGINT, previous)
     if outcome.error is not None:
