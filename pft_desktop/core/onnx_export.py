@@ -22,8 +22,6 @@ from pathlib import Path
 
 from pft_desktop.core.errors import UserError
 
-ONNX_TASKS = ("classification", "pair-classification", "multi-label", "regression",
-              "token-classification", "question-answering", "image-classification")
 PACKAGES = ("onnx", "onnxscript", "onnxruntime")
 INSTALL = "pip install 'pft-desktop[onnx]'  (or: pip install onnx onnxscript onnxruntime)"
 MODEL_FILE, INT8_FILE, DETAILS_FILE = "model.onnx", "model_int8.onnx", "onnx_export.json"
@@ -53,15 +51,25 @@ def require_packages() -> None:
                         f"Install the ONNX extra: {INSTALL}")
 
 
+def onnx_tasks() -> list[str]:
+    """The tasks whose models export to ONNX (each says so: ``Task.onnx``)."""
+    from pft_desktop.core.tasks import all_tasks
+
+    return [task.name for task in all_tasks() if task.onnx]
+
+
 def check_task(info: dict, model_dir: Path) -> str:
+    from pft_desktop.core.tasks import TASK_IDS, get_task
+
     task = info.get("task") or ""
-    if task not in ONNX_TASKS:
-        generator = task in ("causal-lm", "seq2seq", "preference", "pretrain")
+    spec = get_task(task) if task in TASK_IDS else None
+    if spec is None or not spec.onnx:
+        gguf = spec is not None and spec.auto_class_for(info) == "AutoModelForCausalLM"
         raise UserError("onnx_unsupported_task", f"The run in {model_dir.parent.name} trained a "
                         f"{task or 'model'} model; ONNX export covers the encoder tasks "
-                        f"({', '.join(ONNX_TASKS)}).", "Export it as a merged folder or an "
+                        f"({', '.join(onnx_tasks())}).", "Export it as a merged folder or an "
                         "adapter instead" + ("; a causal language model also exports as GGUF."
-                                             if generator else "."))
+                                             if gguf else "."))
     return task
 
 
@@ -129,7 +137,7 @@ def load_source(model_dir: Path) -> Source:
 
     model, processor, info = load_model_for_inference(model_dir)
     task = get_task(info["task"])
-    sample = sample_inputs(info["task"], processor)
+    sample = task.onnx_sample(processor)
     with torch.no_grad():
         expected_probe = task.probe(model, processor, info)
         output = model(**sample)
@@ -138,18 +146,6 @@ def load_source(model_dir: Path) -> Source:
     if hasattr(model, "merge_and_unload"):  # a LoRA run
         model = model.merge_and_unload()
     return Source(model.eval(), processor, info, sample, expected_probe, expected)
-
-
-def sample_inputs(task: str, processor) -> dict:
-    """A batch of two or more probe inputs of different lengths, padded, for tracing and for
-    the batch check."""
-    if task == "image-classification":
-        from pft_desktop.core.images import probe_images
-
-        return dict(processor(probe_images(), return_tensors="pt"))
-    from pft_desktop.core.tasks.base import PROBE_TEXTS
-
-    return dict(processor(PROBE_TEXTS, padding=True, return_tensors="pt"))
 
 
 def estimate_bytes(parameters: int, int8: bool) -> int:
@@ -271,7 +267,7 @@ def readme(info: dict, details: dict) -> str:
             "fixed probe (probabilities), model.onnx also on the raw outputs of a padded batch "
             "(relative to their size):\n\n| File | Size | Largest difference |\n|---|---|---|\n"
             f"{rows}\n\n" + (f"Labels: {', '.join(map(str, labels))}.\n\n" if labels else "") +
-            "## Use it with onnxruntime\n\n```python\n" + snippet(info, next(iter(files))) +
+            "## Use it with onnxruntime\n\n```python\n" + _snippet(info, next(iter(files))) +
             "\n```\n\n`model_int8.onnx` (when present) loads the same way: about a quarter of "
             "the size and faster on a CPU, slightly less exact.\n\n## Or with Optimum\n\n"
             "Where optimum-onnx installs (its 0.1.0 needs transformers < 4.58; a text "
@@ -288,55 +284,10 @@ def _optimum_class(info: dict) -> str:
     return auto.replace("AutoModelFor", "ORTModelFor")
 
 
-def snippet(info: dict, file: str) -> str:
-    """Python that loads the file with onnxruntime and answers one input as the task does."""
-    task = info.get("task")
-    labels = dict(enumerate(info.get("label_names") or []))
-    session = (f"session = ort.InferenceSession(\"{file}\")\n"
-               "wanted = [i.name for i in session.get_inputs()]\n")
-    if task == "image-classification":
-        return ("import numpy as np\nimport onnxruntime as ort\nfrom PIL import Image\n"
-                "from transformers import AutoImageProcessor\n" + session +
-                "processor = AutoImageProcessor.from_pretrained(\".\")\n"
-                f"labels = {labels!r}\n"
-                "inputs = processor(Image.open(\"photo.jpg\").convert(\"RGB\"), "
-                "return_tensors=\"np\")\n"
-                "logits = session.run(None, {k: inputs[k] for k in wanted})[0][0]\n"
-                + _softmax_lines())
-    head = ("import numpy as np\nimport onnxruntime as ort\n"
-            "from transformers import AutoTokenizer\n" + session +
-            "tokenizer = AutoTokenizer.from_pretrained(\".\")\n")
-    if task == "question-answering":
-        return (head + "question, context = \"Your question?\", \"The passage that holds the "
-                "answer.\"\ninputs = tokenizer(question, context, truncation=\"only_second\", "
-                f"max_length={info.get('max_length') or 384}, return_tensors=\"np\")\n"
-                "start_logits, end_logits = session.run(None, {k: inputs[k] for k in wanted})\n"
-                "start, end = int(start_logits[0].argmax()), int(end_logits[0].argmax())\n"
-                "print(tokenizer.decode(inputs[\"input_ids\"][0, start:end + 1]))")
-    pair = task == "pair-classification" or \
-        ((info.get("config") or {}).get("data") or {}).get("text_pair_column")
-    text = "\"First text\", \"Second text\"" if pair else "\"Your text here\""
-    run = (f"inputs = tokenizer({text}, return_tensors=\"np\")\n"
-           "logits = session.run(None, {k: inputs[k] for k in wanted})[0][0]\n")
-    if task == "regression":
-        return head + run + "print(float(logits[0]))  # in the training file's units"
-    if task == "token-classification":
-        return (head + f"labels = {labels!r}\n" + run +
-                "tokens = tokenizer.convert_ids_to_tokens(inputs[\"input_ids\"][0])\n"
-                "print([(token, labels[int(tag)]) for token, tag in zip(tokens, "
-                "logits.argmax(-1))])")
-    if task == "multi-label":
-        threshold = float(info.get("threshold") or 0.5)
-        return (head + f"labels = {labels!r}\n" + run +
-                "probabilities = 1 / (1 + np.exp(-logits))  # one independent score per label\n"
-                f"print([labels[i] for i, p in enumerate(probabilities) if p >= {threshold}])")
-    return head + f"labels = {labels!r}\n" + run + _softmax_lines()
+def _snippet(info: dict, file: str) -> str:
+    from pft_desktop.core.tasks import get_task
 
-
-def _softmax_lines() -> str:
-    return ("probabilities = np.exp(logits - logits.max())\n"
-            "probabilities /= probabilities.sum()\n"
-            "print(labels[int(probabilities.argmax())], float(probabilities.max()))")
+    return get_task(info["task"]).onnx_snippet(info, file)
 
 
 def _file_entry(folder: Path, name: str, worst: float, tolerance: float) -> dict:

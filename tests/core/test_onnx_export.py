@@ -257,3 +257,20 @@ def test_an_image_classifier_exports_with_its_image_processor(tmp_path, monkeypa
     square((200, 30, 30), 0).save("photo.jpg")
     exec(compile(code, "README.md", "exec"), {})
     assert capsys.readouterr().out.split()[0] in ("red", "blue")
+
+
+def test_the_encoder_tasks_say_they_export_and_write_code_that_compiles():
+    """The registry decides what exports (each task's ``onnx``), and each such task writes its
+    own README code: valid Python that opens the file it names."""
+    from pft_desktop.core.tasks import get_task
+
+    assert onnx_export.onnx_tasks() == [
+        "classification", "pair-classification", "multi-label", "regression",
+        "token-classification", "question-answering", "image-classification"]
+    paired = {"label_names": ["a", "b"], "config": {"data": {"text_pair_column": "b"}}}
+    for name in onnx_export.onnx_tasks():
+        code = get_task(name).onnx_snippet(dict(paired, task=name), "model_int8.onnx")
+        compile(code, name, "exec")
+        assert 'InferenceSession("model_int8.onnx")' in code
+        reads_two = '"First text", "Second text"' in code
+        assert reads_two is (name not in ("image-classification", "question-answering")), name

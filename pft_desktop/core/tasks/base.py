@@ -71,6 +71,7 @@ class Task:
     settings = ("max_length",)  # the TaskSettings fields the Hyperparameters page shows
     training_settings = ()  # TrainingSettings fields only some tasks read (NEFTune)
     chat = False  # the try box is a multi-turn chat with generation settings
+    onnx = False  # exports to ONNX for onnxruntime (core.onnx_export): the encoder heads
     max_length_label = "Max length"
     sections = ()        # further config sections the task reads (the pretrain section)
     defaults: dict = {}  # starting values that differ from the dataclasses' ("training.epochs")
@@ -282,6 +283,22 @@ class Task:
 
     def card_pipeline_tag(self, info: dict) -> str:
         return self.pipeline_tag
+
+    # -- ONNX (tasks with ``onnx = True``) ---------------------------------------------------
+    def onnx_sample(self, processor) -> dict:
+        """A padded batch of probe inputs of different lengths: what an ONNX export is traced
+        with and checked on."""
+        return dict(processor(PROBE_TEXTS, padding=True, return_tensors="pt"))
+
+    def onnx_snippet(self, info: dict, file: str) -> str:
+        """Python that answers one input with the exported ONNX ``file`` in onnxruntime, as
+        this task answers it (core.tasks.onnx_usage has the shared pieces)."""
+        raise NotImplementedError
+
+
+def uses_text_pair(info: dict) -> bool:
+    """Whether a run (``info``: its run info) read a second text column beside the first."""
+    return bool(((info.get("config") or {}).get("data") or {}).get("text_pair_column"))
 
 
 def load_tokenizer(path: str, trust_remote_code: bool = False):

@@ -18,8 +18,10 @@ from pft_desktop.core.data import (
     require_columns,
 )
 from pft_desktop.core.errors import UserError
+from pft_desktop.core.tasks import onnx_usage
 from pft_desktop.core.tasks.base import (PROBE_TEXTS, PreparedData, Role, Task, TryField,
-                                         WithoutLength, clean_rows, distinct_columns)
+                                         WithoutLength, clean_rows, distinct_columns,
+                                         uses_text_pair)
 
 LENGTH_SAMPLE = 5000
 KEEP_AT_LEAST = 0.05     # a mapping that keeps a smaller share of the rows read is refused
@@ -49,6 +51,7 @@ class ClassificationTask(Task):
     roles = (TEXT, PAIR, LABEL)
     counts_title = "Labels (training rows)"
     auto_class = "AutoModelForSequenceClassification"
+    onnx = True
     peft_task_type = "SEQ_CLS"
     default_best_metric = "eval_f1"
     pipeline_tag = "text-classification"
@@ -237,7 +240,7 @@ class ClassificationTask(Task):
     # -- using the model --------------------------------------------------------------------
     def inputs(self, info: dict) -> list:
         fields = super().inputs(info)
-        if ((info.get("config") or {}).get("data") or {}).get("text_pair_column"):
+        if uses_text_pair(info):
             fields.append(TryField("pair", "Second text", "The second text of the pair",
                                    required=False))
         return fields
@@ -264,6 +267,15 @@ class ClassificationTask(Task):
                 logits = model(**tokenizer(text, return_tensors="pt")).logits[0]
                 rows.append(logits.float().softmax(-1).tolist())
         return rows
+
+    def onnx_snippet(self, info: dict, file: str) -> str:
+        labels = dict(enumerate(info.get("label_names") or []))
+        return (onnx_usage.text_head(file) + f"labels = {labels!r}\n" +
+                onnx_usage.text_run(self.reads_pairs(info)) + onnx_usage.SOFTMAX)
+
+    def reads_pairs(self, info: dict) -> bool:
+        """Whether the trained model reads two texts at once."""
+        return uses_text_pair(info)
 
     def loading_snippet(self, kind: str, info: dict) -> str:
         labels = info.get("label_names") or []

@@ -12,6 +12,7 @@ from pathlib import Path
 
 from pft_desktop.core.data import DataReport, Table, counted, guess_roles, require_columns
 from pft_desktop.core.errors import UserError
+from pft_desktop.core.tasks import onnx_usage
 from pft_desktop.core.tasks.base import (PreparedData, Role, TryField, WithoutLength,
                                          clean_rows, distinct_columns)
 from pft_desktop.core.tasks.classification import (LABEL, ClassificationTask, _label_order,
@@ -315,6 +316,22 @@ class ImageClassificationTask(ClassificationTask):
             pixels = tokenizer(probe_images(), return_tensors="pt")["pixel_values"]
             logits = model(pixel_values=pixels.to(model.dtype)).logits
         return logits.float().softmax(-1).tolist()
+
+    def onnx_sample(self, processor) -> dict:
+        from pft_desktop.core.images import probe_images
+
+        return dict(processor(probe_images(), return_tensors="pt"))
+
+    def onnx_snippet(self, info: dict, file: str) -> str:
+        labels = dict(enumerate(info.get("label_names") or []))
+        return ("import numpy as np\nimport onnxruntime as ort\nfrom PIL import Image\n"
+                "from transformers import AutoImageProcessor\n" + onnx_usage.session(file) +
+                "processor = AutoImageProcessor.from_pretrained(\".\")\n"
+                f"labels = {labels!r}\n"
+                "inputs = processor(Image.open(\"photo.jpg\").convert(\"RGB\"), "
+                "return_tensors=\"np\")\n"
+                "logits = session.run(None, {k: inputs[k] for k in wanted})[0][0]\n"
+                + onnx_usage.SOFTMAX)
 
     def loading_snippet(self, kind: str, info: dict) -> str:
         labels = info.get("label_names") or []

@@ -19,7 +19,9 @@ from pft_desktop.core.errors import UserError
 from pft_desktop.core.multi_label_data import (LabelColumns, SeparatedLabels, filled_cells,
                                                is_binary_column, label_column_score,
                                                require_label_columns)
-from pft_desktop.core.tasks.base import PROBE_TEXTS, PreparedData, Role, Task, WithoutLength
+from pft_desktop.core.tasks import onnx_usage
+from pft_desktop.core.tasks.base import (PROBE_TEXTS, PreparedData, Role, Task, WithoutLength,
+                                         uses_text_pair)
 from pft_desktop.core.tasks.classification import (LENGTH_SAMPLE, _some, check_rows_kept,
                                                    header_like_labels,
                                                    labels_differing_in_case)
@@ -51,6 +53,7 @@ class MultiLabelTask(Task):
     counts_title = "Labels (training rows)"
     data_settings = ("label_delimiter",)
     auto_class = "AutoModelForSequenceClassification"
+    onnx = True
     peft_task_type = "SEQ_CLS"
     default_best_metric = "eval_f1_micro"
     pipeline_tag = "text-classification"
@@ -288,6 +291,14 @@ class MultiLabelTask(Task):
                 logits = model(**tokenizer(text, return_tensors="pt")).logits[0]
                 rows.append(logits.float().sigmoid().tolist())
         return rows
+
+    def onnx_snippet(self, info: dict, file: str) -> str:
+        labels = dict(enumerate(info.get("label_names") or []))
+        threshold = float(info.get("threshold") or 0.5)
+        return (onnx_usage.text_head(file) + f"labels = {labels!r}\n" +
+                onnx_usage.text_run(uses_text_pair(info)) +
+                "probabilities = 1 / (1 + np.exp(-logits))  # one independent score per label\n"
+                f"print([labels[i] for i, p in enumerate(probabilities) if p >= {threshold}])")
 
     def loading_snippet(self, kind: str, info: dict) -> str:
         labels = info.get("label_names") or []

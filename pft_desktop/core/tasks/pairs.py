@@ -115,6 +115,9 @@ class PairClassificationTask(ClassificationTask):
                 rows.append(logits.float().softmax(-1).tolist())
         return rows
 
+    def reads_pairs(self, info: dict) -> bool:
+        return True
+
     def loading_snippet(self, kind: str, info: dict) -> str:
         if kind == "adapter":
             return super().loading_snippet(kind, info)

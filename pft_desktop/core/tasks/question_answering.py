@@ -21,6 +21,7 @@ from dataclasses import dataclass, field, replace
 from pft_desktop.core.data import DataReport, Table, counted, require_columns, token_length_summary
 from pft_desktop.core.errors import UserError
 from pft_desktop.core.qa_data import SQUAD_COLUMNS, is_squad_file
+from pft_desktop.core.tasks import onnx_usage
 from pft_desktop.core.tasks.base import (PreparedData, Role, Task, TryField, WithoutLength,
                                          distinct_columns, load_tokenizer)
 
@@ -116,6 +117,7 @@ class QuestionAnsweringTask(Task):
     max_length_label = "Window length"
     lengths_title = "Context tokens"
     auto_class = "AutoModelForQuestionAnswering"
+    onnx = True
     peft_task_type = "QUESTION_ANS"
     default_best_metric = "eval_f1"
     pipeline_tag = "question-answering"
@@ -351,6 +353,15 @@ class QuestionAnsweringTask(Task):
             output = model(**batch)
         return [output.start_logits[0].float().softmax(-1).tolist(),
                 output.end_logits[0].float().softmax(-1).tolist()]
+
+    def onnx_snippet(self, info: dict, file: str) -> str:
+        return (onnx_usage.text_head(file) + "question, context = \"Your question?\", \"The "
+                "passage that holds the answer.\"\ninputs = tokenizer(question, context, "
+                f"truncation=\"only_second\", max_length={info.get('max_length') or 384}, "
+                "return_tensors=\"np\")\n"
+                "start_logits, end_logits = session.run(None, {k: inputs[k] for k in wanted})\n"
+                "start, end = int(start_logits[0].argmax()), int(end_logits[0].argmax())\n"
+                "print(tokenizer.decode(inputs[\"input_ids\"][0, start:end + 1]))")
 
     def loading_snippet(self, kind: str, info: dict) -> str:
         """Plain model code: transformers 5 removed pipeline("question-answering") (4.x has it,

@@ -16,8 +16,9 @@ import numpy as np
 
 from pft_desktop.core.data import DataReport, Table, counted, require_columns, token_length_summary
 from pft_desktop.core.errors import UserError
+from pft_desktop.core.tasks import onnx_usage
 from pft_desktop.core.tasks.base import (PROBE_TEXTS, PreparedData, Role, Task, TryField,
-                                         WithoutLength, distinct_columns)
+                                         WithoutLength, distinct_columns, uses_text_pair)
 from pft_desktop.core.tasks.classification import LENGTH_SAMPLE, check_rows_kept
 from pft_desktop.core.tasks.pairs import (FIRST_NAMES, SECOND_NAMES, guess_pair_columns,
                                           probe_pairs, same_text_warning)
@@ -50,6 +51,7 @@ class RegressionTask(Task):
     roles = (TEXT, PAIR, TARGET)
     counts_title = "Targets (training rows)"
     auto_class = "AutoModelForSequenceClassification"
+    onnx = True
     peft_task_type = "SEQ_CLS"
     # Pearson, not RMSE: the recipe takes any metric not ending in "loss" as higher-is-better.
     default_best_metric = "eval_pearson"
@@ -214,7 +216,7 @@ class RegressionTask(Task):
     # -- using the model --------------------------------------------------------------------
     def inputs(self, info: dict) -> list:
         fields = super().inputs(info)
-        if _uses_pair(info):
+        if uses_text_pair(info):
             fields.append(TryField("pair", "Second text", "The second text of the pair"))
         return fields
 
@@ -242,7 +244,7 @@ class RegressionTask(Task):
 
         stats = info.get("target_stats") or {}
         scale = max(1.0, abs(stats.get("mean", 0.0)), stats.get("std", 0.0))
-        given = probe_pairs() if _uses_pair(info) else [(text, None) for text in PROBE_TEXTS]
+        given = probe_pairs() if uses_text_pair(info) else [(text, None) for text in PROBE_TEXTS]
         rows = []
         with torch.no_grad():
             for first, second in given:  # one at a time: no padding side to agree on
@@ -250,11 +252,16 @@ class RegressionTask(Task):
                 rows.append([float(logits[0]) / scale])
         return rows
 
+    def onnx_snippet(self, info: dict, file: str) -> str:
+        return (onnx_usage.text_head(file) + onnx_usage.text_run(uses_text_pair(info)) +
+                "print(float(logits[0]))  # in the training file's units")
+
     def loading_snippet(self, kind: str, info: dict) -> str:
         stats = info.get("target_stats") or {}
         units = (f"  # in the training file's units ({_short(stats['min'])} to "
                  f"{_short(stats['max'])} there)" if stats else "")
-        example = "\"First text\", \"Second text\"" if _uses_pair(info) else "\"Your text here\""
+        example = ("\"First text\", \"Second text\"" if uses_text_pair(info)
+                   else "\"Your text here\"")
         if kind == "adapter":
             return ("from peft import AutoPeftModelForSequenceClassification\n"
                     "from transformers import AutoTokenizer\n"
@@ -263,16 +270,13 @@ class RegressionTask(Task):
                     "tokenizer = AutoTokenizer.from_pretrained(\".\")\n"
                     f"batch = tokenizer({example}, return_tensors=\"pt\")\n"
                     f"print(model(**batch).logits[0, 0].item()){units}")
-        given = "{\"text\": \"First text\", \"text_pair\": \"Second text\"}" if _uses_pair(info) \
+        given = "{\"text\": \"First text\", \"text_pair\": \"Second text\"}" \
+            if uses_text_pair(info) \
             else "\"Your text here\""
         return ("from transformers import pipeline\n"
                 "score = pipeline(\"text-classification\", model=\".\")  # no sigmoid: "
                 "problem_type is regression\n"
                 f"print(score({given})){units}")
-
-
-def _uses_pair(info: dict) -> bool:
-    return bool(((info.get("config") or {}).get("data") or {}).get("text_pair_column"))
 
 
 # -- reading the targets ---------------------------------------------------------------------

@@ -15,8 +15,9 @@ import numpy as np
 from pft_desktop.core import token_data as td
 from pft_desktop.core.data import TEXT_NAMES, DataReport, Table, counted, token_length_summary
 from pft_desktop.core.errors import UserError
+from pft_desktop.core.tasks import onnx_usage
 from pft_desktop.core.tasks.base import (PROBE_TEXTS, PreparedData, Role, Task, TryField,
-                                         WithoutLength, load_tokenizer)
+                                         WithoutLength, load_tokenizer, uses_text_pair)
 
 IGNORE = -100
 SHAPE_ROWS = 200          # rows read to guess which column holds what
@@ -53,6 +54,7 @@ class TokenClassificationTask(Task):
     counts_title = "Entities (training rows)"
     lengths_title = "Tokens per sentence"
     auto_class = "AutoModelForTokenClassification"
+    onnx = True
     peft_task_type = "TOKEN_CLS"
     default_best_metric = "eval_f1"
     pipeline_tag = "token-classification"
@@ -304,6 +306,14 @@ class TokenClassificationTask(Task):
                 logits = model(**tokenizer(text, return_tensors="pt")).logits[0]
                 rows += logits.float().softmax(-1).tolist()
         return rows
+
+    def onnx_snippet(self, info: dict, file: str) -> str:
+        labels = dict(enumerate(info.get("label_names") or []))
+        return (onnx_usage.text_head(file) + f"labels = {labels!r}\n" +
+                onnx_usage.text_run(uses_text_pair(info)) +
+                "tokens = tokenizer.convert_ids_to_tokens(inputs[\"input_ids\"][0])\n"
+                "print([(token, labels[int(tag)]) for token, tag in zip(tokens, "
+                "logits.argmax(-1))])")
 
     def loading_snippet(self, kind: str, info: dict) -> str:
         labels = info.get("label_names") or []

@@ -210,10 +210,8 @@ class ResultsPage(WizardPage):
         for widget in (self.export_gguf, self.gguf_quant):
             widget.setVisible(generates)
             widget.setEnabled(has_model and not live)
-        from pft_desktop.core.onnx_export import ONNX_TASKS
-
         for widget in (self.export_onnx, self.onnx_int8):
-            widget.setVisible(task.name in ONNX_TASKS)
+            widget.setVisible(task.onnx)
             widget.setEnabled(has_model and not live)
         if live:
             self.export_note.setText("This run is still training; export it once it has "
