@@ -11,6 +11,7 @@ import json
 import re
 import shutil
 import tempfile
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Callable, Sequence
 
@@ -89,8 +90,7 @@ def export_run(run_dir: str | Path, out_dir: str | Path, kind: str,
                         "Export it as a merged (full) model instead.")
     progress("Checking disk space")
     _check_space(out_dir.parent, estimate_export_bytes(model_dir, kind, info))
-    staging = Path(tempfile.mkdtemp(dir=out_dir.parent, prefix=f".{out_dir.name}.partial-"))
-    try:
+    with _staged(out_dir) as staging:
         if kind == "adapter":
             progress("Copying the adapter")
             _write_adapter(model_dir, staging, info)
@@ -105,11 +105,22 @@ def export_run(run_dir: str | Path, out_dir: str | Path, kind: str,
         progress("Checking that the export predicts like the trained model")
         verify_export(staging, model_dir)
         progress("Moving the export into place")
+    return out_dir
+
+
+@contextmanager
+def _staged(out_dir: Path):
+    """A hidden folder beside ``out_dir`` to write the export into, renamed into place only
+    when everything in the block succeeded; on any failure nothing is left behind (a full
+    disk, reported by safetensors with its own error type, becomes a clear message)."""
+    staging = Path(tempfile.mkdtemp(dir=out_dir.parent, prefix=f".{out_dir.name}.partial-"))
+    try:
+        yield staging
         ordinary_permissions(staging)
         if out_dir.exists():
             out_dir.rmdir()
         staging.rename(out_dir)
-    except Exception as exc:  # safetensors reports a full disk with its own error type
+    except Exception as exc:
         shutil.rmtree(staging, ignore_errors=True)
         if is_disk_full(exc):
             raise UserError("no_disk_space", "The disk filled up during the export; nothing was "
@@ -119,7 +130,6 @@ def export_run(run_dir: str | Path, out_dir: str | Path, kind: str,
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise
-    return out_dir
 
 
 def _write_adapter(model_dir: Path, staging: Path, info: dict) -> None:
@@ -218,8 +228,7 @@ def export_gguf(run_dir: str | Path, out_dir: str | Path,
     _check_space(out_dir.parent, sum(gguf_export.estimate_gguf_bytes(parameters, q)
                                      for q in quants))
     name = re.sub(r"[^\w.-]+", "-", RunFolder(run_dir).name).strip("-.") or "model"
-    staging = Path(tempfile.mkdtemp(dir=out_dir.parent, prefix=f".{out_dir.name}.partial-"))
-    try:
+    with _staged(out_dir) as staging:
         for index, q in enumerate(quants):
             progress(f"Writing and checking {name}-{q}.gguf")
             written = gguf_export.export_gguf_file(model, tokenizer, staging / f"{name}-{q}.gguf",
@@ -228,20 +237,6 @@ def export_gguf(run_dir: str | Path, out_dir: str | Path,
                      f"within {written.logit_error:.2%} of the merged model's")
             write_atomic(staging / ("Modelfile" if index == 0 else f"Modelfile.{q}"),
                          _modelfile(tokenizer, written.path.name, info))
-        ordinary_permissions(staging)
-        if out_dir.exists():
-            out_dir.rmdir()
-        staging.rename(out_dir)
-    except Exception as exc:
-        shutil.rmtree(staging, ignore_errors=True)
-        if is_disk_full(exc):
-            raise UserError("no_disk_space", "The disk filled up during the export; nothing was "
-                            "left behind.", "Free some space or export to another drive.") \
-                from None
-        raise
-    except BaseException:
-        shutil.rmtree(staging, ignore_errors=True)
-        raise
     return out_dir
 
 
@@ -312,23 +307,8 @@ def export_onnx(run_dir: str | Path, out_dir: str | Path, int8: bool = False,
     source = onnx_export.load_source(model_dir)
     progress("Checking disk space")
     _check_space(out_dir.parent, onnx_export.estimate_bytes(source.parameters, int8))
-    staging = Path(tempfile.mkdtemp(dir=out_dir.parent, prefix=f".{out_dir.name}.partial-"))
-    try:
+    with _staged(out_dir) as staging:
         onnx_export.write_export(source, staging, int8, progress)
         shutil.copy2(model_dir / RUN_INFO, staging / RUN_INFO)
         progress("Moving the export into place")
-        ordinary_permissions(staging)
-        if out_dir.exists():
-            out_dir.rmdir()
-        staging.rename(out_dir)
-    except Exception as exc:
-        shutil.rmtree(staging, ignore_errors=True)
-        if is_disk_full(exc):
-            raise UserError("no_disk_space", "The disk filled up during the export; nothing was "
-                            "left behind.", "Free some space or export to another drive.") \
-                from None
-        raise
-    except BaseException:
-        shutil.rmtree(staging, ignore_errors=True)
-        raise
     return out_dir
