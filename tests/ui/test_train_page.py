@@ -109,11 +109,12 @@ def test_keep_training_when_the_window_lets_go(qtbot, window, tiny_encoder, sent
 
         # Reopened from its folder while it trains: followed live on the Train page, charts from
         # its first step; nothing to start or export.
+        # (Counted before reopening: the run keeps recording, and the file only grows.)
+        recorded = sum(1 for line in folder.events_file.open() if '"type": "step"' in line)
         window.results_page.open_run(str(folder.path))
         assert window.stack.currentWidget() is page
         assert page.session.is_running() and not page.session.launched_here()
-        recorded = sum(1 for line in folder.events_file.open() if '"type": "step"' in line)
-        assert page.loss_chart.point_count("train") >= recorded - 2
+        assert page.loss_chart.point_count("train") >= recorded - 1
         assert window.problem.property("pending") is True
         assert window.problem.text() == "Training is running…"
         assert not page.start_button.isEnabled() and page.stop_button.isEnabled()
