@@ -1,7 +1,11 @@
 """The user's settings that outlive a window: a small versioned JSON file in the user's config
 folder (window geometry and recent folders stay in QSettings, in the app).
 
-    {"version": 1, "runs_root": "/path/to/runs"}
+    {"version": 1, "runs_root": "/path/to/runs", "language": "zh_CN", "theme": "dark",
+     "offline": false, "hub_cache": ""}
+
+language "" follows the system locale; theme is "system", "light" or "dark"; offline keeps every
+process of the app away from the Hugging Face Hub; hub_cache "" is huggingface_hub's default.
 """
 
 from __future__ import annotations
@@ -11,7 +15,8 @@ import os
 from pathlib import Path
 
 VERSION = 1
-DEFAULTS = {"runs_root": ""}
+DEFAULTS = {"runs_root": "", "language": "", "theme": "system", "offline": False,
+            "hub_cache": ""}
 
 
 def settings_file() -> Path:
