@@ -18,7 +18,7 @@ from pft_desktop.ui.run_curves import (RUN_COLOURS, X_AXES, X_LABELS, best_run, 
                                        curve_choices, distinct_names, metric_rows,
                                        setting_text)
 from pft_desktop.ui.widgets.base_vs_tuned import BaseVsTuned, columns_for
-from pft_desktop.ui.widgets.charts import elide, legend_title
+from pft_desktop.ui.widgets.charts import ThemedPlot, elide, legend_title
 
 
 class ComparePage(WizardPage):
@@ -55,7 +55,7 @@ class ComparePage(WizardPage):
             top.addWidget(label)
             top.addWidget(combo)
         self.content.addLayout(top)
-        self.plot = pg.PlotWidget(background="w")
+        self.plot = ThemedPlot()  # follows the light or dark palette
         self.plot.getAxis("left").enableAutoSIPrefix(False)
         self.plot.getAxis("bottom").enableAutoSIPrefix(False)
         self.plot.setMinimumHeight(220)

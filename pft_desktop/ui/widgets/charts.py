@@ -2,15 +2,116 @@
 
 Events only append to buffers; a 10 Hz timer calls ``refresh()``, which pushes changed series
 to pyqtgraph once. Peak downsampling and clip-to-view keep 100,000 points per curve smooth.
+Every plot made here takes its background, axes and text from the application's palette and
+follows it when it changes (light or dark), with a pen set that reads on either.
 """
 
 from __future__ import annotations
 
 import numpy as np
 import pyqtgraph as pg
+from PySide6.QtCore import QEvent
+from PySide6.QtGui import QColor, QPalette
+from PySide6.QtWidgets import QApplication
 
 PALETTE = {"train": "#93c5fd", "smooth": "#1d4ed8", "eval": "#dc2626", "lr": "#059669",
            "grad": "#7c3aed", "tps": "#d97706", "mem": "#0f766e", "reward": "#db2777"}
+# The same roles on a dark background: the raw loss recedes, the smoothed one stands out, and
+# the saturated colours above (too dark on dark grey) become their lighter shades.
+DARK_TWINS = {"#93c5fd": "#3b5f96", "#1d4ed8": "#93c5fd", "#dc2626": "#f87171",
+              "#059669": "#34d399", "#7c3aed": "#a78bfa", "#d97706": "#fbbf24",
+              "#0f766e": "#2dd4bf", "#db2777": "#f472b6", "#2563eb": "#60a5fa"}
+
+
+def is_dark(palette: QPalette | None = None) -> bool:
+    palette = palette or QApplication.palette()
+    return palette.color(QPalette.ColorRole.Base).lightness() < 128
+
+
+def themed(color: str, palette: QPalette | None = None) -> str:
+    """A light-theme colour of PALETTE, or its readable twin on a dark palette."""
+    return DARK_TWINS.get(color.lower(), color) if is_dark(palette) else color
+
+
+class ThemedPlot(pg.PlotWidget):
+    """A PlotWidget whose background, axes, title and pens follow QApplication's palette: set
+    at creation, and again on every palette change (the app switches light and dark)."""
+
+    def __init__(self, parent=None):
+        super().__init__(parent=parent, background=QApplication.palette().color(
+            QPalette.ColorRole.Base))
+        self._title: tuple[str, str, list] | None = None  # (title, size, colour keys)
+        self._pens: list[tuple] = []  # (item, light colour, width, style, symbol)
+        self.apply_palette()
+
+    def set_title(self, title: str, keys: list[tuple[str, str, str]] = (),
+                  size: str = "10pt") -> None:
+        """The title, followed by a colour key ``(mark, light colour, text)`` if given."""
+        self._title = (title, size, list(keys))
+        self._draw_title(QApplication.palette())
+
+    def _draw_title(self, palette: QPalette) -> None:
+        if self._title is None:
+            return
+        title, size, keys = self._title
+        text = legend_title(title, [(mark, themed(color, palette), label)
+                                    for mark, color, label in keys]) if keys else title
+        self.plotItem.setTitle(text, color=palette.color(QPalette.ColorRole.Text).name(),
+                               size=size)
+
+    def setTitle(self, title=None, color=None, size: str = "10pt", **_) -> None:
+        """pyqtgraph's setTitle, kept for callers; the colour comes from the palette."""
+        if title is None:
+            self._title = None
+            self.plotItem.setTitle(None)
+            return
+        self.set_title(title, size=size)
+
+    def themed_pen(self, item, color: str, width: float = 1.5, style=None,
+                   symbol: bool = False) -> None:
+        """Give ``item`` a pen (or, for a scatter, a symbol brush) of ``color`` that is
+        swapped for its dark twin while the palette is dark."""
+        self._pens.append((item, color, width, style, symbol))
+        self._apply_pen(self._pens[-1], QApplication.palette())
+
+    @staticmethod
+    def _apply_pen(entry, palette: QPalette) -> None:
+        item, color, width, style, symbol = entry
+        shade = themed(color, palette)
+        if symbol:
+            item.setSymbolBrush(shade)
+        else:
+            pen = pg.mkPen(shade, width=width) if style is None else \
+                pg.mkPen(shade, width=width, style=style)
+            item.setPen(pen)
+
+    def apply_palette(self, palette: QPalette | None = None) -> None:
+        palette = palette or QApplication.palette()
+        background = palette.color(QPalette.ColorRole.Base)
+        text = palette.color(QPalette.ColorRole.Text)
+        self.setBackground(background)
+        for side in ("left", "bottom", "right", "top"):
+            axis = self.getAxis(side)
+            axis.setPen(text)
+            axis.setTextPen(text)
+            if axis.label.isVisible():  # (the label keeps its own colour until redrawn)
+                axis.label.setHtml(axis.labelString())
+        legend = self.plotItem.legend
+        if legend is not None:
+            legend.setLabelTextColor(text)
+        self._draw_title(palette)
+        for entry in self._pens:
+            self._apply_pen(entry, palette)
+
+    def changeEvent(self, event) -> None:
+        if event.type() in (QEvent.Type.PaletteChange, QEvent.Type.ApplicationPaletteChange) \
+                and "_pens" in self.__dict__:  # (not while pyqtgraph is still building it)
+            self.apply_palette()
+        super().changeEvent(event)
+
+    def axis_colors(self) -> tuple[QColor, QColor]:
+        """(background, axis pen) as drawn now: what a test or a screenshot checks."""
+        return self.backgroundBrush().color(), self.getAxis("left").pen().color()
 
 
 class Series:
@@ -48,12 +149,12 @@ class Series:
         self.dirty = True
 
 
-class LiveChart(pg.PlotWidget):
+class LiveChart(ThemedPlot):
     """A plot of named series that redraws only what changed since the last refresh."""
 
     def __init__(self, title: str, y_label: str = "", parent=None):
-        super().__init__(parent=parent, background="w")
-        self.setTitle(title, color="#1f2933", size="10pt")
+        super().__init__(parent=parent)
+        self.set_title(title)
         # No grid: grid lines are drawn into the axes' cached pictures and doubled the cost of
         # a redraw (measured: 43 -> 20 ms for the Train page's five charts).
         self.setLabel("bottom", "step")
@@ -70,9 +171,9 @@ class LiveChart(pg.PlotWidget):
     def add_series(self, name: str, color: str, width: float = 1.5, symbol=None,
                    label: str | None = None) -> Series:
         series = Series()
-        pen = pg.mkPen(color, width=width) if symbol is None else None
-        curve = self.plot([], [], pen=pen, name=label or name, symbol=symbol,
+        curve = self.plot([], [], pen=None, name=label or name, symbol=symbol,
                           symbolBrush=color, symbolPen=None, symbolSize=7)
+        self.themed_pen(curve, color, width, symbol=symbol is not None)
         self.series[name], self.curves[name] = series, curve
         return series
 
@@ -99,17 +200,16 @@ class LossChart(LiveChart):
         self.raw = self.add_series("train", PALETTE["train"], 1.0, label="train (raw)")
         self.smooth = self.add_series("smooth", PALETTE["smooth"], 2.2, label="train (smoothed)")
         self.eval = self.add_series("eval", PALETTE["eval"], symbol="o", label="eval")
-        self.eval_line = self.plot([], [], pen=pg.mkPen(PALETTE["eval"], width=1.2,
-                                                        style=pg.QtCore.Qt.PenStyle.DashLine))
+        self.eval_line = self.plot([], [])
+        self.themed_pen(self.eval_line, PALETTE["eval"], 1.2, pg.QtCore.Qt.PenStyle.DashLine)
         self.smoothing = smoothing
         self._ema = 0.0
         self._weight = 0.0
         # The key goes in the title: a legend inside the plot covered the curves.
         self.legend.setVisible(False)
-        self.setTitle(legend_title("Loss", [("━", PALETTE["train"], "train (raw)"),
-                                            ("━", PALETTE["smooth"], "smoothed"),
-                                            ("●", PALETTE["eval"], "eval")]),
-                      color="#1f2933", size="10pt")
+        self.set_title("Loss", [("━", PALETTE["train"], "train (raw)"),
+                                ("━", PALETTE["smooth"], "smoothed"),
+                                ("●", PALETTE["eval"], "eval")])
 
     def add_train(self, step: float, loss: float) -> None:
         # Debiased exponential moving average (as TensorBoard draws it): the EMA starts at 0
@@ -143,9 +243,8 @@ class RewardChart(LiveChart):
         self.train = self.add_series("train", PALETTE["reward"], label="train")
         self.eval = self.add_series("eval", PALETTE["eval"], symbol="o", label="eval")
         self.legend.setVisible(False)
-        self.setTitle(legend_title(title, [("━", PALETTE["reward"], "train"),
-                                           ("●", PALETTE["eval"], "eval")]),
-                      color="#1f2933", size="10pt")
+        self.set_title(title, [("━", PALETTE["reward"], "train"),
+                               ("●", PALETTE["eval"], "eval")])
 
 
 def legend_title(title: str, keys: list[tuple[str, str, str]]) -> str:
@@ -160,9 +259,9 @@ def elide(text: str, width: int) -> str:
     return text if len(text) <= width else text[:width - 1] + "…"
 
 
-def bar_chart(title: str) -> pg.PlotWidget:
-    plot = pg.PlotWidget(background="w")
-    plot.setTitle(title, color="#1f2933", size="10pt")
+def bar_chart(title: str) -> ThemedPlot:
+    plot = ThemedPlot()
+    plot.set_title(title)
     plot.setMouseEnabled(x=False, y=False)
     plot.hideButtons()
     plot.setMinimumHeight(140)
@@ -189,7 +288,7 @@ def draw_bars(plot: pg.PlotWidget, labels: list[str], values: list[float],
     pairs = top_bars(labels, values)
     ys = np.arange(len(pairs))[::-1]  # the first class at the top
     plot.addItem(pg.BarGraphItem(x0=0, y=ys, width=[v for _, v in pairs], height=0.6,
-                                 brush=color, pen=None))
+                                 brush=themed(color), pen=None))
     plot.getAxis("left").setTicks([[(float(y), elide(name, label_width))
                                     for y, (name, _) in zip(ys, pairs)]])
     plot.getAxis("bottom").setTicks(None)
@@ -204,14 +303,15 @@ def draw_histogram(plot: pg.PlotWidget, counts: list[int], edges: list[float],
         return
     plot.getAxis("bottom").setTicks(None)
     plot.getAxis("left").setTicks(None)
-    plot.plot(edges, counts, stepMode="center", fillLevel=0, brush="#93c5fd",
-              pen=pg.mkPen("#1d4ed8"))
+    plot.plot(edges, counts, stepMode="center", fillLevel=0, brush=themed("#93c5fd"),
+              pen=pg.mkPen(themed("#1d4ed8")))
     right = max(edges[-1], marker or 0)
     plot.setXRange(min(edges[0], 0), right * 1.06, padding=0)  # the marker stays inside
     plot.setYRange(0, max(counts) * 1.12, padding=0)
     if marker is not None:
         # The label sits left of the line, so a marker at the right edge is not clipped.
-        plot.addItem(pg.InfiniteLine(marker, angle=90, pen=pg.mkPen("#dc2626", width=2),
+        red = themed("#dc2626")
+        plot.addItem(pg.InfiniteLine(marker, angle=90, pen=pg.mkPen(red, width=2),
                                      label="max length", labelOpts={
-                                         "color": "#dc2626", "position": 0.92,
+                                         "color": red, "position": 0.92,
                                          "anchors": [(1.05, 0.5), (1.05, 0.5)]}))
