@@ -71,9 +71,12 @@ def app_icon() -> Path:
     return asset_path("desktop", f"{APP_ID}.svg")
 
 
-def style_sheet() -> str:
+def style_sheet(dark: bool = False) -> str:
     """The style sheet, with its icon URLs pointing at the shipped icons (Qt resolves a
-    relative url() against the working directory, not the style sheet's folder). A missing
-    file raises: it means a broken install, which an unstyled window would only hide."""
+    relative url() against the working directory, not the style sheet's folder). Dark is the
+    light sheet with style_dark.qss after it: later rules win, so that file holds colours only.
+    A missing file raises: it means a broken install, which an unstyled window would only hide."""
     icons = asset_path("icons").as_posix()
-    return asset("style.qss").read_text(encoding="utf-8").replace("@ICONS@", icons)
+    names = ("style.qss", "style_dark.qss") if dark else ("style.qss",)
+    sheet = "\n".join(asset(name).read_text(encoding="utf-8") for name in names)
+    return sheet.replace("@ICONS@", icons)

@@ -14,14 +14,20 @@ def create_app(argv: list[str] | None = None):
     app.setOrganizationName("pft-desktop")
     from PySide6.QtGui import QIcon
 
-    from pft_desktop.resources import APP_ID, app_icon, style_sheet
+    from pft_desktop.resources import APP_ID, app_icon
 
     app.setWindowIcon(QIcon(str(app_icon())))
     app.setDesktopFileName(APP_ID)  # Wayland matches the window to the menu entry by this id
-    app.setStyleSheet(style_sheet())
     import pyqtgraph as pg
 
-    pg.setConfigOptions(antialias=True, foreground="#52606d", background="w")
+    from pft_desktop.core.hub_env import apply_to_process
+    from pft_desktop.core.settings import load_settings
+    from pft_desktop.ui.theme import apply_theme
+
+    pg.setConfigOptions(antialias=True)
+    settings = load_settings()
+    apply_to_process(settings)  # offline mode and the hub cache, for this process and its children
+    apply_theme(settings.get("theme"))  # palette, style sheet and chart colours; live from now on
     return app
 
 
