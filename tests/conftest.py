@@ -19,6 +19,14 @@ def private_check_cache(tmp_path_factory):
     os.environ.pop("PFT_CHECK_CACHE", None)
 
 
+@pytest.fixture(autouse=True)
+def private_settings(tmp_path_factory, monkeypatch):
+    """Each test (and the children it starts) reads and writes a settings file of its own,
+    never the user's: a saved theme or offline mode must not leak into the next test."""
+    monkeypatch.setenv("PFT_SETTINGS_FILE", str(tmp_path_factory.mktemp("settings")
+                                                 / "settings.json"))
+
+
 @pytest.fixture(scope="session")
 def tiny_encoder(tmp_path_factory) -> Path:
     return build_tiny_encoder(tmp_path_factory.mktemp("tiny-bert"))

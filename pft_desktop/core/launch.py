@@ -19,7 +19,6 @@ calls it:
 from __future__ import annotations
 
 import importlib.util
-import os
 import subprocess
 import sys
 from pathlib import Path
@@ -212,8 +211,11 @@ def runner_command(run_dir, config, resume: bool = False) -> list[str]:
 
 
 def runner_environment(config, base: dict | None = None) -> dict:
-    """The child's environment: the GPUs it may see, and nothing of an enclosing launch."""
-    env = dict(os.environ if base is None else base)
+    """The child's environment: the GPUs it may see, the hub settings (offline mode, cache),
+    and nothing of an enclosing launch."""
+    from pft_desktop.core.hub_env import child_environment
+
+    env = child_environment(base)
     for name in DISTRIBUTED_VARIABLES:
         env.pop(name, None)
     env.update(device_environment(config))

@@ -477,7 +477,9 @@ def cached_hub_models() -> list[dict]:
     try:
         from huggingface_hub import scan_cache_dir
 
-        cache = scan_cache_dir()
+        # The folder named now (the settings may have moved it since huggingface_hub was
+        # imported, when it read HF_HUB_CACHE once).
+        cache = scan_cache_dir(os.environ.get("HF_HUB_CACHE") or None)
     except Exception:
         return []
     found = []

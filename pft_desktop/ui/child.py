@@ -10,7 +10,7 @@ import json
 import sys
 from dataclasses import dataclass, field
 
-from PySide6.QtCore import QObject, QProcess, Signal
+from PySide6.QtCore import QObject, QProcess, QProcessEnvironment, Signal
 
 
 @dataclass
@@ -39,6 +39,17 @@ def pft_command(*args: str) -> list[str]:
     return [sys.executable, "-m", "pft_desktop", *args]
 
 
+def process_environment() -> QProcessEnvironment:
+    """This process's environment with the hub settings on top (offline mode, cache folder),
+    read when each child starts, so a changed setting reaches the next child."""
+    from pft_desktop.core.hub_env import child_environment
+
+    env = QProcessEnvironment()
+    for name, value in child_environment().items():
+        env.insert(name, value)
+    return env
+
+
 class ChildProcess(QObject):
     """Runs ``python -m pft_desktop ARGS`` and emits each JSON line of its stdout."""
 
@@ -61,6 +72,7 @@ class ChildProcess(QObject):
     def start(self, *args: str) -> None:
         self._stdout, self._stderr, self._error_event, self._reported = b"", "", {}, False
         command = pft_command(*args)
+        self.process.setProcessEnvironment(process_environment())
         self.process.start(command[0], command[1:])
 
     def is_running(self) -> bool:

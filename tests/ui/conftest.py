@@ -3,6 +3,19 @@ import pytest
 from wizard_helpers import close_window
 
 
+@pytest.fixture(autouse=True)
+def private_qsettings(tmp_path_factory):
+    """Window geometry and recent folders (QSettings) go to a temporary folder per test, never
+    into the user's config."""
+    from PySide6.QtCore import QSettings
+
+    folder = str(tmp_path_factory.mktemp("qsettings"))
+    for format_ in (QSettings.Format.NativeFormat, QSettings.Format.IniFormat):
+        QSettings.setPath(format_, QSettings.Scope.UserScope, folder)
+        QSettings.setPath(format_, QSettings.Scope.SystemScope, folder)
+    yield folder
+
+
 @pytest.fixture
 def window(qtbot, tmp_path, monkeypatch):
     monkeypatch.setenv("PFT_DESKTOP_RUNS_DIR", str(tmp_path / "runs"))

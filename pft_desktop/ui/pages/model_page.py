@@ -322,6 +322,13 @@ class ModelPage(WizardPage):
         repo = self.hub_id.text().strip()
         if not repo:
             return
+        from pft_desktop.core.hub_env import child_environment, is_offline
+
+        if is_offline(child_environment()):
+            self.download_note.setText("Offline mode is on, so nothing is downloaded. Turn it "
+                                       "off in File > Settings, or choose a model folder or a "
+                                       "model already in your cache.")
+            return
         self.download_bar.setVisible(True)
         self.download_bar.setRange(0, 0)
         self.download_note.setText(f"Downloading {repo}…")
