@@ -16,6 +16,7 @@ from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 
 from pft_desktop.core.errors import UserError
+from pft_desktop.core.messages import CATALOGUE, Message, message
 from pft_desktop.core.dialect import (  # noqa: F401  (public names, imported from here)
     HEADER_CHOICES,
     first_row_is_header,
@@ -81,52 +82,76 @@ class DataReport:
     counts_name: str = "Labels"  # what label_counts count, as the report's line says it
     warnings: list = field(default_factory=list)
     notes: list = field(default_factory=list)
+    # English text -> core.messages.wire() of the catalogue messages above, so that the app
+    # shows them in its language after the report travelled as JSON.
+    message_ids: dict = field(default_factory=dict)
 
     def drop(self, reason: str, count: int) -> None:
         if count:
             self.dropped[reason] = self.dropped.get(reason, 0) + int(count)
 
     def to_dict(self) -> dict:
-        return asdict(self)
+        from pft_desktop.core.messages import wire
+
+        out = asdict(self)
+        for text in [*self.warnings, *self.notes, *self.dropped, self.counts_name]:
+            if isinstance(text, Message):
+                out["message_ids"][str(text)] = wire(text)
+        return out
+
+    def restored(self, texts) -> list:
+        """``texts`` with the catalogue messages among them rebuilt from ``message_ids``."""
+        from pft_desktop.core.messages import unwire
+
+        out = []
+        for text in texts:
+            data = None if isinstance(text, Message) else self.message_ids.get(text)
+            rebuilt = unwire(data) if isinstance(data, dict) else None
+            out.append(rebuilt if rebuilt is not None and rebuilt == text else text)
+        return out
 
     def lines(self) -> list[str]:
-        """Human-readable summary, one finding per line."""
+        """Human-readable summary, one finding per line (catalogue messages: core.messages)."""
         if self.packed:
-            out = [f"{counted(self.rows_read, 'text')} read, {self.rows_kept:,} kept; "
-                   f"{counted(self.train_rows, 'training block')}, "
-                   f"{counted(self.validation_rows, 'validation block')}."]
+            out = [message("report.texts", texts=counted(self.rows_read, "text"),
+                           kept=self.rows_kept, train=counted(self.train_rows, "training block"),
+                           validation=counted(self.validation_rows, "validation block"))]
         else:
-            out = [f"{counted(self.rows_read, 'row')} read, {self.rows_kept:,} kept "
-                   f"({self.train_rows:,} train, {self.validation_rows:,} validation)."]
-        out += [f"Dropped {counted(count, 'row')}: {reason}."
-                for reason, count in self.dropped.items()]
+            out = [message("report.rows", rows=counted(self.rows_read, "row"), kept=self.rows_kept,
+                           train=self.train_rows, validation=self.validation_rows)]
+        out += [message("report.dropped", rows=counted(count, "row"), reason=reason)
+                for reason, count in zip(self.restored(self.dropped), self.dropped.values())]
         if self.duplicates:
-            verb = "is an exact duplicate" if self.duplicates == 1 else "are exact duplicates"
-            out.append(f"{counted(self.duplicates, 'row')} {verb} of an earlier row (kept).")
+            out.append(message("report.duplicate" if self.duplicates == 1 else
+                               "report.duplicates", rows=counted(self.duplicates, "row")))
         if self.label_counts:
-            out.append(f"{self.counts_name}: " + ", ".join(f"{k} {v:,}"
-                                                          for k, v in self.label_counts.items()))
+            out.append(message("report.counts", name=self.restored([self.counts_name])[0],
+                               counts=", ".join(f"{k} {v:,}"
+                                                for k, v in self.label_counts.items())))
         if self.token_lengths and not self.packed:
             out.append(lengths_line(self.token_lengths))
-        return out + self.notes + [f"Warning: {w}" for w in self.warnings]
+        return out + self.restored(self.notes) + [
+            message("report.warning", warning=w) for w in self.restored(self.warnings)]
 
 
 def lengths_line(t: dict) -> str:
     """The report's line on tokens per row; figures from a sample say so, with their bound
     (core.token_lengths)."""
     if not t.get("approximate"):
-        return (f"Tokens per row: median {t['p50']}, 95th percentile {t['p95']}, "
-                f"max {t['max']}; {t['truncated_share']:.1%} truncated.")
+        return message("report.lengths", p50=t["p50"], p95=t["p95"], max=t["max"],
+                       truncated=t["truncated_share"])
     error = t["rank_error"]
-    return (f"Tokens per row, estimated from {t['sampled_rows']:,} of {t['rows']:,} rows: "
-            f"median about {t['p50']}, 95th percentile about "
-            f"{t['p95']}, longest seen {t['max']}; {t['truncated_share']:.1%} truncated "
-            f"(± {error:.1%}). Each percentile is within {error * 100:.1f} percentile points "
-            f"of the exact one, with {t['confidence']:.0%} confidence.")
+    return message("report.lengths_sampled", sampled=t["sampled_rows"], rows=t["rows"],
+                   p50=t["p50"], p95=t["p95"], max=t["max"], truncated=t["truncated_share"],
+                   error=error, points=error * 100, confidence=t["confidence"])
 
 
 def counted(count: int, noun: str, plural: str = "") -> str:
-    """'1 row', '2 rows', '1,000 classes': a count with its noun in the right number."""
+    """'1 row', '2 rows', '1,000 classes': a count with its noun in the right number (a
+    catalogue message for the nouns it lists)."""
+    key = "count." + (noun if count == 1 else plural or noun + "s").replace(" ", "_")
+    if key in CATALOGUE:
+        return message(key, count=count)
     return f"{count:,} {noun if count == 1 else plural or noun + 's'}"
 
 
@@ -177,8 +202,8 @@ def _read_table(path: str | Path, encoding: str, delimiter: str, header: str) ->
                         "header'.", "Choose auto (detect it), yes or no.")
     path = Path(path).expanduser()
     if not path.exists():
-        raise UserError("missing_file", f"The data file {path} does not exist.",
-                        "Check the path and choose the file again.")
+        raise UserError("missing_file", message("error.data_missing", path=str(path)),
+                        message("fix.data_missing"))
     if path.is_dir():
         raise UserError("missing_file", f"{path} is a folder, not a data file.",
                         f"Choose a file inside it ({READABLE}); for pretraining, a folder of "

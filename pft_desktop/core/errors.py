@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pft_desktop.core.messages import message
+
 
 class UserError(Exception):
     """A problem with the user's input or machine, explained well enough to act on.
@@ -21,7 +23,15 @@ class UserError(Exception):
         return f"{self.message} {self.fix}".strip()
 
     def to_dict(self) -> dict:
-        return {"kind": self.kind, "message": self.message, "fix": self.fix}
+        """Message and fix, plus their catalogue ids (``message_id``, ``fix_id``) when they are
+        core.messages entries, so the app can show them in its language."""
+        from pft_desktop.core.messages import wire
+
+        out = {"kind": self.kind, "message": self.message, "fix": self.fix}
+        for key in ("message", "fix"):
+            if wire(out[key]):
+                out[f"{key}_id"] = wire(out[key])
+        return out
 
 
 def is_disk_full(exc: BaseException) -> bool:
@@ -44,20 +54,10 @@ def explain_exception(exc: BaseException) -> UserError:
     text = f"{type(exc).__name__}: {exc}"
     lowered = text.lower()
     if "out of memory" in lowered or isinstance(exc, MemoryError):
-        return UserError(
-            "out_of_memory",
-            "Training ran out of memory on the device.",
-            "Lower the batch size or the maximum sequence length, turn on gradient "
-            "checkpointing, or switch to LoRA or QLoRA (4-bit), which keep far less in memory.",
-        )
+        return UserError("out_of_memory", message("error.out_of_memory"),
+                         message("fix.out_of_memory"))
     if is_disk_full(exc):
-        return UserError(
-            "no_disk_space",
-            "The disk filled up while writing the run.",
-            "Free some disk space or choose an output folder on another drive, then resume.",
-        )
-    return UserError(
-        "internal",
-        f"Training failed with an unexpected error ({text.strip()[:500]}).",
-        "The full traceback is in the run's train.log; please include it if you report this.",
-    )
+        return UserError("no_disk_space", message("error.no_disk_space"),
+                         message("fix.no_disk_space"))
+    return UserError("internal", message("error.internal", error=text.strip()[:500]),
+                     message("fix.internal"))

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 
 from pft_desktop.core.data import DataReport, Table
 from pft_desktop.core.errors import UserError
+from pft_desktop.core.messages import message
 
 ALL_METHODS = ("full", "freeze", "lora", "qlora-4bit", "qlora-8bit")
 
@@ -350,7 +351,7 @@ def clean_rows(frame, columns: list[str], report: DataReport):
     for name in columns:
         frame[name] = frame[name].astype(str)
         empty = frame[name].str.strip() == ""
-        report.drop(f"empty '{name}'", int(empty.sum()))
+        report.drop(message("drop.empty", column=name), int(empty.sum()))
         frame = frame[~empty]
     report.duplicates += int(frame.duplicated().sum())
     return frame.reset_index(drop=True)

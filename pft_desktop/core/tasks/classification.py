@@ -18,6 +18,7 @@ from pft_desktop.core.data import (
     require_columns,
 )
 from pft_desktop.core.errors import UserError
+from pft_desktop.core.messages import message
 from pft_desktop.core.tasks import onnx_usage
 from pft_desktop.core.tasks.base import (PROBE_TEXTS, PreparedData, Role, Task, TryField,
                                          WithoutLength, clean_rows, distinct_columns,
@@ -106,19 +107,17 @@ class ClassificationTask(Task):
         report.warnings += header_read_as_data
         if d.max_rows and len(frame) > d.max_rows:
             frame = frame.sample(n=d.max_rows, random_state=config.training.seed)
-            report.notes.append(f"Using {d.max_rows} of the rows (row limit).")
+            report.notes.append(message("data.row_limit", rows=d.max_rows))
         label_names = _label_order(frame["label"].unique())
         if len(label_names) < 2:
-            raise UserError("one_label", f"The label column '{d.label_column}' of "
-                            f"{train.path.name} holds only one value "
-                            f"({label_names[0] if label_names else 'none'}), so there is "
-                            "nothing to tell apart.", "Map the column that holds the classes, "
-                            "or add examples of the other classes.")
+            raise UserError("one_label", message(
+                "error.one_label", column=d.label_column, file=train.path.name,
+                value=label_names[0] if label_names else "none"), message("fix.one_label"))
         if not header_read_as_data:
             report.warnings += check_class_sizes(frame["label"], d.label_column)
         if len(label_names) > max(50, len(frame) // 2):
-            report.warnings.append(f"The label column has {len(label_names):,} distinct values "
-                                   f"for {len(frame):,} rows; is it really the label?")
+            report.warnings.append(message("data.many_values", values=len(label_names),
+                                           rows=len(frame)))
         elif len(label_names) > MANY_CLASSES:
             report.warnings.append(
                 f"The label column '{d.label_column}' has {len(label_names):,} classes "
@@ -140,8 +139,7 @@ class ClassificationTask(Task):
         report.label_counts = {name: int(counts.get(name, 0)) for name in label_names}
         smallest = min(report.label_counts.values())
         if smallest < 0.05 * max(report.label_counts.values()) and not header_read_as_data:
-            report.warnings.append("The classes are very unbalanced; macro F1 is the metric to "
-                                   "watch, not accuracy.")
+            report.warnings.append(message("data.unbalanced"))
         max_length = config.task.max_length
         labels = np.full(columns.rows, -1, dtype=np.int64)
         labels[frame["row"].to_numpy()] = frame["labels"].to_numpy()
@@ -190,18 +188,16 @@ class ClassificationTask(Task):
         report.warnings += table.warnings
         report.warnings += header_like_labels(table, mapping["label"], frame["label"])
         for reason, count in val_report.dropped.items():
-            report.drop(f"{reason} (validation file)", count)
+            report.drop(message("drop.in_validation_file", reason=reason), count)
         frame["label"], _ = normalize_labels(frame["label"].astype(str), table.path.name)
         unknown = ~frame["label"].isin(list(label2id))
         if unknown.any():
-            report.drop("validation label not seen in training", int(unknown.sum()))
+            report.drop(message("drop.unseen_label"), int(unknown.sum()))
             counts = frame.loc[unknown, "label"].value_counts()
-            report.warnings.append(
-                f"{table.path.name} has {counted(len(counts), 'label')} that the training data "
-                f"does not have ({_some(f'{name} ({n:,})' for name, n in counts.items())}); "
-                f"{'its row was' if unknown.sum() == 1 else 'those rows were'} left out of "
-                "validation. Add examples of them to the training file, or correct the "
-                "spelling.")
+            report.warnings.append(message(
+                "data.unseen_label" if unknown.sum() == 1 else "data.unseen_labels",
+                file=table.path.name, labels=counted(len(counts), "label"),
+                names=_some(f"{name} ({n:,})" for name, n in counts.items())))
             frame = frame[~unknown]
         if not len(frame):
             raise UserError("empty_validation", f"No usable rows remain in {table.path.name}.",
@@ -336,19 +332,15 @@ def check_class_sizes(labels, label_column: str) -> list[str]:
     if usable < 2:
         listed = _some(f"{name} ({n:,})" for name, n in counts.items())
         raise UserError(
-            "too_few_examples", f"In the label column '{label_column}', "
-            f"{'only 1' if usable else 'none'} of the {counted(len(counts), 'class', 'classes')} "
-            f"has two or more examples ({listed}): too little to learn to tell classes apart "
-            "or to hold any out for validation.",
-            "Map the column that holds the classes, or add examples so that at least two "
-            "classes have several each.")
+            "too_few_examples", message(
+                "error.too_few_examples_one" if usable else "error.too_few_examples_none",
+                column=label_column, classes=counted(len(counts), "class", "classes"),
+                listed=listed), message("fix.too_few_examples"))
     single = sorted(str(name) for name, n in counts.items() if n == 1)
     if not single:
         return []
-    verb = "has" if len(single) == 1 else "have"
-    return [f"{counted(len(single), 'class', 'classes')} {verb} a single example "
-            f"({_some(single)}): a class seen once is barely learned and cannot be held out "
-            "for validation. Add examples, or remove those rows."]
+    return [message("data.single_example" if len(single) == 1 else "data.single_examples",
+                    classes=counted(len(single), "class", "classes"), names=_some(single))]
 
 
 def header_like_labels(table: Table, label_column: str, labels) -> list[str]:
@@ -359,18 +351,14 @@ def header_like_labels(table: Table, label_column: str, labels) -> list[str]:
     labels = labels.str.strip()
     repeated = int((labels == label_column).sum())
     if repeated:
-        verb = "has" if repeated == 1 else "have"
-        warnings.append(
-            f"In {table.path.name}, {counted(repeated, 'row')} {verb} the label "
-            f"'{label_column}', the label column's own name: the header row is probably "
-            "repeated inside the data. Remove those rows.")
+        warnings.append(message(
+            "data.header_repeated" if repeated == 1 else "data.headers_repeated",
+            file=table.path.name, rows=counted(repeated, "row"), column=label_column))
     first = str(table.dataset[0][label_column] or "").strip() if len(table) else ""
     if not table.has_header and first and (labels == first).sum() == 1 and \
             _looks_like_name(table.dataset[0]):
-        warnings.append(
-            f"In {table.path.name}, the label '{first}' occurs only in the first row, whose "
-            "short cells look like column names: the header was probably read as data. If the "
-            f"first row names the columns, turn on 'First row is a header' ({FORMAT_CHOICE}).")
+        warnings.append(message("data.header_as_data", file=table.path.name, label=first,
+                                where=FORMAT_CHOICE))
     return warnings
 
 
@@ -467,8 +455,7 @@ def _label_order(values) -> list[str]:
 
 def _stratified_split(frame, share: float, seed: int, report: DataReport):
     if share <= 0:
-        report.warnings.append("No validation data: metrics cannot be computed and the best "
-                               "checkpoint cannot be chosen.")
+        report.warnings.append(message("data.no_validation"))
         return frame, frame.iloc[0:0]
     rng = np.random.default_rng(seed)
     val_index = []

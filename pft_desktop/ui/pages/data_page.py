@@ -11,6 +11,7 @@ from PySide6.QtWidgets import (QCheckBox, QComboBox, QDoubleSpinBox, QFormLayout
                                QListWidgetItem, QPushButton, QTableView,
                                QVBoxLayout, QWidget)
 
+from pft_desktop.ui import recent
 from pft_desktop.ui.data_checker import DataChecker
 from pft_desktop.ui.pages.base import Pending, WizardPage
 from pft_desktop.ui.widgets.charts import bar_chart, draw_bars, draw_histogram
@@ -255,9 +256,7 @@ class DataPage(WizardPage):
             self._schedule_check()
 
     def _choose_folder(self) -> None:
-        from PySide6.QtWidgets import QFileDialog
-
-        path = QFileDialog.getExistingDirectory(self, self.folder_button.text().rstrip("…"))
+        path = recent.open_folder(self, "data", self.folder_button.text().rstrip("…"))
         if path:
             self.file.choose(path)
 

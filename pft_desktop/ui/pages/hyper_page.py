@@ -4,14 +4,14 @@ live memory and time estimate."""
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import (QComboBox, QFileDialog, QFrame, QGroupBox, QHBoxLayout,
-                               QInputDialog, QLabel, QMessageBox, QPushButton, QToolButton,
-                               QVBoxLayout)
+from PySide6.QtWidgets import (QComboBox, QFrame, QGroupBox, QHBoxLayout, QInputDialog, QLabel,
+                               QMessageBox, QPushButton, QToolButton, QVBoxLayout)
 
 from pft_desktop.core.config import (MethodSettings, PreferenceSettings, PretrainSettings,
                                      ResourceSettings, RunConfig, TaskSettings,
                                      TrainingSettings)
 from pft_desktop.core.errors import UserError
+from pft_desktop.ui import recent
 from pft_desktop.ui.estimates import batch_text, current_batch_plan, memory_text, time_text
 from pft_desktop.ui.pages.base import WizardPage
 from pft_desktop.ui.widgets.forms import ConfigForm
@@ -303,8 +303,8 @@ class HyperparametersPage(WizardPage):
     # -- config files -----------------------------------------------------------------------
     def save_config(self) -> None:
         self._store()
-        path, _ = QFileDialog.getSaveFileName(self, "Save run config", "run.toml",
-                                              "Run config (*.toml *.json)")
+        path = recent.save_file(self, "run_config", "Save run config", "run.toml",
+                                "Run config (*.toml *.json)")
         if path:
             self.state.config.save(path)
 
@@ -322,8 +322,8 @@ class HyperparametersPage(WizardPage):
             if not ok:
                 return None
         if target is None:
-            target, _ = QFileDialog.getSaveFileName(self, "Export cluster job into a new folder",
-                                                    "cluster-job", "Folder (*)")
+            target = recent.save_file(self, "cluster_job", "Export cluster job into a new "
+                                      "folder", "cluster-job", "Folder (*)")
             if not target:
                 return None
         try:
@@ -340,8 +340,8 @@ class HyperparametersPage(WizardPage):
         return job
 
     def load_config(self) -> None:
-        path, _ = QFileDialog.getOpenFileName(self, "Load run config", "",
-                                              "Run config (*.toml *.json)")
+        path = recent.open_file(self, "run_config", "Load run config",
+                                "Run config (*.toml *.json)")
         if not path:
             return
         try:

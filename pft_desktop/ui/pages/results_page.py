@@ -8,12 +8,13 @@ from pathlib import Path
 
 from PySide6.QtCore import Qt, QUrl, Signal
 from PySide6.QtGui import QColor, QDesktopServices
-from PySide6.QtWidgets import (QCheckBox, QComboBox, QFileDialog, QFormLayout, QGroupBox,
+from PySide6.QtWidgets import (QCheckBox, QComboBox, QFormLayout, QGroupBox,
                                QHeaderView, QHBoxLayout, QLabel, QLineEdit, QMessageBox,
                                QPlainTextEdit, QProgressBar, QPushButton, QTableWidget,
                                QTableWidgetItem, QVBoxLayout)
 
 from pft_desktop.core.rundir import RunFolder
+from pft_desktop.ui import recent
 from pft_desktop.ui.child import ChildProcess
 from pft_desktop.ui.pages.base import WizardPage
 from pft_desktop.ui.widgets.changes_since_start import ChangesSinceStart
@@ -367,8 +368,8 @@ class ResultsPage(WizardPage):
             self.try_inputs[field.key] = editor
 
     def _browse_input(self) -> None:
-        path, _ = QFileDialog.getOpenFileName(self, "Choose an image", "", "Images (*.png *.jpg "
-                                              "*.jpeg *.bmp *.gif *.webp);;All files (*)")
+        path = recent.open_file(self, "image", "Choose an image", "Images (*.png *.jpg *.jpeg "
+                                "*.bmp *.gif *.webp);;All files (*)")
         if path:
             self.try_text.setText(path)
             self.predict()
@@ -431,7 +432,7 @@ class ResultsPage(WizardPage):
         if self.state.run_dir is None or self.exporter.is_running():
             return
         if target is None:
-            target = QFileDialog.getExistingDirectory(self, "Export into which folder?")
+            target = recent.open_folder(self, "export", "Export into which folder?")
             if not target:
                 return
             target = str(Path(target) / f"{Path(self.state.run_dir).name}-{kind}")
@@ -470,8 +471,8 @@ class ResultsPage(WizardPage):
         from pft_desktop.core.runstore import RunStore
 
         store = RunStore()
-        path = path or QFileDialog.getExistingDirectory(self, "Open a run folder",
-                                                        str(store.root))
+        path = path or recent.open_folder(self, "run_folder", "Open a run folder",
+                                          recent.recent_folder("run_folder") or str(store.root))
         if not path:
             return
         folder = RunFolder(path)

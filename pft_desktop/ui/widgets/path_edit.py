@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 from PySide6.QtCore import Signal
-from PySide6.QtWidgets import QFileDialog, QHBoxLayout, QLineEdit, QPushButton, QWidget
+from PySide6.QtWidgets import QHBoxLayout, QLineEdit, QPushButton, QWidget
+
+from pft_desktop.ui import recent
 
 
 class PathEdit(QWidget):
@@ -34,10 +36,10 @@ class PathEdit(QWidget):
 
     def _browse(self) -> None:
         if self.folder:
-            path = QFileDialog.getExistingDirectory(self, "Choose a model folder", self.text())
+            path = recent.open_folder(self, "model", "Choose a model folder", self.text())
         else:
-            path, _ = QFileDialog.getOpenFileName(self, "Choose a data file", self.text(),
-                                                  self.file_filter)
+            path = recent.open_file(self, "data", "Choose a data file", self.file_filter,
+                                    self.text())
         if path:
             self.choose(path)
 

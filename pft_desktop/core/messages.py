@@ -1,0 +1,195 @@
+"""Messages core shows to people, each with a stable id, an English template and parameters,
+so the app can show them in its language while core stays Qt-free.
+
+A ``Message`` is the English text itself (a ``str``: logs, the command line and tests read it
+unchanged) that also remembers its id and parameters. Across a process boundary it travels as
+plain text plus ``wire()`` data; ``unwire()`` restores it. The app renders it with
+``QCoreApplication.translate("core", template).format(**params)`` (ui.i18n.core_text);
+``QT_TRANSLATE_NOOP`` below only marks the templates for pyside6-lupdate.
+"""
+
+from __future__ import annotations
+
+
+def QT_TRANSLATE_NOOP(context: str, text: str) -> str:  # noqa: N802 - the name lupdate reads
+    return text
+
+
+CATALOGUE = {
+    # The data report (core.data.DataReport.lines)
+    "report.rows": QT_TRANSLATE_NOOP(
+        "core", "{rows} read, {kept:,} kept ({train:,} train, {validation:,} validation)."),
+    "report.texts": QT_TRANSLATE_NOOP(
+        "core", "{texts} read, {kept:,} kept; {train}, {validation}."),
+    "report.dropped": QT_TRANSLATE_NOOP("core", "Dropped {rows}: {reason}."),
+    "report.duplicate": QT_TRANSLATE_NOOP(
+        "core", "{rows} is an exact duplicate of an earlier row (kept)."),
+    "report.duplicates": QT_TRANSLATE_NOOP(
+        "core", "{rows} are exact duplicates of an earlier row (kept)."),
+    "report.counts": QT_TRANSLATE_NOOP("core", "{name}: {counts}"),
+    "report.lengths": QT_TRANSLATE_NOOP(
+        "core", "Tokens per row: median {p50}, 95th percentile {p95}, max {max}; "
+        "{truncated:.1%} truncated."),
+    "report.lengths_sampled": QT_TRANSLATE_NOOP(
+        "core", "Tokens per row, estimated from {sampled:,} of {rows:,} rows: median about "
+        "{p50}, 95th percentile about {p95}, longest seen {max}; {truncated:.1%} truncated "
+        "(± {error:.1%}). Each percentile is within {points:.1f} percentile points of the "
+        "exact one, with {confidence:.0%} confidence."),
+    "report.warning": QT_TRANSLATE_NOOP("core", "Warning: {warning}"),
+    # Counted nouns ("1 row", "2 rows")
+    "count.row": QT_TRANSLATE_NOOP("core", "{count:,} row"),
+    "count.rows": QT_TRANSLATE_NOOP("core", "{count:,} rows"),
+    "count.text": QT_TRANSLATE_NOOP("core", "{count:,} text"),
+    "count.texts": QT_TRANSLATE_NOOP("core", "{count:,} texts"),
+    "count.training_block": QT_TRANSLATE_NOOP("core", "{count:,} training block"),
+    "count.training_blocks": QT_TRANSLATE_NOOP("core", "{count:,} training blocks"),
+    "count.validation_block": QT_TRANSLATE_NOOP("core", "{count:,} validation block"),
+    "count.validation_blocks": QT_TRANSLATE_NOOP("core", "{count:,} validation blocks"),
+    # What a count counts
+    "counts.labels": QT_TRANSLATE_NOOP("core", "Labels"),
+    # Why rows were dropped
+    "drop.empty": QT_TRANSLATE_NOOP("core", "empty '{column}'"),
+    "drop.in_validation_file": QT_TRANSLATE_NOOP("core", "{reason} (validation file)"),
+    "drop.unseen_label": QT_TRANSLATE_NOOP("core", "validation label not seen in training"),
+    "counts.questions": QT_TRANSLATE_NOOP("core", "Questions"),
+    "counts.entities": QT_TRANSLATE_NOOP("core", "Entities"),
+    "counts.targets": QT_TRANSLATE_NOOP("core", "Targets"),
+    "counts.images": QT_TRANSLATE_NOOP("core", "Images per class"),
+    "count.class": QT_TRANSLATE_NOOP("core", "{count:,} class"),
+    "count.classes": QT_TRANSLATE_NOOP("core", "{count:,} classes"),
+    "count.label": QT_TRANSLATE_NOOP("core", "{count:,} label"),
+    "count.labels": QT_TRANSLATE_NOOP("core", "{count:,} labels"),
+    # Classification data (core.tasks.classification)
+    "data.row_limit": QT_TRANSLATE_NOOP("core", "Using {rows} of the rows (row limit)."),
+    "data.no_validation": QT_TRANSLATE_NOOP(
+        "core", "No validation data: metrics cannot be computed and the best checkpoint cannot "
+        "be chosen."),
+    "data.unbalanced": QT_TRANSLATE_NOOP(
+        "core", "The classes are very unbalanced; macro F1 is the metric to watch, not accuracy."),
+    "data.many_values": QT_TRANSLATE_NOOP(
+        "core", "The label column has {values:,} distinct values for {rows:,} rows; is it really "
+        "the label?"),
+    "data.unseen_label": QT_TRANSLATE_NOOP(
+        "core", "{file} has {labels} that the training data does not have ({names}); its row was "
+        "left out of validation. Add examples of them to the training file, or correct the "
+        "spelling."),
+    "data.unseen_labels": QT_TRANSLATE_NOOP(
+        "core", "{file} has {labels} that the training data does not have ({names}); those rows "
+        "were left out of validation. Add examples of them to the training file, or correct the "
+        "spelling."),
+    "data.single_example": QT_TRANSLATE_NOOP(
+        "core", "{classes} has a single example ({names}): a class seen once is barely learned "
+        "and cannot be held out for validation. Add examples, or remove those rows."),
+    "data.single_examples": QT_TRANSLATE_NOOP(
+        "core", "{classes} have a single example ({names}): a class seen once is barely learned "
+        "and cannot be held out for validation. Add examples, or remove those rows."),
+    "data.header_repeated": QT_TRANSLATE_NOOP(
+        "core", "In {file}, {rows} has the label '{column}', the label column's own name: the "
+        "header row is probably repeated inside the data. Remove those rows."),
+    "data.headers_repeated": QT_TRANSLATE_NOOP(
+        "core", "In {file}, {rows} have the label '{column}', the label column's own name: the "
+        "header row is probably repeated inside the data. Remove those rows."),
+    "data.header_as_data": QT_TRANSLATE_NOOP(
+        "core", "In {file}, the label '{label}' occurs only in the first row, whose short cells "
+        "look like column names: the header was probably read as data. If the first row names "
+        "the columns, turn on 'First row is a header' ({where})."),
+    "data.format_choice": QT_TRANSLATE_NOOP(
+        "core", "above the preview on the Data page; --header/--delimiter/--encoding on the "
+        "command line"),
+    "error.one_label": QT_TRANSLATE_NOOP(
+        "core", "The label column '{column}' of {file} holds only one value ({value}), so there "
+        "is nothing to tell apart."),
+    "fix.one_label": QT_TRANSLATE_NOOP(
+        "core", "Map the column that holds the classes, or add examples of the other classes."),
+    "error.too_few_examples_one": QT_TRANSLATE_NOOP(
+        "core", "In the label column '{column}', only 1 of the {classes} has two or more "
+        "examples ({listed}): too little to learn to tell classes apart or to hold any out for "
+        "validation."),
+    "error.too_few_examples_none": QT_TRANSLATE_NOOP(
+        "core", "In the label column '{column}', none of the {classes} has two or more examples "
+        "({listed}): too little to learn to tell classes apart or to hold any out for "
+        "validation."),
+    "fix.too_few_examples": QT_TRANSLATE_NOOP(
+        "core", "Map the column that holds the classes, or add examples so that at least two "
+        "classes have several each."),
+    # Errors of a run (core.errors.explain_exception)
+    "error.out_of_memory": QT_TRANSLATE_NOOP("core", "Training ran out of memory on the device."),
+    "fix.out_of_memory": QT_TRANSLATE_NOOP(
+        "core", "Lower the batch size or the maximum sequence length, turn on gradient "
+        "checkpointing, or switch to LoRA or QLoRA (4-bit), which keep far less in memory."),
+    "error.no_disk_space": QT_TRANSLATE_NOOP("core", "The disk filled up while writing the run."),
+    "fix.no_disk_space": QT_TRANSLATE_NOOP(
+        "core", "Free some disk space or choose an output folder on another drive, then resume."),
+    "error.internal": QT_TRANSLATE_NOOP(
+        "core", "Training failed with an unexpected error ({error})."),
+    "fix.internal": QT_TRANSLATE_NOOP(
+        "core", "The full traceback is in the run's train.log; please include it if you report "
+        "this."),
+    # Reading a data file (core.data)
+    "error.data_missing": QT_TRANSLATE_NOOP("core", "The data file {path} does not exist."),
+    "fix.data_missing": QT_TRANSLATE_NOOP("core", "Check the path and choose the file again."),
+}
+
+
+class Message(str):
+    """The English text of a catalogue message, remembering its id and parameters."""
+
+    id: str
+    params: dict
+
+    def __new__(cls, id: str, **params) -> "Message":
+        text = super().__new__(cls, CATALOGUE[id].format(**params))
+        text.id, text.params = id, params
+        return text
+
+    @property
+    def template(self) -> str:
+        return CATALOGUE[self.id]
+
+    def __reduce__(self):  # copies and pickles rebuild it from its id (str's would not)
+        return (_rebuild, (self.id, self.params))
+
+    def __deepcopy__(self, memo) -> "Message":
+        return self
+
+
+def _rebuild(id: str, params: dict) -> Message:
+    return Message(id, **params)
+
+
+def message(id: str, **params) -> Message:
+    return Message(id, **params)
+
+
+def wire(text) -> dict | None:
+    """What a Message needs besides its English text to be rebuilt in another process (JSON);
+    None for plain text."""
+    if not isinstance(text, Message):
+        return None
+    return {"id": text.id, "params": {key: _plain(value) for key, value in text.params.items()}}
+
+
+def _plain(value):
+    """A parameter as JSON holds it (a nested message as its wire data)."""
+    if isinstance(value, Message):
+        return wire(value)
+    return value if value is None or isinstance(value, (bool, int, float, str)) else str(value)
+
+
+def unwire(data: dict):
+    """The Message ``wire()`` described (parameters that were messages too)."""
+    params = {key: unwire(value) if isinstance(value, dict) and "id" in value else value
+              for key, value in (data.get("params") or {}).items()}
+    try:
+        return Message(data["id"], **params)
+    except (KeyError, IndexError, ValueError):  # an id or parameter this version lacks
+        return None
+
+
+def from_wire(record: dict, key: str):
+    """``record[key]`` as a Message when ``record[key + "_id"]`` describes it (UserError.to_dict,
+    DataReport.to_dict), else the plain text."""
+    text = record.get(key) or ""
+    data = record.get(f"{key}_id")
+    restored = unwire(data) if isinstance(data, dict) else None
+    return restored if restored is not None and restored == text else text
