@@ -113,3 +113,26 @@ def test_recent_folders_are_remembered_per_purpose(qapp, tmp_path):
     assert recent.recent_folder("export") == ""
     assert recent._start("data_file") == str(tmp_path / "data")
     assert recent._start("data_file", start="/elsewhere") == "/elsewhere"
+
+
+def test_each_file_dialog_opens_where_the_last_one_for_its_purpose_was(qapp, tmp_path,
+                                                                       monkeypatch):
+    """The dialogs are answered by a stand-in (a modal dialog would wait for a person), which
+    records where each one opened."""
+    from PySide6.QtWidgets import QFileDialog
+
+    from pft_desktop.ui import recent
+
+    opened = []
+
+    def answer(parent, caption, start, *rest):
+        opened.append(start)
+        return str(tmp_path / "configs" / "run.toml"), ""
+
+    (tmp_path / "configs").mkdir()
+    monkeypatch.setattr(QFileDialog, "getOpenFileName", answer)
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", answer)
+    assert recent.open_file(None, "run_config", "Load") == str(tmp_path / "configs" / "run.toml")
+    recent.save_file(None, "run_config", "Save", "run.toml")
+    recent.open_file(None, "data", "Choose a data file")
+    assert opened == ["", str(tmp_path / "configs" / "run.toml"), ""]
