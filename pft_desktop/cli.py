@@ -95,6 +95,9 @@ def build_parser() -> argparse.ArgumentParser:
         "machine. Run without a command to open the app.")
     parser.add_argument("--screenshots", metavar="DIR",
                         help="render every wizard page to PNG files in DIR and exit")
+    parser.add_argument("--language", choices=["en", "zh_CN"],
+                        help="the window's language this time (default: the one chosen in "
+                        "File > Settings, else the system's)")
     from pft_desktop import __version__
     from pft_desktop.desktop_entry import add_flags as add_desktop_entry_flags
 
@@ -578,6 +581,11 @@ def main(argv: list[str] | None = None) -> int:
                 return done
             if args.command is None:
                 from pft_desktop.ui.app import main as run_app
+
+                if args.language:
+                    import os
+
+                    os.environ["PFT_LANGUAGE"] = args.language
 
                 return run_app(screenshots=args.screenshots)
             return handlers[args.command](args)

@@ -18,6 +18,9 @@ def create_app(argv: list[str] | None = None):
 
     app.setWindowIcon(QIcon(str(app_icon())))
     app.setDesktopFileName(APP_ID)  # Wayland matches the window to the menu entry by this id
+    from pft_desktop.ui.i18n import install_translators
+
+    install_translators(app)  # PFT_LANGUAGE, else the settings' language, else the system's
     import pyqtgraph as pg
 
     from pft_desktop.core.hub_env import apply_to_process

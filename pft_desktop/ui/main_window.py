@@ -15,6 +15,7 @@ from pft_desktop import __version__
 from pft_desktop.core.errors import UserError
 from pft_desktop.core.rundir import RunFolder
 from pft_desktop.ui.diagnostics_dialog import show_diagnostics
+from pft_desktop.ui.i18n import core_parts
 from pft_desktop.ui.notify import DesktopNotifier, run_notice
 from pft_desktop.ui.pages.base import Pending
 from pft_desktop.ui.state import AppState
@@ -51,16 +52,16 @@ class MainWindow(QMainWindow):
         self.steps.setObjectName("steps")
         self.steps.setFixedWidth(200)
         for number, page in enumerate(self.pages, 1):
-            self.steps.addItem(QListWidgetItem(f"{number}  {page.title}"))
+            self.steps.addItem(QListWidgetItem(f"{number}  {page.display_title()}"))
         self.steps.currentRowChanged.connect(self._step_clicked)
         brand = QLabel("pft-desktop")
         brand.setObjectName("brand")
-        self.runs_button = QPushButton("Runs")
+        self.runs_button = QPushButton(self.tr("Runs"))
         self.runs_button.setObjectName("sideLink")
         self.runs_button.setCheckable(True)
-        self.runs_button.setToolTip("Every run you have trained (Ctrl+R)")
+        self.runs_button.setToolTip(self.tr("Every run you have trained (Ctrl+R)"))
         self.runs_button.clicked.connect(self.show_library)
-        caption = QLabel("NEW RUN")
+        caption = QLabel(self.tr("NEW RUN"))
         caption.setObjectName("sideCaption")
         side = QWidget()
         side.setStyleSheet("background: #1f2933;")
@@ -82,9 +83,9 @@ class MainWindow(QMainWindow):
         self.problem = QLabel()
         self.problem.setObjectName("problem")
         self.problem.setWordWrap(True)
-        self.back = QPushButton("Back")
+        self.back = QPushButton(self.tr("Back"))
         self.back.clicked.connect(lambda: self.go(self.wizard_index - 1))
-        self.next = QPushButton("Next")
+        self.next = QPushButton(self.tr("Next"))
         self.next.setObjectName("primary")
         self.next.clicked.connect(lambda: self.go(self.wizard_index + 1))
         nav = self.nav = QFrame()
@@ -206,7 +207,7 @@ class MainWindow(QMainWindow):
     def show_compare(self, paths: list[str]) -> None:
         problem = self.compare_page.show_runs(paths)
         if problem:
-            QMessageBox.warning(self, "Cannot compare", problem)
+            QMessageBox.warning(self, self.tr("Cannot compare"), problem)
             return
         self._show_side_page(self.compare_page)
 
@@ -291,8 +292,8 @@ class MainWindow(QMainWindow):
         try:
             config = train_more_config(folder) if more else folder.load_config()
         except UserError as error:
-            QMessageBox.warning(self, "Cannot start from this run", f"{error.message} "
-                                f"{error.fix}")
+            QMessageBox.warning(self, self.tr("Cannot start from this run"),
+                                "{} {}".format(*core_parts(error.to_dict())))
             return
         if self.train_page.session.is_running():
             self.train_page.session.detach()  # it goes on; the library lists it
@@ -350,14 +351,14 @@ class MainWindow(QMainWindow):
 
     def closeEvent(self, event) -> None:
         if self.train_page.is_training():
-            box = QMessageBox(QMessageBox.Icon.Question, "Training is running",
-                              "A run is still training. Keep it running in the background "
-                              "(the Runs page lists it next time; open it to follow it again), "
-                              "or stop it now? Stopping saves a checkpoint you can resume.",
-                              parent=self)
+            box = QMessageBox(QMessageBox.Icon.Question, self.tr("Training is running"),
+                              self.tr("A run is still training. Keep it running in the "
+                                      "background (the Runs page lists it next time; open it to "
+                                      "follow it again), or stop it now? Stopping saves a "
+                                      "checkpoint you can resume."), parent=self)
             box.setObjectName("closeWhileTraining")
-            keep = box.addButton("Keep training", QMessageBox.ButtonRole.AcceptRole)
-            stop = box.addButton("Stop and save", QMessageBox.ButtonRole.DestructiveRole)
+            keep = box.addButton(self.tr("Keep training"), QMessageBox.ButtonRole.AcceptRole)
+            stop = box.addButton(self.tr("Stop and save"), QMessageBox.ButtonRole.DestructiveRole)
             box.addButton(QMessageBox.StandardButton.Cancel)
             box.exec()
             if box.clickedButton() not in (keep, stop):

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import QCoreApplication, Signal
 from PySide6.QtWidgets import QLabel, QScrollArea, QVBoxLayout, QWidget
 
 from pft_desktop.ui.state import AppState
@@ -19,7 +19,7 @@ class WizardPage(QWidget):
     error). ``completeChanged`` asks the window to re-check."""
 
     completeChanged = Signal()
-    title = ""
+    title = ""  # English, marked with QT_TRANSLATE_NOOP under the page's class name
     subtitle = ""
 
     def __init__(self, state: AppState, parent=None):
@@ -28,9 +28,9 @@ class WizardPage(QWidget):
         self.setObjectName("page")
         outer = QVBoxLayout(self)
         outer.setContentsMargins(24, 18, 24, 8)
-        heading = QLabel(self.title)
+        heading = QLabel(self.display_title())
         heading.setObjectName("pageTitle")
-        sub = QLabel(self.subtitle)
+        sub = QLabel(QCoreApplication.translate(type(self).__name__, self.subtitle))
         sub.setObjectName("pageSubtitle")
         sub.setWordWrap(True)
         outer.addWidget(heading)
@@ -44,6 +44,10 @@ class WizardPage(QWidget):
         self.content.setContentsMargins(0, 10, 4, 4)
         scroll.setWidget(self.body)
         outer.addWidget(scroll, 1)
+
+    def display_title(self) -> str:
+        """The title in the interface language."""
+        return QCoreApplication.translate(type(self).__name__, self.title)
 
     def problems(self) -> list[str]:
         return []

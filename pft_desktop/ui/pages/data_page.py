@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import QObject, Qt, QThread, QTimer, Signal, Slot
+from PySide6.QtCore import (QT_TRANSLATE_NOOP, QCoreApplication, QObject, Qt, QThread, QTimer,
+                            Signal, Slot)
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (QCheckBox, QComboBox, QDoubleSpinBox, QFormLayout, QGridLayout,
                                QGroupBox, QHBoxLayout, QHeaderView, QLabel, QListWidget,
@@ -13,19 +14,28 @@ from PySide6.QtWidgets import (QCheckBox, QComboBox, QDoubleSpinBox, QFormLayout
 
 from pft_desktop.ui import recent
 from pft_desktop.ui.data_checker import DataChecker
+from pft_desktop.ui.i18n import core_parts, core_text
 from pft_desktop.ui.pages.base import Pending, WizardPage
 from pft_desktop.ui.widgets.charts import bar_chart, draw_bars, draw_histogram
 from pft_desktop.ui.widgets.learned_text import LearnedExample
 from pft_desktop.ui.widgets.path_edit import PathEdit
 from pft_desktop.ui.widgets.preview import DatasetTableModel
 
-DATA_FILTER = ("Data files (*.csv *.tsv *.tab *.txt *.jsonl *.json *.parquet *.xlsx *.gz *.conll "
-               "*.iob *.iob2 *.bio *.bioes *.ner);;All files (*)")
-NONE = "(none)"
+DATA_FILTER = QT_TRANSLATE_NOOP(
+    "DataPage", "Data files (*.csv *.tsv *.tab *.txt *.jsonl *.json *.parquet *.xlsx *.gz *.conll "
+    "*.iob *.iob2 *.bio *.bioes *.ner);;All files (*)")
+NONE = QT_TRANSLATE_NOOP("DataPage", "(none)")
 # What the person can pick when detection got a file wrong; "" means detect.
-DELIMITERS = {"": "detect", ",": "comma", "\t": "tab", ";": "semicolon", "|": "pipe"}
-ENCODINGS = {"": "detect", "utf-8": "UTF-8", "utf-16": "UTF-16", "cp1252": "Windows-1252",
-             "latin-1": "Latin-1"}
+DELIMITERS = {"": QT_TRANSLATE_NOOP("DataPage", "detect"), ",": QT_TRANSLATE_NOOP("DataPage", "comma"),
+              "\t": QT_TRANSLATE_NOOP("DataPage", "tab"),
+              ";": QT_TRANSLATE_NOOP("DataPage", "semicolon"),
+              "|": QT_TRANSLATE_NOOP("DataPage", "pipe")}
+ENCODINGS = {"": QT_TRANSLATE_NOOP("DataPage", "detect"), "utf-8": "UTF-8", "utf-16": "UTF-16",
+             "cp1252": "Windows-1252", "latin-1": "Latin-1"}
+
+
+def _tr(text: str) -> str:
+    return QCoreApplication.translate("DataPage", text)
 
 
 class TableLoader(QObject):
@@ -50,8 +60,8 @@ class TableLoader(QObject):
         except UserError as error:
             self.failed.emit(error.to_dict())
         except Exception as exc:  # a file the loader did not foresee: still a readable message
-            self.failed.emit({"message": f"{Path(path).name} could not be read ({exc}).",
-                              "fix": "Check the file's format."})
+            self.failed.emit({"message": _tr("{file} could not be read ({error}).").format(
+                file=Path(path).name, error=exc), "fix": _tr("Check the file's format.")})
 
 
 class ColumnsChooser(QListWidget):
@@ -78,9 +88,10 @@ class ColumnsChooser(QListWidget):
 
 
 class DataPage(WizardPage):
-    title = "Data"
-    subtitle = ("Open your data (a table, or the files the task reads), tell pft-desktop which "
-                "columns hold what, and check the report before training.")
+    title = QT_TRANSLATE_NOOP("DataPage", "Data")
+    subtitle = QT_TRANSLATE_NOOP("DataPage", "Open your data (a table, or the files the task "
+                                 "reads), tell pft-desktop which columns hold what, and check "
+                                 "the report before training.")
     request_load = Signal(str, str, dict)
 
     def __init__(self, state, parent=None):
@@ -109,7 +120,8 @@ class DataPage(WizardPage):
         self._build()
 
     def _build(self) -> None:
-        self.file = PathEdit("Drop a data file here, or browse…", file_filter=DATA_FILTER)
+        self.file = PathEdit(self.tr("Drop a data file here, or browse…"),
+                             file_filter=self.tr(DATA_FILTER))
         self.file.path_chosen.connect(self.open_file)
         self.folder_button = QPushButton()
         self.folder_button.clicked.connect(self._choose_folder)
@@ -129,14 +141,15 @@ class DataPage(WizardPage):
         self.content.addWidget(self.preview)
         self.content.addWidget(self.preview_note)
 
-        self.mapping = QGroupBox("Columns")
+        self.mapping = QGroupBox(self.tr("Columns"))
         self.mapping_grid = QGridLayout(self.mapping)
         self.combos: dict[str, QComboBox | ColumnsChooser] = {}
         self.combo_labels: dict[str, QLabel] = {}
         self.shown_task = ""
         self.options = None  # a form of the task's data settings, when it has any
         split = QFormLayout()
-        self.validation = PathEdit("Optional separate validation file", file_filter=DATA_FILTER)
+        self.validation = PathEdit(self.tr("Optional separate validation file"),
+                                   file_filter=self.tr(DATA_FILTER))
         self.validation.path_chosen.connect(self._validation_changed)
         self.split = QDoubleSpinBox()
         self.split.setRange(0.0, 0.5)
@@ -144,8 +157,8 @@ class DataPage(WizardPage):
         self.split.setDecimals(2)
         self.split.setMaximumWidth(110)
         self.split.valueChanged.connect(self._mapping_changed)
-        split.addRow("Validation file", self.validation)
-        split.addRow("Held-out share", self.split)
+        split.addRow(self.tr("Validation file"), self.validation)
+        split.addRow(self.tr("Held-out share"), self.split)
         outer = QVBoxLayout()
         outer.addWidget(self.mapping)
         outer.addLayout(split)
@@ -157,8 +170,8 @@ class DataPage(WizardPage):
         self.report_list.setWordWrap(True)
         self.report_list.setHorizontalScrollBarPolicy(
             Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-        self.labels_chart = bar_chart("Counts")
-        self.lengths_chart = bar_chart("Tokens per row")
+        self.labels_chart = bar_chart(self.tr("Counts"))
+        self.lengths_chart = bar_chart(core_text("Tokens per row"))
         report_row.addWidget(self.report_list, 3)
         report_row.addWidget(self.labels_chart, 2)
         report_row.addWidget(self.lengths_chart, 2)
@@ -174,11 +187,11 @@ class DataPage(WizardPage):
         self.format_row = QWidget()
         row = QHBoxLayout(self.format_row)
         row.setContentsMargins(0, 0, 0, 0)
-        self.header_box = QCheckBox("First row is a header")
+        self.header_box = QCheckBox(self.tr("First row is a header"))
         self.header_box.setObjectName("map_header")
-        self.header_box.setToolTip("Whether the first row holds the column names. Turn it on "
-                                   "or off when the preview shows names as data, or data as "
-                                   "names.")
+        self.header_box.setToolTip(self.tr("Whether the first row holds the column names. Turn "
+                                           "it on or off when the preview shows names as data, "
+                                           "or data as names."))
         self.header_box.toggled.connect(self._header_toggled)
         self.delimiter_combo = QComboBox()
         self.delimiter_combo.setObjectName("map_delimiter")
@@ -187,18 +200,18 @@ class DataPage(WizardPage):
         for combo, choices in ((self.delimiter_combo, DELIMITERS),
                                (self.encoding_combo, ENCODINGS)):
             for value, text in choices.items():
-                combo.addItem(text, value)
+                combo.addItem(self.tr(text), value)
             combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
             combo.activated.connect(self._format_chosen)
-        self.delimiter_combo.setToolTip("The character between fields.")
-        self.encoding_combo.setToolTip("How the file's bytes map to letters; pick another "
-                                       "when accented letters look wrong.")
+        self.delimiter_combo.setToolTip(self.tr("The character between fields."))
+        self.encoding_combo.setToolTip(self.tr("How the file's bytes map to letters; pick "
+                                               "another when accented letters look wrong."))
         row.addWidget(self.header_box)
         row.addSpacing(18)
-        row.addWidget(QLabel("Delimiter"))
+        row.addWidget(QLabel(self.tr("Delimiter")))
         row.addWidget(self.delimiter_combo)
         row.addSpacing(18)
-        row.addWidget(QLabel("Encoding"))
+        row.addWidget(QLabel(self.tr("Encoding")))
         row.addWidget(self.encoding_combo)
         row.addStretch(1)
         self.format_row.setVisible(False)
@@ -212,14 +225,15 @@ class DataPage(WizardPage):
             return
         self.header_box.blockSignals(True)
         self.header_box.setChecked(table.has_header)
-        self.header_box.setText("First row is a header" + (" (detected)" if data.header == "auto"
-                                                           else ""))
+        self.header_box.setText(self.tr("First row is a header (detected)")
+                                if data.header == "auto" else self.tr("First row is a header"))
         self.header_box.blockSignals(False)
         for combo, wanted, found, names in (
                 (self.delimiter_combo, data.delimiter, table.delimiter, DELIMITERS),
                 (self.encoding_combo, data.encoding, table.encoding, ENCODINGS)):
-            detected = names.get(found, repr(found) if combo is self.delimiter_combo else found)
-            combo.setItemText(0, f"detected: {detected}")
+            detected = self.tr(names[found]) if found in names else \
+                repr(found) if combo is self.delimiter_combo else found
+            combo.setItemText(0, self.tr("detected: {value}").format(value=detected))
             index = combo.findData(wanted)
             combo.setCurrentIndex(max(index, 0))
 
@@ -271,7 +285,7 @@ class DataPage(WizardPage):
         data.train_file = path
         self._drop_report()
         self.loading, self.load_error = True, ""
-        self.preview_note.setText("Reading the file…")
+        self.preview_note.setText(self.tr("Reading the file…"))
         self.request_load.emit(path, self.state.config.task.kind, vars(data))
         self.completeChanged.emit()
 
@@ -281,11 +295,13 @@ class DataPage(WizardPage):
         self.preview_model.set_dataset(table.dataset)
         self._size_columns(table)
         self._show_format(table)
-        note = f"{len(table):,} rows · {len(table.columns)} columns · {table.format.upper()}"
+        note = self.tr("{rows:,} rows · {columns} columns · {format}").format(
+            rows=len(table), columns=len(table.columns), format=table.format.upper())
         if not table.has_header and table.format == "csv":
-            note += " · no header row (columns were named column_1, column_2, …)"
+            note += self.tr(" · no header row (columns were named column_1, column_2, …)")
         if table.ignored_columns:
-            note += f" · ignored empty columns: {', '.join(table.ignored_columns)}"
+            note += self.tr(" · ignored empty columns: {columns}").format(
+                columns=", ".join(table.ignored_columns))
         self.preview_note.setText(note)
         self._fill_combos()
         self._schedule_check()
@@ -304,7 +320,7 @@ class DataPage(WizardPage):
         self.format_row.setVisible(Path(self.state.config.data.train_file).suffix.lower()
                                    in (".csv", ".tsv", ".tab", ".txt"))
         self.preview_model.set_dataset(None)
-        self.load_error = f"{error['message']} {error.get('fix', '')}".strip()
+        self.load_error = "{} {}".format(*core_parts(error)).strip()
         self.preview_note.setText(self.load_error)
         self._show_report_items([("error", self.load_error)])
         self.completeChanged.emit()
@@ -323,14 +339,14 @@ class DataPage(WizardPage):
                 continue
             combo.blockSignals(True)
             combo.clear()
-            combo.addItems(([] if role.required else [NONE]) + self.table.columns)
+            combo.addItems(([] if role.required else [self.tr(NONE)]) + self.table.columns)
             current = getattr(config, role.field)
             if current not in self.table.columns:
                 current = self.guesses.get(role.field) or ("" if role.required else NONE)
             if current not in self.table.columns and role.required:
                 current = self.table.columns[0]
-            combo.setCurrentText(current or NONE)
-            setattr(config, role.field, "" if combo.currentText() == NONE else
+            combo.setCurrentText(current or self.tr(NONE))
+            setattr(config, role.field, "" if combo.currentText() == self.tr(NONE) else
                     combo.currentText())
             combo.blockSignals(False)
 
@@ -345,9 +361,9 @@ class DataPage(WizardPage):
         the folder button when the task reads folders, the counts chart when it has one."""
         task = self._task()
         self.folder_button.setVisible(bool(task.folder_choice))
-        self.folder_button.setText(task.folder_choice)
+        self.folder_button.setText(core_text(task.folder_choice))
         self.labels_chart.setVisible(bool(task.counts_title))
-        self.labels_chart.setTitle(task.counts_title, color="#1f2933", size="10pt")
+        self.labels_chart.setTitle(core_text(task.counts_title), color="#1f2933", size="10pt")
         if self.shown_task == task.name:
             return
         self.shown_task = task.name
@@ -364,10 +380,11 @@ class DataPage(WizardPage):
                 combo = QComboBox()
                 combo.currentTextChanged.connect(self._mapping_changed)
             combo.setObjectName(f"map_{role.field}")
-            combo.setToolTip(role.help)
-            combo.setAccessibleName(role.label)
-            label = QLabel(role.label + ("" if role.required else " (optional)"))
-            label.setToolTip(role.help)
+            combo.setToolTip(core_text(role.help))
+            combo.setAccessibleName(core_text(role.label))
+            label = QLabel(core_text(role.label) if role.required else
+                           self.tr("{column} (optional)").format(column=core_text(role.label)))
+            label.setToolTip(core_text(role.help))
             row, col = divmod(column, 4)
             self.mapping_grid.addWidget(label, row * 2, col)
             self.mapping_grid.addWidget(combo, row * 2 + 1, col)
@@ -403,7 +420,8 @@ class DataPage(WizardPage):
             if isinstance(combo, ColumnsChooser):
                 setattr(config, name, combo.chosen())
             elif combo.count():
-                setattr(config, name, "" if combo.currentText() == NONE else combo.currentText())
+                setattr(config, name, "" if combo.currentText() == self.tr(NONE) else
+                        combo.currentText())
         config.validation_split = round(self.split.value(), 2)
         self._drop_report()
         self._schedule_check()
@@ -434,7 +452,8 @@ class DataPage(WizardPage):
             self.completeChanged.emit()
             return
         self.check_error = ""
-        self._show_report_items([("info", "Checking the data with the model's tokenizer…")])
+        self._show_report_items([("info", self.tr("Checking the data with the model's "
+                                                  "tokenizer…"))])
         self.checker.check(self.state.config.to_dict())
 
     def _checked(self, message: dict) -> None:
@@ -462,8 +481,9 @@ class DataPage(WizardPage):
         from pft_desktop.core.data import DataReport
 
         report = DataReport(**checked["report"])
-        items = [("info", line) for line in report.lines() if not line.startswith("Warning: ")]
-        items += [("warning", warning) for warning in report.warnings]
+        items = [("info", core_text(line)) for line in report.lines()
+                 if not line.startswith("Warning: ")]
+        items += [("warning", core_text(warning)) for warning in report.restored(report.warnings)]
         self._show_report_items(items)
         counts = report.label_counts
         draw_bars(self.labels_chart, list(counts), list(counts.values()))
@@ -472,8 +492,8 @@ class DataPage(WizardPage):
             draw_histogram(self.lengths_chart, lengths["histogram"]["counts"],
                            lengths["histogram"]["edges"], lengths["max_length"])
             # Short titles: a long one was cut off; the truncated share is in the report.
-            title = self._task().lengths_title + (" · sample" if lengths.get("approximate")
-                                                  else "")
+            title = core_text(self._task().lengths_title) + (
+                self.tr(" · sample") if lengths.get("approximate") else "")
             self.lengths_chart.setTitle(title, color="#1f2933", size="10pt")
         self._show_samples(report.samples)
         self.example.show_example(report.example)
@@ -513,22 +533,23 @@ class DataPage(WizardPage):
     def problems(self) -> list[str]:
         config = self.state.config
         if not config.data.train_file:
-            return [Pending("Choose a data file.")]
+            return [Pending(self.tr("Choose a data file."))]
         if self.loading:
-            return [Pending("Reading the data file…")]
+            return [Pending(self.tr("Reading the data file…"))]
         if self.load_error:
             return [self.load_error]
-        missing = [role.label for role in self._task().roles
+        missing = [core_text(role.label) for role in self._task().roles
                    if role.required and not getattr(config.data, role.field)
                    and not (self.table is not None and self.table.format == "txt")]
         if missing:
-            return [Pending(f"Choose the {missing[0].lower()} column.")]
+            return [Pending(self.tr("Choose the {column} column.").format(
+                column=missing[0].lower()))]
         if self.checking or self.checker.is_running():
-            return [Pending("Checking the data…")]
+            return [Pending(self.tr("Checking the data…"))]
         if self.check_error:
             return [self.check_error]
         if self.state.report is None:
-            return [Pending("The data has not been checked yet.")]
+            return [Pending(self.tr("The data has not been checked yet."))]
         return []
 
     def shutdown(self) -> None:

@@ -3,7 +3,7 @@ live memory and time estimate."""
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QT_TRANSLATE_NOOP, Qt
 from PySide6.QtWidgets import (QComboBox, QFrame, QGroupBox, QHBoxLayout, QInputDialog, QLabel,
                                QMessageBox, QPushButton, QToolButton, QVBoxLayout)
 
@@ -13,18 +13,22 @@ from pft_desktop.core.config import (MethodSettings, PreferenceSettings, Pretrai
 from pft_desktop.core.errors import UserError
 from pft_desktop.ui import recent
 from pft_desktop.ui.estimates import batch_text, current_batch_plan, memory_text, time_text
+from pft_desktop.ui.i18n import core_error, core_parts, core_text
 from pft_desktop.ui.pages.base import WizardPage
 from pft_desktop.ui.widgets.forms import ConfigForm
 
 # Each preset sets the same fields, so the one that matches the current values can be shown
 # (the defaults are "Balanced").
+QT_TRANSLATE_NOOP("HyperparametersPage", "Quick test")
+QT_TRANSLATE_NOOP("HyperparametersPage", "Balanced")
+QT_TRANSLATE_NOOP("HyperparametersPage", "Thorough")
 PRESETS = {
     "Quick test": {"epochs": 1.0, "max_steps": 30, "eval_steps": 10,
                    "early_stopping_patience": 0},
     "Balanced": {"epochs": 3.0, "max_steps": 0, "eval_steps": 0, "early_stopping_patience": 0},
     "Thorough": {"epochs": 6.0, "max_steps": 0, "eval_steps": 0, "early_stopping_patience": 2},
 }
-CUSTOM = "Custom"
+CUSTOM = QT_TRANSLATE_NOOP("HyperparametersPage", "Custom")
 BASIC = ["epochs", "max_steps", "batch_size", "learning_rate", "eval_steps", "seed"]
 LORA = ["lora_r", "lora_alpha", "lora_dropout", "lora_target_modules"]
 ADVANCED_TRAINING = ["gradient_accumulation", "weight_decay", "warmup_ratio", "scheduler",
@@ -42,39 +46,42 @@ ADVANCED_RESOURCES = ["keep_global_batch", "zero_stage", "fsdp_layer"]
 
 
 class HyperparametersPage(WizardPage):
-    title = "Hyperparameters"
-    subtitle = ("Sensible defaults are filled in; hover over any field for what it does. "
-                "Presets set the length of the run.")
+    title = QT_TRANSLATE_NOOP("HyperparametersPage", "Hyperparameters")
+    subtitle = QT_TRANSLATE_NOOP("HyperparametersPage", "Sensible defaults are filled in; hover "
+                                 "over any field for what it does. Presets set the length of the "
+                                 "run.")
 
     def __init__(self, state, parent=None):
         super().__init__(state, parent)
         top = QHBoxLayout()
-        top.addWidget(QLabel("Preset"))
+        top.addWidget(QLabel(self.tr("Preset")))
         self.preset = QComboBox()
-        self.preset.addItems([*PRESETS, CUSTOM])
+        for name in [*PRESETS, CUSTOM]:  # shown translated, known by the English name
+            self.preset.addItem(self.tr(name), name)
         self.preset.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
-        self.preset.setToolTip("Presets set the length of the run; 'Custom' means the values "
-                               "match no preset.")
-        self.preset.currentTextChanged.connect(self.apply_preset)
+        self.preset.setToolTip(self.tr("Presets set the length of the run; 'Custom' means the "
+                                       "values match no preset."))
+        self.preset.currentIndexChanged.connect(
+            lambda index: self.apply_preset(self.preset.itemData(index)))
         top.addWidget(self.preset)
         top.addStretch(1)
-        for text, slot in (("Load config…", self.load_config), ("Save config…",
-                                                               self.save_config)):
+        for text, slot in ((self.tr("Load config…"), self.load_config),
+                           (self.tr("Save config…"), self.save_config)):
             button = QPushButton(text)
             button.clicked.connect(slot)
             top.addWidget(button)
-        self.cluster_button = QPushButton("Export cluster job…")
-        self.cluster_button.setToolTip(
+        self.cluster_button = QPushButton(self.tr("Export cluster job…"))
+        self.cluster_button.setToolTip(self.tr(
             "Write these settings as a job for several machines: config.toml, an accelerate "
             "config, launch.sh for each machine and job.sbatch for Slurm, with a README. Each "
-            "machine runs as many processes as 'Processes' says.")
+            "machine runs as many processes as 'Processes' says."))
         self.cluster_button.clicked.connect(lambda: self.export_cluster_job())
         top.addWidget(self.cluster_button)
         self.content.addLayout(top)
 
         self.basic = ConfigForm(TrainingSettings, BASIC)
         self.length = ConfigForm(TaskSettings, TASK_FIELDS)
-        basic_box = QGroupBox("Training")
+        basic_box = QGroupBox(self.tr("Training"))
         basic_layout = QVBoxLayout(basic_box)
         basic_layout.addWidget(self.basic)
         basic_layout.addWidget(self.length)
@@ -85,15 +92,15 @@ class HyperparametersPage(WizardPage):
         self.pretrain_note = QLabel()
         self.pretrain_note.setObjectName("hint")
         self.pretrain_note.setWordWrap(True)
-        self.pretrain_box = QGroupBox("Pretraining")
+        self.pretrain_box = QGroupBox(self.tr("Pretraining"))
         pretrain_layout = QVBoxLayout(self.pretrain_box)
         pretrain_layout.addWidget(self.pretrain)
         pretrain_layout.addWidget(self.pretrain_note)
         self.preference = ConfigForm(PreferenceSettings, PREFERENCE)
-        self.preference_box = QGroupBox("Preference")
+        self.preference_box = QGroupBox(self.tr("Preference"))
         QVBoxLayout(self.preference_box).addWidget(self.preference)
         self.resources = ConfigForm(ResourceSettings, RESOURCES)
-        self.resources_box = QGroupBox("Resources")
+        self.resources_box = QGroupBox(self.tr("Resources"))
         self.resources_box.setObjectName("resourcesGroup")
         QVBoxLayout(self.resources_box).addWidget(self.resources)
         row = QHBoxLayout()
@@ -108,7 +115,7 @@ class HyperparametersPage(WizardPage):
         # draws its empty frame.
         self.advanced_toggle = QToolButton()
         self.advanced_toggle.setObjectName("disclosure")
-        self.advanced_toggle.setText("Advanced settings")
+        self.advanced_toggle.setText(self.tr("Advanced settings"))
         self.advanced_toggle.setCheckable(True)
         self.advanced_toggle.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
         self.advanced_toggle.setArrowType(Qt.ArrowType.RightArrow)
@@ -203,7 +210,7 @@ class HyperparametersPage(WizardPage):
         self.preference_box.setVisible("preference" in task.sections)
         self._show_preference_rows()
         self._show_resource_rows()
-        self.length.labels["max_length"].setText(task.max_length_label)
+        self.length.labels["max_length"].setText(core_text(task.max_length_label))
         for name in TASK_FIELDS:  # each task shows the settings it reads
             self.length.set_row_visible(name, name in task.settings)
         for name in ("size", "vocab_size"):
@@ -242,7 +249,7 @@ class HyperparametersPage(WizardPage):
 
     def _show_preset(self) -> None:
         self.preset.blockSignals(True)
-        self.preset.setCurrentText(self.matching_preset())
+        self.preset.setCurrentIndex(self.preset.findData(self.matching_preset()))
         self.preset.blockSignals(False)
 
     def apply_preset(self, name: str) -> None:
@@ -281,9 +288,10 @@ class HyperparametersPage(WizardPage):
             or 8000
         block = config.task.max_length
         params = arch.parameters(vocab, positions_for(block))
-        text = (f"A {config.pretrain.size} {arch.kind}: {arch.layers} layers × "
-                f"{arch.hidden} wide, {arch.heads} heads, about {human_count(params)} "
-                f"parameters with a {vocab:,}-token vocabulary.")
+        text = self.tr("A {size} {kind}: {layers} layers × {hidden} wide, {heads} heads, about "
+                       "{parameters} parameters with a {vocab:,}-token vocabulary.").format(
+            size=core_text(config.pretrain.size), kind=core_text(arch.kind), layers=arch.layers,
+            hidden=arch.hidden, heads=arch.heads, parameters=human_count(params), vocab=vocab)
         blocks = (checked.get("report", {}).get("packed") or {}).get("train_blocks")
         if blocks:
             t, plan = config.training, current_batch_plan(config)
@@ -291,20 +299,21 @@ class HyperparametersPage(WizardPage):
                                   processes=plan.processes)
             seconds = steps * estimate_seconds_per_step(params, params,
                                                         t.batch_size * plan.processes, block)
-            text += (f" One epoch is {steps:,} steps, roughly "
-                     f"{seconds / 60:.0f} min on a CPU like this one.")
+            text += self.tr(" One epoch is {steps:,} steps, roughly {minutes:.0f} min on a CPU "
+                            "like this one.").format(steps=steps, minutes=seconds / 60)
         return text
 
     def problems(self) -> list[str]:
         from pft_desktop.core.launch import resource_problems
 
-        return self.state.config.problems() + resource_problems(self.state.config)
+        return [core_text(problem) for problem in
+                self.state.config.problems() + resource_problems(self.state.config)]
 
     # -- config files -----------------------------------------------------------------------
     def save_config(self) -> None:
         self._store()
-        path = recent.save_file(self, "run_config", "Save run config", "run.toml",
-                                "Run config (*.toml *.json)")
+        path = recent.save_file(self, "run_config", self.tr("Save run config"), "run.toml",
+                                self.tr("Run config (*.toml *.json)"))
         if path:
             self.state.config.save(path)
 
@@ -316,38 +325,43 @@ class HyperparametersPage(WizardPage):
         self._store()
         if machines is None:
             machines, ok = QInputDialog.getInt(
-                self, "Export cluster job", "How many machines train together? Each runs "
-                f"{self.state.config.resources.processes} process(es) (the Processes field).",
+                self, self.tr("Export cluster job"), self.tr(
+                    "How many machines train together? Each runs {processes} process(es) (the "
+                    "Processes field).").format(processes=self.state.config.resources.processes),
                 2, 1, 1024)
             if not ok:
                 return None
         if target is None:
-            target = recent.save_file(self, "cluster_job", "Export cluster job into a new "
-                                      "folder", "cluster-job", "Folder (*)")
+            target = recent.save_file(self, "cluster_job", self.tr("Export cluster job into a "
+                                                                   "new folder"),
+                                      "cluster-job", self.tr("Folder (*)"))
             if not target:
                 return None
         try:
             job = export_cluster_job(self.state.config, target, machines)
         except UserError as error:
-            QMessageBox.warning(self, "Could not export the cluster job",
-                                f"{error.message}\n\n{error.fix}")
+            QMessageBox.warning(self, self.tr("Could not export the cluster job"),
+                                "{}\n\n{}".format(*core_parts(error.to_dict())))
             return None
-        notes = "".join(f"\n\nNote: {note}" for note in job.notes)
+        notes = "".join("\n\n" + self.tr("Note: {note}").format(note=core_text(note))
+                        for note in job.notes)
         QMessageBox.information(
-            self, "Cluster job written", f"{job}\n\nStart it with 'sbatch job.sbatch' in that "
-            "folder, or './launch.sh MACHINE_RANK MAIN_ADDRESS' on each machine; its README.md "
-            f"says how, and how to bring the run back into the app.{notes}")
+            self, self.tr("Cluster job written"), self.tr(
+                "{job}\n\nStart it with 'sbatch job.sbatch' in that folder, or './launch.sh "
+                "MACHINE_RANK MAIN_ADDRESS' on each machine; its README.md says how, and how to "
+                "bring the run back into the app.").format(job=job) + notes)
         return job
 
     def load_config(self) -> None:
-        path = recent.open_file(self, "run_config", "Load run config",
-                                "Run config (*.toml *.json)")
+        path = recent.open_file(self, "run_config", self.tr("Load run config"),
+                                self.tr("Run config (*.toml *.json)"))
         if not path:
             return
         try:
             self.state.config = RunConfig.load(path)
         except UserError as error:
-            QMessageBox.warning(self, "Could not load the config", str(error))
+            QMessageBox.warning(self, self.tr("Could not load the config"),
+                                core_error(error.to_dict()))
             return
         self.state.model_info, self.state.report = None, None
         self.state.notify("model")

