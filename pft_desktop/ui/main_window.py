@@ -14,6 +14,7 @@ from PySide6.QtWidgets import (QFrame, QHBoxLayout, QLabel, QListWidget, QListWi
 from pft_desktop import __version__
 from pft_desktop.core.errors import UserError
 from pft_desktop.core.rundir import RunFolder
+from pft_desktop.ui.accessible import name_form_fields
 from pft_desktop.ui.diagnostics_dialog import show_diagnostics
 from pft_desktop.ui.i18n import core_parts
 from pft_desktop.ui.notify import DesktopNotifier, run_notice
@@ -116,34 +117,46 @@ class MainWindow(QMainWindow):
         self.results_page.run_opened.connect(self._run_opened)
         self.results_page.fine_tune_requested.connect(self._fine_tune)
         self._connect_library()
+        self._keyboard()
         self.resize(1180, 780)
-        geometry = QSettings("pft-desktop", "pft-desktop").value("geometry")
-        if geometry is not None:
-            self.restoreGeometry(geometry)
+        self._restore_window()
         self.go(0)
 
     def _menus(self) -> None:
         file_menu = self.menuBar().addMenu("&File")
-        for text, shortcut, slot in (
-                ("&Open config…", QKeySequence.StandardKey.Open, self.hyper_page.load_config),
-                ("&Save config…", QKeySequence.StandardKey.Save, self.hyper_page.save_config),
-                ("Open &run folder…", None, lambda: self.results_page.open_run()),
+        for text, keys, slot in (
+                ("&Open config…", (QKeySequence.StandardKey.Open,), self.hyper_page.load_config),
+                ("&Save config…", (QKeySequence.StandardKey.Save,), self.hyper_page.save_config),
+                ("Open &run folder…", (), lambda: self.results_page.open_run()),
                 (None, None, None),
-                ("Se&ttings…", QKeySequence.StandardKey.Preferences, self.open_settings),
-                ("&Quit", QKeySequence.StandardKey.Quit, self.close)):
+                ("Se&ttings…", (QKeySequence.StandardKey.Preferences, "Ctrl+,"),
+                 self.open_settings),
+                ("&Quit", (QKeySequence.StandardKey.Quit, "Ctrl+Q"), self.close)):
             if text is None:
                 file_menu.addSeparator()
                 continue
             action = QAction(text, self)
-            if shortcut is not None:
-                action.setShortcut(shortcut)
+            action.setShortcuts(_shortcuts(*keys))
             action.triggered.connect(slot)
             file_menu.addAction(action)
+        go_menu = self.menuBar().addMenu("&Go")
+        for text, keys, slot in (
+                ("&Back", ("Alt+Left", "Ctrl+PgUp"), lambda: _press(self.back)),
+                ("&Next", ("Alt+Right", "Ctrl+PgDown"), lambda: _press(self.next)),
+                ("&Start training", ("Ctrl+Return", "Ctrl+Enter"), self.start_training)):
+            action = QAction(text, self)
+            action.setShortcuts([QKeySequence(key) for key in keys])
+            action.triggered.connect(slot)
+            go_menu.addAction(action)
         runs_menu = self.menuBar().addMenu("&Runs")
         library = QAction("Run &library", self)
         library.setShortcut(QKeySequence("Ctrl+R"))
         library.triggered.connect(self.show_library)
         runs_menu.addAction(library)
+        refresh = QAction("&Refresh the list", self)
+        refresh.setShortcuts(_shortcuts(QKeySequence.StandardKey.Refresh, "F5"))
+        refresh.triggered.connect(self.refresh_library)
+        runs_menu.addAction(refresh)
         help_menu = self.menuBar().addMenu("&Help")
         diagnostics = QAction("&Diagnostics…", self)
         diagnostics.triggered.connect(lambda: show_diagnostics(self))
@@ -153,6 +166,45 @@ class MainWindow(QMainWindow):
             self, "About pft-desktop", f"pft-desktop {__version__}\nFine-tune pretrained "
             "transformer models on your own machine."))
         help_menu.addAction(about)
+
+    def _keyboard(self) -> None:
+        """Tab goes from the side panel into the page, then to Back and Next; every form field
+        gets its label as accessible name (pages build more forms later: see go())."""
+        for button in (self.runs_button, self.back, self.next):
+            button.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
+        QWidget.setTabOrder(self.runs_button, self.steps)
+        QWidget.setTabOrder(self.back, self.next)
+        for page in [*self.pages, self.runs_page, self.compare_page]:
+            name_form_fields(page)
+
+    def start_training(self) -> None:
+        """Ctrl+Return: start the run from the Train page, or from the Hyperparameters page
+        once it is complete (the Train page shows it starting)."""
+        if self.stack.currentWidget() is self.hyper_page and not self.hyper_page.problems():
+            self.go(TRAIN)
+        if self.stack.currentWidget() is self.train_page:
+            _press(self.train_page.start_button)
+
+    def refresh_library(self) -> None:
+        """F5: read the runs folder again (and show the library)."""
+        if self.stack.currentWidget() is not self.runs_page:
+            self.show_library()
+        else:
+            self.runs_page.reload()
+
+    def _restore_window(self) -> None:
+        """The size, place and state the window had when it was last closed (QSettings)."""
+        stored = QSettings("pft-desktop", "pft-desktop")
+        geometry, state = stored.value("window/geometry"), stored.value("window/state")
+        if geometry is not None:
+            self.restoreGeometry(geometry)
+        if state is not None:
+            self.restoreState(state)
+
+    def _save_window(self) -> None:
+        stored = QSettings("pft-desktop", "pft-desktop")
+        stored.setValue("window/geometry", self.saveGeometry())
+        stored.setValue("window/state", self.saveState())
 
     def current_page(self):
         return self.stack.currentWidget()
@@ -182,6 +234,7 @@ class MainWindow(QMainWindow):
         self.stack.setCurrentIndex(index)
         if enter:
             self.pages[index].enter()
+        name_form_fields(self.pages[index])  # forms a page built on entering
         self.steps.blockSignals(True)
         self.steps.setCurrentRow(index)
         self.steps.blockSignals(False)
@@ -372,6 +425,24 @@ class MainWindow(QMainWindow):
             shutdown = getattr(page, "shutdown", None)
             if shutdown:
                 shutdown()
+        self.train_page.session.shutdown()  # no warm runner outlives the window
         self.notifier.shutdown()
-        QSettings("pft-desktop", "pft-desktop").setValue("geometry", self.saveGeometry())
+        self._save_window()
         super().closeEvent(event)
+
+
+def _shortcuts(*keys) -> list[QKeySequence]:
+    """The platform's standard keys with ours added where it has none (Preferences is Ctrl+,
+    only on macOS; Quit has no key on Windows)."""
+    found: list[QKeySequence] = []
+    for key in keys:
+        sequences = (QKeySequence.keyBindings(key) if isinstance(key, QKeySequence.StandardKey)
+                     else [QKeySequence(key)])
+        found += [sequence for sequence in sequences if sequence not in found]
+    return found
+
+
+def _press(button: QPushButton) -> None:
+    """A shortcut for a button does what a click would, only while the button can be clicked."""
+    if button.isVisible() and button.isEnabled():
+        button.click()
