@@ -13,6 +13,7 @@ from PySide6.QtWidgets import (QCheckBox, QComboBox, QDialog, QDialogButtonBox, 
 from pft_desktop.core.runstore import runs_root
 from pft_desktop.core.settings import load_settings, save_settings
 from pft_desktop.ui import recent
+from pft_desktop.ui.accessible import name_form_fields
 
 OVERRIDES = ("PFT_RUNS_ROOT", "PFT_DESKTOP_RUNS_DIR")
 LANGUAGES = (("", "Follow the system"), ("en", "English"), ("zh_CN", "简体中文"))
@@ -71,6 +72,7 @@ class SettingsDialog(QDialog):
         layout.addWidget(self.note)
         layout.addWidget(self.problem)
         layout.addWidget(buttons)
+        name_form_fields(self)
 
     def _with_browse(self, edit: QLineEdit, purpose: str, caption: str) -> QWidget:
         browse = QPushButton(self.tr("Browse…"))

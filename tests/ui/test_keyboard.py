@@ -75,12 +75,10 @@ def test_every_config_form_field_has_an_accessible_name(window):
 
 
 def test_the_settings_dialog_fields_are_named_and_reachable_by_alt_letter(qtbot):
-    from pft_desktop.ui.accessible import name_form_fields
     from pft_desktop.ui.settings_dialog import SettingsDialog
 
     dialog = SettingsDialog()
     qtbot.addWidget(dialog)
-    name_form_fields(dialog)
     assert dialog.theme.accessibleName() == "Theme"
     assert dialog.hub_cache.accessibleName() == "Hub cache"
     dialog.show()
