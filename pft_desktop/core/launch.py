@@ -13,14 +13,19 @@ calls it:
   accelerate config (the YAML `accelerate config` writes, keys of accelerate's ClusterConfig)
   for ``[resources]``.
 - ``resource_errors(config)`` / ``check_resources(config)``: refusals that need no torch.
-- ``start_runner(...)``: all of the above, then the child process.
+- ``start_runner(...)``: all of the above, then the child process (or a warm runner's).
+- ``WarmRunner``: a runner started before its run (``warm_runner_command()``): it imports the
+  libraries while the person is still in the wizard, then ``start_runner`` hands it the run
+  folder instead of starting a new process, when the run fits the process (``misfit``).
 """
 
 from __future__ import annotations
 
 import importlib.util
+import json
 import subprocess
 import sys
+import threading
 from pathlib import Path
 
 from pft_desktop.core import ranks
@@ -223,20 +228,25 @@ def runner_environment(config, base: dict | None = None) -> dict:
 
 
 def device_environment(config) -> dict:
-    """CUDA_VISIBLE_DEVICES for ``resources.devices`` ({} for automatic). Visible GPUs are
-    renumbered from 0, so each process's LOCAL_RANK picks its own among the chosen ones."""
-    gpus = gpu_ids(config.resources.devices)
+    """CUDA_VISIBLE_DEVICES for ``resources.devices`` ({} for automatic, or no config: a
+    warm runner's). Visible GPUs are renumbered from 0, so each process's LOCAL_RANK picks its
+    own among the chosen ones."""
+    gpus = gpu_ids(config.resources.devices) if config is not None else None
     if gpus is None:
         return {}
     return {"CUDA_VISIBLE_DEVICES": ",".join(map(str, gpus))}
 
 
 def start_runner(run_dir, resume: bool = False, config=None, stdout=subprocess.DEVNULL,
-                 stderr=None) -> subprocess.Popen:
+                 stderr=None, warm: "WarmRunner | None" = None) -> subprocess.Popen:
     """Check the resources, write the accelerate config when several processes train, and
     start the runner in a session of its own (a terminal's Ctrl+C or a closed window does not
     end it; it stops when asked). Its stdin takes "stop"; with several processes every rank
-    shares it, and the ranks agree on the stop at the next step end."""
+    shares it, and the ranks agree on the stop at the next step end.
+
+    With ``warm``, the run goes to that process when it fits (``WarmRunner.misfit``); it then
+    writes its stderr to the run's console.log itself, whatever ``stderr`` is. Otherwise, or
+    when the warm process is gone, a new process starts as usual."""
     from pft_desktop.core.rundir import RunFolder
 
     folder = RunFolder(run_dir)
@@ -245,6 +255,11 @@ def start_runner(run_dir, resume: bool = False, config=None, stdout=subprocess.D
     ranks.clear_failures(folder.path)
     if config.resources.processes > 1:
         write_accelerate_config(config, folder.path / ACCELERATE_CONFIG)
+    if warm is not None and not warm.misfit(config):
+        try:
+            return warm.hand_over(folder.path, resume, events=stdout == subprocess.PIPE)
+        except OSError:
+            pass  # it ended meanwhile: start one as usual
     return subprocess.Popen(runner_command(folder.path, config, resume),
                             env=runner_environment(config), stdin=subprocess.PIPE,
                             stdout=stdout, stderr=stderr, start_new_session=True)
@@ -268,3 +283,118 @@ def settle_failed_launch(run_dir) -> dict | None:
             handle.write(events.dumps(event) + "\n")
     folder.set_status("failed", error=error.to_dict())
     return error.to_dict()
+
+
+# -- the warm runner --------------------------------------------------------------------------
+WARM_FLAG = "--warm"
+
+
+def warm_runner_command() -> list[str]:
+    return [sys.executable, "-m", "pft_desktop.runner", WARM_FLAG]
+
+
+class WarmRunner:
+    """A runner process started before its run: it imports torch, transformers, peft and
+    datasets (5 to 12 s on 2 cores) while the person is still in the wizard, then waits on its
+    stdin for one run and becomes that run's runner (``start_runner(..., warm=)``): the same
+    pid, events, log and status, stopped by a "stop" line or SIGTERM. One run per process, so
+    nothing leaks from one run to the next. It does not touch CUDA before its run, so it holds
+    no GPU while it waits, and it exits when its stdin closes (the app quit or crashed)."""
+
+    def __init__(self, env: dict | None = None):
+        self.command = warm_runner_command()
+        self.env = runner_environment(None) if env is None else dict(env)
+        self.process = subprocess.Popen(self.command, env=self.env, stdin=subprocess.PIPE,
+                                        stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
+                                        start_new_session=True)
+        self.ready_report: dict = {}  # its first line: import seconds, whether CUDA is set up
+        self.handed_over = False
+        self._first_line = threading.Event()
+        self._decided = threading.Event()
+        self._keep_stdout = False
+        threading.Thread(target=self._read_stdout, name="warm-runner-stdout",
+                         daemon=True).start()
+
+    @property
+    def pid(self) -> int:
+        return self.process.pid
+
+    def is_alive(self) -> bool:
+        """Still waiting for a run (not handed one, not ended)."""
+        return not self.handed_over and self.process.poll() is None
+
+    def wait_ready(self, timeout: float | None = None) -> bool:
+        """Whether its libraries are imported, waiting up to ``timeout`` seconds. Only
+        benchmarks and tests need this: a run handed over sooner starts once they are."""
+        return self._first_line.wait(timeout) and bool(self.ready_report)
+
+    def misfit(self, config) -> str:
+        """Why this run cannot go to this process, or "" when it can. A process started with
+        another environment is no use: devices are fixed for it, and the libraries read the
+        hub settings when they are imported."""
+        if not self.is_alive():
+            return "the warm runner has ended"
+        if config.resources.processes > 1:
+            return "the run trains in several processes, through accelerate's launcher"
+        if runner_command("RUN", config)[0] != self.command[0]:
+            return "the run uses another Python"
+        wanted = runner_environment(config)
+        differ = sorted(name for name in set(wanted) | set(self.env)
+                        if wanted.get(name) != self.env.get(name))
+        if differ:
+            return f"the run's environment differs ({', '.join(differ)})"
+        return ""
+
+    def hand_over(self, run_dir, resume: bool = False, events: bool = False):
+        """Give it the run: it trains it as ``python -m pft_desktop.runner RUN_DIR`` would, and
+        this returns its Popen. With ``events`` its stdout carries the run's events (as a
+        runner started with stdout=PIPE); else they go to the run folder only. Raises OSError
+        when the process has ended."""
+        if not self.is_alive():
+            raise OSError("the warm runner has ended")
+        request = {"run_dir": str(Path(run_dir).resolve()), "resume": bool(resume),
+                   "events": bool(events)}
+        self.process.stdin.write((json.dumps(request) + "\n").encode("utf-8"))
+        self.process.stdin.flush()
+        self.handed_over, self._keep_stdout = True, bool(events)
+        self._decided.set()
+        if events:
+            self._first_line.wait()  # the caller reads on from after the ready line
+        return self.process
+
+    def close(self) -> None:
+        """End it, unless it was handed a run (that run goes on as any other)."""
+        if self.handed_over:
+            return
+        self._decided.set()
+        if self.process.poll() is None:
+            self.process.kill()
+        try:
+            self.process.wait(5)
+        except subprocess.TimeoutExpired:
+            pass
+        try:
+            self.process.stdin.close()
+        except OSError:
+            pass
+
+    def _read_stdout(self) -> None:
+        """Read the ready line; then leave stdout to the caller that wants the events, or
+        read it to the end (an unread pipe would fill and block the run)."""
+        out = self.process.stdout
+        try:
+            line = out.readline()
+            report = json.loads(line) if line.strip() else {}
+            self.ready_report = report if isinstance(report, dict) else {}
+        except (OSError, ValueError):
+            pass
+        self._first_line.set()
+        self._decided.wait()
+        if self._keep_stdout:
+            return
+        try:
+            for _ in out:
+                pass
+            out.close()
+        except (OSError, ValueError):
+            pass

@@ -8,4 +8,7 @@ stdout carries events only.
 With ``resources.processes`` above 1 it runs once per process under accelerate's launcher
 (``core.launch``): rank 0 alone writes events and the run folder, the others train their
 share of every batch.
+
+``python -m pft_desktop.runner --warm`` is the app's warm runner (``core.launch.WarmRunner``):
+it imports the libraries first, then reads its one run folder from stdin (``runner.warm``).
 """

@@ -57,12 +57,26 @@ def _leave_process_group() -> None:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m pft_desktop.runner")
-    parser.add_argument("run_dir")
+    parser.add_argument("run_dir", nargs="?")
     parser.add_argument("--resume", action="store_true",
                         help="continue from the run's latest checkpoint")
+    parser.add_argument("--warm", action="store_true",
+                        help="import the libraries first, then read the run from stdin as "
+                        '{"run_dir": ..., "resume": ..., "events": ...} (the app\'s warm runner)')
     args = parser.parse_args(argv)
+    if not args.warm and not args.run_dir:
+        parser.error("the run folder is required")
 
     events_out = _claim_stdout()
+    if args.warm:
+        from pft_desktop.runner.warm import wait_for_run
+
+        request = wait_for_run(events_out)
+        if request is None:
+            return EXIT_OK  # the app went away before it had a run for us
+        args.run_dir, args.resume = request["run_dir"], bool(request.get("resume"))
+        if not request.get("events"):
+            events_out = None  # the app follows the run folder
     stop = threading.Event()
     _watch_stdin(stop)  # with several processes every rank reads it; they agree on a stop
     if hasattr(signal, "SIGTERM"):
