@@ -10,7 +10,7 @@ import threading
 import time
 from pathlib import Path
 
-from pft_desktop import cli_cluster, cli_doctor
+from pft_desktop import cli_cluster, cli_doctor, cli_upload
 from pft_desktop.core.errors import UserError
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
@@ -168,6 +168,7 @@ def build_parser() -> argparse.ArgumentParser:
     add_commands(sub)
     cli_doctor.add_parser(sub)
     cli_cluster.add_parser(sub)
+    cli_upload.add_parser(sub)
     return parser
 
 
@@ -570,7 +571,7 @@ def main(argv: list[str] | None = None) -> int:
                 "inspect": cmd_inspect, "check": cmd_check, "download": cmd_download,
                 "pretrain": cmd_pretrain, "serve": cmd_serve, "tasks": cmd_tasks,
                 "doctor": cli_doctor.run,
-                "cluster-job": cli_cluster.run,
+                "cluster-job": cli_cluster.run, "upload": cli_upload.run,
                 **RUN_LIBRARY}
     try:
         with use_runs_root(args.runs_root):

@@ -147,6 +147,12 @@ class ResultsPage(WizardPage):
         self.onnx_int8 = QCheckBox("int8")
         self.onnx_int8.setToolTip("Also write model_int8.onnx: dynamically quantized, about a "
                                   "quarter of the size and faster on a CPU, slightly less exact.")
+        self.upload_hub = QPushButton("Upload to the Hub…")
+        self.upload_hub.setToolTip("Upload the merged model or the adapter, with its model "
+                                   "card, to a Hugging Face Hub repository (private unless "
+                                   "you say otherwise).")
+        self.upload_hub.clicked.connect(self.upload_to_hub)
+        self.upload_dialog = None
         self.open_folder = QPushButton("Open folder")
         self.open_folder.setEnabled(False)
         self.open_folder.clicked.connect(self._open_export)
@@ -162,7 +168,7 @@ class ResultsPage(WizardPage):
                 QUrl.fromLocalFile(str(self.state.run_dir))))
         for button in (self.finetune_button, self.export_merged, self.export_adapter,
                        self.export_gguf, self.gguf_quant, self.export_onnx, self.onnx_int8,
-                       self.open_folder, self.open_run_button):
+                       self.upload_hub, self.open_folder, self.open_run_button):
             buttons.addWidget(button)
         buttons.addStretch(1)
         self.export_bar = QProgressBar()
@@ -207,6 +213,7 @@ class ResultsPage(WizardPage):
         live = folder.is_live()
         self.export_adapter.setEnabled(bool(is_adapter) and not live)
         self.export_merged.setEnabled(has_model and not live)
+        self.upload_hub.setEnabled(has_model and not live)
         generates = task.auto_class_for(info) == "AutoModelForCausalLM"
         for widget in (self.export_gguf, self.gguf_quant):
             widget.setVisible(generates)
@@ -459,6 +466,18 @@ class ResultsPage(WizardPage):
             self.export_note.setText(f"<span style='color:#b91c1c'>Export failed: "
                                      f"{outcome}</span>")
 
+    def upload_to_hub(self) -> None:
+        """Open the upload dialog for this run (the upload itself runs in a child process)."""
+        from pft_desktop.core.export import read_run_info
+        from pft_desktop.ui.hub_upload_dialog import HubUploadDialog
+
+        if self.state.run_dir is None:
+            return
+        folder = RunFolder(self.state.run_dir)
+        is_adapter = bool(read_run_info(folder.model_dir).get("is_adapter"))
+        self.upload_dialog = HubUploadDialog(folder.path, is_adapter, self)
+        self.upload_dialog.open()
+
     def _open_export(self) -> None:
         if self.export_dir is not None:
             QDesktopServices.openUrl(QUrl.fromLocalFile(str(self.export_dir)))
@@ -494,3 +513,5 @@ class ResultsPage(WizardPage):
     def shutdown(self) -> None:
         self.server.cancel()
         self.exporter.cancel()
+        if self.upload_dialog is not None:
+            self.upload_dialog.child.cancel()
