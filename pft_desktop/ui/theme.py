@@ -25,6 +25,11 @@ DARK = {Role.Window: "#181b20", Role.WindowText: "#e4e7eb", Role.Base: "#11151a"
         Role.Link: "#60a5fa", Role.LinkVisited: "#a78bfa"}
 DARK_DISABLED = {Role.WindowText: "#6b7683", Role.Text: "#6b7683", Role.ButtonText: "#6b7683",
                  Role.Highlight: "#3a424c", Role.Base: "#1b1f24"}
+# Text colours that carry meaning, (on light, on dark): the dark ones keep about 7:1 contrast
+# on the dark window, where the light theme's red or brown would fall to 3:1.
+TEXT_COLOURS = {"text": ("#1f2933", "#e4e7eb"), "muted": ("#52606d", "#9aa5b1"),
+                "error": ("#b91c1c", "#f87171"), "warning": ("#b45309", "#fbbf24"),
+                "ok": ("#15803d", "#4ade80"), "accent": ("#2563eb", "#60a5fa")}
 # pyqtgraph's defaults for charts made from now on: (axis and text, background)
 CHART_COLOURS = {False: ("#52606d", "w"), True: ("#9aa5b1", "#22272e")}
 
@@ -50,6 +55,17 @@ def dark_palette() -> QPalette:
 def light_palette() -> QPalette:
     """Fusion's own light palette: what the app has always looked like."""
     return QStyleFactory.create("Fusion").standardPalette()
+
+
+def is_dark() -> bool:
+    """Whether the application's window is dark now (whatever made it so)."""
+    return QApplication.palette().color(Role.Window).lightness() < 128
+
+
+def text_colour(kind: str) -> str:
+    """The colour for text of a kind ("error", "warning", "ok", "muted", "accent", "text") on
+    the current theme, for rich text and item colours that a style sheet cannot reach."""
+    return TEXT_COLOURS[kind][is_dark()]
 
 
 class Theme(QObject):

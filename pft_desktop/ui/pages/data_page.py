@@ -16,6 +16,7 @@ from pft_desktop.ui import recent
 from pft_desktop.ui.data_checker import DataChecker
 from pft_desktop.ui.i18n import core_parts, core_text
 from pft_desktop.ui.pages.base import Pending, WizardPage
+from pft_desktop.ui.theme import text_colour
 from pft_desktop.ui.widgets.charts import bar_chart, draw_bars, draw_histogram
 from pft_desktop.ui.widgets.learned_text import LearnedExample
 from pft_desktop.ui.widgets.path_edit import PathEdit
@@ -522,7 +523,8 @@ class DataPage(WizardPage):
 
     def _show_report_items(self, items) -> None:
         self.report_list.clear()
-        colors = {"error": "#b91c1c", "warning": "#b45309", "info": "#1f2933"}
+        colors = {"error": text_colour("error"), "warning": text_colour("warning"),
+                  "info": text_colour("text")}
         marks = {"error": "✖ ", "warning": "⚠ ", "info": "• "}
         for kind, text in items:
             item = QListWidgetItem(marks[kind] + text)

@@ -14,6 +14,7 @@ from pft_desktop.core.models import display_name, human_bytes, human_count
 from pft_desktop.ui.child import ChildProcess
 from pft_desktop.ui.i18n import core_parts
 from pft_desktop.ui.pages.base import Pending, WizardPage
+from pft_desktop.ui.theme import text_colour
 from pft_desktop.ui.widgets.path_edit import PathEdit
 
 # Measured by `pft-desktop --screenshots` (it prints the figure): 46 s from Start to finished on
@@ -252,7 +253,7 @@ class ModelPage(WizardPage):
         info = self.state.model_info
         if info is None:
             self.error = self.error or str(outcome)
-            self.info.setText(f"<span style='color:#b91c1c'>{self.error}</span>")
+            self.info.setText(f"<span style='color:{text_colour('error')}'>{self.error}</span>")
         else:
             architecture = (info.get("architectures") or [info["model_type"]])[0]
             self.info_title.setText(f"{display_name(info['source'])} · {architecture}")
@@ -263,8 +264,9 @@ class ModelPage(WizardPage):
                     (self.tr("Can be trained for"), ", ".join(info["tasks"]) or
                      self.tr("none of the supported tasks")),
                     (self.tr("Folder"), info["path"])]
+            muted = text_colour("muted")
             self.info.setText("<table>" + "".join(
-                f"<tr><td style='color:#52606d;padding-right:14px'>{k}</td><td>{v}</td></tr>"
+                f"<tr><td style='color:{muted};padding-right:14px'>{k}</td><td>{v}</td></tr>"
                 for k, v in rows) + "</table>")
             self._settle_remote_code(info)
         self._show_estimate()
@@ -319,14 +321,16 @@ class ModelPage(WizardPage):
             box.buttonRole(clicked) == QMessageBox.ButtonRole.AcceptRole
         name = display_name(info.get("source") or info.get("path", ""))
         if model.trust_remote_code:
-            self.info.setText(self.info.text() + "<p style='color:#b45309'>" + self.tr(
+            warning = text_colour("warning")
+            self.info.setText(self.info.text() + f"<p style='color:{warning}'>" + self.tr(
                 "This model runs its own code; you chose to trust it.") + "</p>")
             return
         self.error = self.tr(
             "{name} cannot be used without running its own code, and you chose not to trust it. "
             "Choose another model (a folder, your pretrained models, the cache or the hub), or "
             "choose this one again to be asked again.").format(name=name)
-        self.info.setText(self.info.text() + f"<p style='color:#b91c1c'>{escape(self.error)}</p>")
+        self.info.setText(self.info.text() + f"<p style='color:{text_colour('error')}'>"
+                          f"{escape(self.error)}</p>")
 
     def download(self) -> None:
         repo = self.hub_id.text().strip()
@@ -357,7 +361,8 @@ class ModelPage(WizardPage):
             self.folder.set_text(message["path"])
             self.choose(message["path"])
         elif message.get("type") == "error":
-            self.download_note.setText("<span style='color:#b91c1c'>{} {}</span>".format(
+            self.download_note.setText(f"<span style='color:{text_colour('error')}'>"
+                                       "{} {}</span>".format(
                 *core_parts(message)))
 
     def _download_done(self, outcome) -> None:
