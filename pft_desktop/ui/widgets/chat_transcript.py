@@ -94,5 +94,6 @@ class ChatTranscript(QTextBrowser):
         return (f"<table width='100%' cellspacing='0' cellpadding='0' style='margin-top:6px'>"
                 f"<tr><td align='{'right' if mine else 'left'}'>"
                 f"<table cellspacing='0' cellpadding='8' bgcolor="
-                f"'{'#dbeafe' if mine else self.colour}'><tr><td>{body}</td></tr></table>"
+                f"'{'#dbeafe' if mine else self.colour}'><tr><td style='color:#1f2933'>{body}"
+                f"</td></tr></table>"
                 f"</td></tr></table>{note}")
