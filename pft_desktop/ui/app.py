@@ -46,6 +46,7 @@ def main(screenshots: str | None = None) -> int:
 
     window = MainWindow()
     window.show()
+    window.train_page.session.keep_warm()  # a runner with its libraries imported, for Start
     if screenshots:
         from pft_desktop.ui.screenshots import take_screenshots
 

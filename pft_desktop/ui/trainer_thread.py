@@ -7,15 +7,21 @@ started the app) does not end it. Its stdout is not read (the events come from e
 an unread pipe would fill and block it); its stderr goes to console.log in the run folder.
 A run with several processes starts the same way through ``core.launch`` (accelerate's
 launcher is then the child, and the ranks follow it).
+
+Once ``keep_warm()`` is called (the app does, when its window opens), the session keeps one
+warm runner (``launch.WarmRunner``) waiting with the libraries imported, and Start hands it the
+run, which saves the 5 to 12 s those imports take; a fresh one is started after each run.
 """
 
 from __future__ import annotations
 
+import atexit
+import os
 import subprocess
 import threading
 from pathlib import Path
 
-from PySide6.QtCore import QObject, QTimer, Signal
+from PySide6.QtCore import QCoreApplication, QObject, QTimer, Signal
 
 from pft_desktop.core import events as ev
 from pft_desktop.core import launch
@@ -25,17 +31,34 @@ from pft_desktop.ui.run_follower import RunFollower
 
 STOP_GRACE_SECONDS = 30
 STOP_REPEAT_MS = 2000  # the runner clears old stop requests while it starts: ask again
-FORWARDED = ("started", "status_changed", "data_report", "step", "evaluated",
+WARM_UP_DELAY_MS = 3000   # after the window opens or a run ends: let the page settle first
+WARM_RETRY_MS = 30000     # a run trains elsewhere: its cores are busy, look again later
+WARM_RUNNER_SWITCH = "PFT_DESKTOP_WARM_RUNNER"  # "0": always start a fresh runner
+FORWARDED = ("started", "status_changed", "data_report", "steps", "evaluated",
              "checkpoint_saved", "failed", "rewound", "log_text", "stalled")
 
 
-def launch_runner(run_dir: Path, resume: bool = False) -> subprocess.Popen:
+def launch_runner(run_dir: Path, resume: bool = False,
+                  warm: launch.WarmRunner | None = None) -> subprocess.Popen:
     """Start the run's training through the one launch seam (one runner, or one per device
-    through accelerate's launcher), in a session of its own: closing the window or a
-    terminal's Ctrl+C does not kill the run; it only stops when asked (or killed). Raises
-    UserError for [resources] that cannot run (DeepSpeed not installed, say)."""
+    through accelerate's launcher; ``warm``'s process when the run fits it), in a session of
+    its own: closing the window or a terminal's Ctrl+C does not kill the run; it only stops
+    when asked (or killed). Raises UserError for [resources] that cannot run (DeepSpeed not
+    installed, say)."""
     with open(Path(run_dir) / launch.CONSOLE_LOG, "a", encoding="utf-8") as console:
-        return launch.start_runner(run_dir, resume, stdout=subprocess.DEVNULL, stderr=console)
+        return launch.start_runner(run_dir, resume, stdout=subprocess.DEVNULL, stderr=console,
+                                   warm=warm)
+
+
+_WAITING: set[launch.WarmRunner] = set()  # warm runners not yet handed a run
+
+
+@atexit.register
+def _close_waiting() -> None:
+    """No warm runner outlives the app, even one whose window was never closed. (One whose
+    app crashed ends by itself: it sees its stdin close.)"""
+    for warm in list(_WAITING):
+        warm.close()
 
 
 _WITHOUT_WORD = ("runner_crashed", "killed", "interrupted")  # run_follower.ended_without_word
@@ -92,6 +115,11 @@ class TrainingSession(QObject):
         self._stop_repeat = QTimer(self)
         self._stop_repeat.setInterval(STOP_REPEAT_MS)
         self._stop_repeat.timeout.connect(self._ask_again)
+        self.warm: launch.WarmRunner | None = None
+        self._keep_warm = False
+        self._warm_timer = QTimer(self)
+        self._warm_timer.setSingleShot(True)
+        self._warm_timer.timeout.connect(self._warm_up)
 
     def is_running(self) -> bool:
         """Whether a run is being followed (launched here or found) and has not ended."""
@@ -100,12 +128,65 @@ class TrainingSession(QObject):
     def launched_here(self) -> bool:
         return self.process is not None
 
+    # -- the warm runner ----------------------------------------------------------------------
+    def keep_warm(self, delay_ms: int = WARM_UP_DELAY_MS) -> None:
+        """From now on keep a warm runner waiting for the next run: started ``delay_ms`` from
+        now and again after each run, never while a run trains (its imports would take the
+        run's cores). PFT_DESKTOP_WARM_RUNNER=0 turns this off."""
+        if os.environ.get(WARM_RUNNER_SWITCH, "").strip() == "0":
+            return
+        if not self._keep_warm:
+            self._keep_warm = True
+            app = QCoreApplication.instance()
+            if app is not None:
+                app.aboutToQuit.connect(self.shutdown)
+        self._warm_timer.start(delay_ms)
+
+    def shutdown(self) -> None:
+        """End the waiting warm runner and start no other (the window closes). A run handed
+        to one earlier is not touched."""
+        self._keep_warm = False
+        self._warm_timer.stop()
+        warm, self.warm = self.warm, None
+        if warm is not None:
+            _WAITING.discard(warm)
+            warm.close()
+
+    def _warm_up(self) -> None:
+        if not self._keep_warm or (self.warm is not None and self.warm.is_alive()):
+            return
+        from pft_desktop.core.runstore import RunStore
+
+        if self.is_running() or RunStore().live_runs():
+            self._warm_timer.start(WARM_RETRY_MS)
+            return
+        try:
+            self.warm = launch.WarmRunner()
+        except OSError:
+            self.warm = None  # runs start cold, as before
+            return
+        _WAITING.add(self.warm)
+
+    def _take_warm(self) -> launch.WarmRunner | None:
+        """The waiting warm runner, now this run's to use or end."""
+        self._warm_timer.stop()
+        warm, self.warm = self.warm, None
+        if warm is not None:
+            _WAITING.discard(warm)
+        return warm
+
+    def _warm_again(self) -> None:
+        if self._keep_warm:
+            self._warm_timer.start(WARM_UP_DELAY_MS)
+
+    # -- the run ------------------------------------------------------------------------------
     def start(self, run_dir: Path, resume: bool = False) -> None:
         if self.is_running():
             raise RuntimeError("a run is already in progress")
         self.run_dir = Path(run_dir)
+        warm = self._take_warm()
         try:
-            self.process = launch_runner(self.run_dir, resume)
+            self.process = launch_runner(self.run_dir, resume, warm)
         except (OSError, UserError) as exc:
             self.process = None
             if isinstance(exc, UserError):  # a refusal: the folder says why, for the Runs page
@@ -117,6 +198,9 @@ class TrainingSession(QObject):
                                       "pft-desktop is installed in this Python.")
             QTimer.singleShot(0, lambda: self._could_not_start(error))
             return
+        finally:
+            if warm is not None and warm.is_alive():
+                warm.close()  # it did not fit this run; a fresh one comes after it
         if not resume:
             record_launch(RunFolder(self.run_dir), self.process.pid)
         self.follower.follow(self.run_dir, self.process)
@@ -216,10 +300,12 @@ class TrainingSession(QObject):
             if error:
                 outcome = {**outcome, "status": "failed", "error": error}
                 self.failed.emit(error)
+        self._warm_again()
         self.finished.emit(outcome)
 
     def _could_not_start(self, error: dict) -> None:
         self.failed.emit(error)
+        self._warm_again()
         self.finished.emit({"status": "failed", "metrics": {}, "error": error,
                             "exit_code": -1})
 
