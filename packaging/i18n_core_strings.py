@@ -27,12 +27,27 @@ def core_texts() -> list[str]:
             texts += [role.label, role.help]
         for _, title, description in getattr(task, "scratch_choices", ()):
             texts += [title, description]
+    texts += try_field_texts()
     for value in vars(config).values():
         if isinstance(value, type) and is_dataclass(value) and value.__module__ == config.__name__:
             for spec in fields(value):
                 texts += [field_label(spec), spec.metadata.get("help", ""),
                           spec.metadata.get("unset", "")]
     return list(dict.fromkeys(text for text in texts if isinstance(text, str) and text.strip()))
+
+
+def try_field_texts() -> list[str]:
+    """Labels and placeholders of the try box's inputs: TryField(key, label, placeholder) calls
+    in the task modules (a task builds them from the run it is shown for)."""
+    import ast
+
+    texts = []
+    for path in sorted((ROOT / "pft_desktop" / "core" / "tasks").glob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Call) and getattr(node.func, "id", "") == "TryField":
+                texts += [arg.value for arg in node.args[1:3]
+                          if isinstance(arg, ast.Constant) and isinstance(arg.value, str)]
+    return texts
 
 
 def main() -> None:

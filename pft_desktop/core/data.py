@@ -16,7 +16,7 @@ from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 
 from pft_desktop.core.errors import UserError
-from pft_desktop.core.messages import CATALOGUE, Message, message
+from pft_desktop.core.messages import CATALOGUE, Message, known, message
 from pft_desktop.core.dialect import (  # noqa: F401  (public names, imported from here)
     HEADER_CHOICES,
     first_row_is_header,
@@ -125,7 +125,7 @@ class DataReport:
             out.append(message("report.duplicate" if self.duplicates == 1 else
                                "report.duplicates", rows=counted(self.duplicates, "row")))
         if self.label_counts:
-            out.append(message("report.counts", name=self.restored([self.counts_name])[0],
+            out.append(message("report.counts", name=known(self.restored([self.counts_name])[0]),
                                counts=", ".join(f"{k} {v:,}"
                                                 for k, v in self.label_counts.items())))
         if self.token_lengths and not self.packed:

@@ -112,6 +112,15 @@ CATALOGUE = {
     "fix.too_few_examples": QT_TRANSLATE_NOOP(
         "core", "Map the column that holds the classes, or add examples so that at least two "
         "classes have several each."),
+    # A run's status lines (events.STATUS), shown on the Train page as they are
+    "status.checking_model": QT_TRANSLATE_NOOP("core", "Checking the model"),
+    "status.reading_data": QT_TRANSLATE_NOOP("core", "Reading the data"),
+    "status.loading_model": QT_TRANSLATE_NOOP("core", "Loading the model"),
+    "status.tokenizing": QT_TRANSLATE_NOOP("core", "Tokenizing"),
+    "status.evaluating": QT_TRANSLATE_NOOP("core", "Evaluating"),
+    "status.saving": QT_TRANSLATE_NOOP("core", "Saving the model"),
+    "status.training_tokenizer": QT_TRANSLATE_NOOP("core", "Training a tokenizer"),
+    "status.checking_images": QT_TRANSLATE_NOOP("core", "Checking the images"),
     # Errors of a run (core.errors.explain_exception)
     "error.out_of_memory": QT_TRANSLATE_NOOP("core", "Training ran out of memory on the device."),
     "fix.out_of_memory": QT_TRANSLATE_NOOP(
@@ -159,6 +168,16 @@ def _rebuild(id: str, params: dict) -> Message:
 
 def message(id: str, **params) -> Message:
     return Message(id, **params)
+
+
+def known(text: str):
+    """``text`` as a Message when it is a catalogue entry without parameters (a name such as
+    "Labels" that core keeps as plain text), else ``text`` itself."""
+    if isinstance(text, Message):
+        return text
+    found = next((id for id, template in CATALOGUE.items() if template == text
+                  and "{" not in template), None)
+    return Message(found) if found else text
 
 
 def wire(text) -> dict | None:

@@ -26,13 +26,22 @@ class ProcessOutcome:
         return not self.crashed and self.exit_code == 0
 
     def __str__(self) -> str:
+        from PySide6.QtCore import QCoreApplication
+
+        from pft_desktop.ui.i18n import core_error
+
+        translate = QCoreApplication.translate
         if self.was_successful():
-            return "finished"
+            return translate("ProcessOutcome", "finished")
         if self.error:
-            return f"{self.error.get('message', '')} {self.error.get('fix', '')}".strip()
-        last = self.stderr_tail.strip().splitlines()[-1:] or ["no output"]
-        how = "crashed" if self.crashed else f"exited with code {self.exit_code}"
-        return f"The helper process {how}: {last[0]}"
+            return core_error(self.error)
+        last = self.stderr_tail.strip().splitlines()[-1:] or [
+            translate("ProcessOutcome", "no output")]
+        if self.crashed:
+            return translate("ProcessOutcome", "The helper process crashed: {output}").format(
+                output=last[0])
+        return translate("ProcessOutcome", "The helper process exited with code {code}: "
+                         "{output}").format(code=self.exit_code, output=last[0])
 
 
 def pft_command(*args: str) -> list[str]:
@@ -119,8 +128,9 @@ class ChildProcess(QObject):
 
     def _error(self, error) -> None:
         if error == QProcess.ProcessError.FailedToStart:
-            self._report(ProcessOutcome(-1, True, {"message": "The helper process could not "
-                                                   "start.", "fix": "Reinstall pft-desktop."}))
+            self._report(ProcessOutcome(-1, True, {
+                "message": self.tr("The helper process could not start."),
+                "fix": self.tr("Reinstall pft-desktop.")}))
 
     def _report(self, outcome: ProcessOutcome) -> None:
         if not self._reported:

@@ -55,7 +55,9 @@ class DataChecker(QObject):
             return  # an answer to an older request
         first, self.pending = self.pending is not None, None
         if message.get("type") == "error":
-            self.failed.emit(f"{message.get('message', '')} {message.get('fix', '')}".strip())
+            from pft_desktop.ui.i18n import core_error
+
+            self.failed.emit(core_error(message))
         elif "report" in message:
             (self.answered if first else self.refined).emit(message)
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import json
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QT_TRANSLATE_NOOP, Qt, Signal
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import (QDialog, QGridLayout, QHBoxLayout, QLabel, QPushButton,
                                QScrollArea, QVBoxLayout, QWidget)
@@ -16,7 +16,10 @@ from pft_desktop.core.doctor import in_order
 from pft_desktop.ui.child import ChildProcess
 
 COLOURS = {"ok": "#15803d", "warning": "#b45309", "problem": "#b91c1c", "skipped": "#52606d"}
-WORDS = {"ok": "OK", "warning": "Warning", "problem": "Problem", "skipped": "Skipped"}
+WORDS = {"ok": QT_TRANSLATE_NOOP("DiagnosticsDialog", "OK"),
+         "warning": QT_TRANSLATE_NOOP("DiagnosticsDialog", "Warning"),
+         "problem": QT_TRANSLATE_NOOP("DiagnosticsDialog", "Problem"),
+         "skipped": QT_TRANSLATE_NOOP("DiagnosticsDialog", "Skipped")}
 
 
 class DiagnosticsDialog(QDialog):
@@ -26,7 +29,7 @@ class DiagnosticsDialog(QDialog):
 
     def __init__(self, parent=None, command: tuple[str, ...] = ("doctor", "--json")):
         super().__init__(parent)
-        self.setWindowTitle("Diagnostics")
+        self.setWindowTitle(self.tr("Diagnostics"))
         self.resize(860, 560)
         self.command, self.report, self.rows = command, None, {}
         self.summary = QLabel()
@@ -45,13 +48,13 @@ class DiagnosticsDialog(QDialog):
         scroll = QScrollArea()
         scroll.setWidgetResizable(True)
         scroll.setWidget(body)
-        self.again = QPushButton("Run again")
+        self.again = QPushButton(self.tr("Run again"))
         self.again.clicked.connect(self.run_checks)
-        self.copy = QPushButton("Copy report")
-        self.copy.setToolTip("Copy the report as JSON (the same as `pft-desktop doctor "
-                             "--json`), for a bug report")
+        self.copy = QPushButton(self.tr("Copy report"))
+        self.copy.setToolTip(self.tr("Copy the report as JSON (the same as `pft-desktop doctor "
+                                     "--json`), for a bug report"))
         self.copy.clicked.connect(self.copy_report)
-        close = QPushButton("Close")
+        close = QPushButton(self.tr("Close"))
         close.clicked.connect(self.reject)
         buttons = QHBoxLayout()
         buttons.addWidget(self.progress, 1)
@@ -72,8 +75,8 @@ class DiagnosticsDialog(QDialog):
         self.report = None
         self.again.setEnabled(False)
         self.copy.setEnabled(False)
-        self._set_summary("Checking this machine (a few seconds; the 4-bit check runs "
-                          "bitsandbytes in a separate process)…", None)
+        self._set_summary(self.tr("Checking this machine (a few seconds; the 4-bit check runs "
+                                  "bitsandbytes in a separate process)…"), None)
         self.child.start(*self.command)
 
     def _message(self, event: dict) -> None:
@@ -84,7 +87,8 @@ class DiagnosticsDialog(QDialog):
         self.again.setEnabled(True)
         self.progress.clear()
         if self.report is None:  # the doctor itself could not run
-            self._set_summary(f"The checks could not run: {outcome}", "problem")
+            self._set_summary(self.tr("The checks could not run: {reason}").format(
+                reason=outcome), "problem")
             return
         self._show(self.report)
         self.copy.setEnabled(True)
@@ -95,13 +99,15 @@ class DiagnosticsDialog(QDialog):
             self.grid.takeAt(0).widget().deleteLater()
         self.rows = {}
         for row, (key, check) in enumerate(report["checks"].items()):
-            badge = QLabel(WORDS.get(check["status"], check["status"]))
+            badge = QLabel(self.tr(WORDS[check["status"]]) if check["status"] in WORDS
+                           else check["status"])
             badge.setAlignment(Qt.AlignmentFlag.AlignCenter)
             badge.setStyleSheet(f"color: white; background: {COLOURS.get(check['status'])}; "
                                 "border-radius: 4px; padding: 2px 8px; font-weight: 600;")
             title = QLabel(check["title"])
             title.setStyleSheet("font-weight: 600;")
-            text = QLabel(check["finding"] + (f"\nFix: {check['fix']}" if check["fix"] else ""))
+            text = QLabel(check["finding"] + ("\n" + self.tr("Fix: {fix}").format(
+                fix=check["fix"]) if check["fix"] else ""))
             text.setTextFormat(Qt.TextFormat.PlainText)  # findings hold paths and <, >
             text.setWordWrap(True)
             text.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
@@ -109,12 +115,15 @@ class DiagnosticsDialog(QDialog):
                 self.grid.addWidget(widget, row, column, Qt.AlignmentFlag.AlignTop)
             self.rows[key] = (badge, text)
         counts = report["counts"]
-        said = {"problem": f"{counts['problem']} problem{'s' * (counts['problem'] != 1)} to fix",
-                "warning": f"No problems; {counts['warning']} "
-                           f"warning{'s' * (counts['warning'] != 1)}",
-                "ok": "Everything checked is in order"}[report["status"]]
-        self._set_summary(f"{said}. pft-desktop {report['pft_desktop']}, checked "
-                          f"{report['created']}.", report["status"])
+        problems, warnings = counts["problem"], counts["warning"]
+        said = {"problem": self.tr("1 problem to fix") if problems == 1 else
+                self.tr("{count} problems to fix").format(count=problems),
+                "warning": self.tr("No problems; 1 warning") if warnings == 1 else
+                self.tr("No problems; {count} warnings").format(count=warnings),
+                "ok": self.tr("Everything checked is in order")}[report["status"]]
+        self._set_summary(self.tr("{summary}. pft-desktop {version}, checked {when}.").format(
+            summary=said, version=report["pft_desktop"], when=report["created"]),
+            report["status"])
 
     def _set_summary(self, text: str, status: str | None) -> None:
         self.summary.setText(text)
@@ -124,7 +133,7 @@ class DiagnosticsDialog(QDialog):
     def copy_report(self) -> None:
         if self.report is not None:
             QGuiApplication.clipboard().setText(json.dumps(self.report, indent=2))
-            self.progress.setText("Report copied to the clipboard (JSON).")
+            self.progress.setText(self.tr("Report copied to the clipboard (JSON)."))
 
     def done(self, result: int) -> None:
         self.child.cancel()  # closing stops a check still running

@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+from PySide6.QtCore import QCoreApplication
+
 from pft_desktop.core.estimate import (batch_plan, estimate_memory,
                                        estimate_seconds_per_step, planned_steps)
 from pft_desktop.core.models import human_bytes
+
+translate = QCoreApplication.translate  # the name pyside6-lupdate reads
 
 
 def available_memory() -> int:
@@ -44,19 +48,25 @@ def memory_text(state) -> str:
         return ""
     config = state.config
     processes = config.resources.processes
-    where = "training memory" if processes == 1 else \
-        f"memory per device ({processes} processes, {config.resources.strategy})"
-    text = (f"Estimated {where} with {config.method.kind}, batch "
-            f"{config.training.batch_size} and up to {config.task.max_length} tokens: about "
-            f"{human_bytes(estimate.total)} (weights {human_bytes(estimate.weights)}, optimizer "
-            f"and gradients {human_bytes(estimate.optimizer + estimate.gradients)}, activations "
-            f"{human_bytes(estimate.activations)}).")
+    where = translate("Estimates", "training memory") if processes == 1 else \
+        translate("Estimates", "memory per device ({processes} processes, {strategy})").format(
+            processes=processes, strategy=config.resources.strategy)
+    text = translate("Estimates", "Estimated {where} with {method}, batch {batch} and up to "
+                     "{tokens} tokens: about {total} (weights {weights}, optimizer and "
+                     "gradients {optimizer}, activations {activations}).").format(
+        where=where, method=config.method.kind, batch=config.training.batch_size,
+        tokens=config.task.max_length, total=human_bytes(estimate.total),
+        weights=human_bytes(estimate.weights),
+        optimizer=human_bytes(estimate.optimizer + estimate.gradients),
+        activations=human_bytes(estimate.activations))
     total = available_memory()
     gpus_listed = config.resources.devices.strip().lower() not in ("", "cpu")
     needed = estimate.total * (1 if gpus_listed else processes)  # CPU processes share it
     if total and needed > 0.8 * total:
-        text += (f" ⚠ That is close to or above this computer's {human_bytes(total)} of memory: "
-                 "lower the batch size or max length, or use LoRA/QLoRA.")
+        text += translate("Estimates", " ⚠ That is close to or above this computer's {memory} "
+                          "of memory: lower the batch size or max length, or use "
+                          "LoRA/QLoRA.").format(
+            memory=human_bytes(total))
     return text
 
 
@@ -65,8 +75,10 @@ def batch_text(config) -> str:
     plan = current_batch_plan(config)
     if plan.processes == 1:
         return ""
-    text = (f"Global batch {plan.global_batch} rows per step: batch {plan.batch_size} × "
-            f"gradient accumulation {plan.accumulation} × {plan.processes} processes.")
+    text = translate("Estimates", "Global batch {rows} rows per step: batch {batch} × gradient "
+                     "accumulation {accumulation} × {processes} processes.").format(
+        rows=plan.global_batch, batch=plan.batch_size, accumulation=plan.accumulation,
+        processes=plan.processes)
     return f"{text} {plan.note()}" if plan.note() else text
 
 
@@ -83,6 +95,8 @@ def time_text(state, rows: int, tokens_per_row: float) -> str:
     steps = planned_steps(rows, config.batch_size, plan.accumulation, config.epochs,
                           config.max_steps, plan.processes)
     total = seconds * steps
-    shown = f"{total / 60:.0f} min" if total >= 90 else f"{total:.0f} s"
-    return (f"About {steps} steps; roughly {shown} on a CPU like this one (a GPU is usually "
-            "10–100× faster). The Train page shows the real ETA.")
+    shown = translate("Estimates", "{minutes:.0f} min").format(minutes=total / 60) \
+        if total >= 90 else translate("Estimates", "{seconds:.0f} s").format(seconds=total)
+    return translate("Estimates", "About {steps} steps; roughly {time} on a CPU like this one (a "
+                     "GPU is usually 10–100× faster). The Train page shows the real "
+                     "ETA.").format(steps=steps, time=shown)

@@ -24,47 +24,48 @@ class HubUploadDialog(QDialog):
 
     def __init__(self, run_dir, is_adapter: bool, parent=None):
         super().__init__(parent)
-        self.setWindowTitle("Upload to the Hugging Face Hub")
+        self.setWindowTitle(self.tr("Upload to the Hugging Face Hub"))
         self.run_dir, self.url = Path(run_dir), ""
         self.child = ChildProcess(self)
         self.child.message.connect(self._message)
         self.child.text.connect(lambda text: self.status.setText(escape(text) + "…"))
         self.child.done.connect(self._done)
         self.repo = QLineEdit()
-        self.repo.setPlaceholderText("your-user-name/model-name")
-        self.repo.setAccessibleName("Repository id")
+        self.repo.setPlaceholderText(self.tr("your-user-name/model-name"))
+        self.repo.setAccessibleName(self.tr("Repository id"))
         self.repo.textChanged.connect(lambda text: self.upload.setEnabled(bool(text.strip())))
-        self.private = QCheckBox("Private (only you and your organisation can see it)")
+        self.private = QCheckBox(self.tr("Private (only you and your organisation can see it)"))
         self.private.setChecked(True)
         self.what = QComboBox()
-        self.what.setAccessibleName("What to upload")
-        self.what.addItem("Merged model (loads with plain transformers)", "merged")
+        self.what.setAccessibleName(self.tr("What to upload"))
+        self.what.addItem(self.tr("Merged model (loads with plain transformers)"), "merged")
         if is_adapter:
-            self.what.addItem("LoRA adapter only (a few MB; needs the base model)", "adapter")
+            self.what.addItem(self.tr("LoRA adapter only (a few MB; needs the base model)"),
+                              "adapter")
         self.token = QLineEdit()
         self.token.setEchoMode(QLineEdit.EchoMode.Password)
-        self.token.setAccessibleName("Token")
-        self.token.setPlaceholderText("empty: the token `hf auth login` stored")
-        self.token.setToolTip("A write token from https://huggingface.co/settings/tokens, used "
-                              "for this upload only and never saved.")
+        self.token.setAccessibleName(self.tr("Token"))
+        self.token.setPlaceholderText(self.tr("empty: the token `hf auth login` stored"))
+        self.token.setToolTip(self.tr("A write token from https://huggingface.co/settings/tokens, "
+                                      "used for this upload only and never saved."))
         form = QFormLayout()
-        form.addRow("Repository:", self.repo)
+        form.addRow(self.tr("Repository:"), self.repo)
         form.addRow("", self.private)
-        form.addRow("Upload:", self.what)
-        form.addRow("Token:", self.token)
+        form.addRow(self.tr("Upload:"), self.what)
+        form.addRow(self.tr("Token:"), self.token)
         self.bar = QProgressBar()
         self.bar.setRange(0, 0)
         self.bar.setVisible(False)
-        self.status = QLabel("The model card the export writes becomes the repository's "
-                             "README; pft_run.json (this machine's paths) is left out.")
+        self.status = QLabel(self.tr("The model card the export writes becomes the repository's "
+                                     "README; pft_run.json (this machine's paths) is left out."))
         self.status.setWordWrap(True)
         self.status.setOpenExternalLinks(True)
         self.status.setTextInteractionFlags(Qt.TextInteractionFlag.TextBrowserInteraction)
-        self.upload = QPushButton("Upload")
+        self.upload = QPushButton(self.tr("Upload"))
         self.upload.setObjectName("primary")
         self.upload.setEnabled(False)
         self.upload.clicked.connect(self.start)
-        close = QPushButton("Close")
+        close = QPushButton(self.tr("Close"))
         close.clicked.connect(self.reject)
         buttons = QHBoxLayout()
         buttons.addStretch(1)
@@ -91,7 +92,7 @@ class HubUploadDialog(QDialog):
         self.url = ""
         self.upload.setEnabled(False)
         self.bar.setVisible(True)
-        self.status.setText("Starting the upload…")
+        self.status.setText(self.tr("Starting the upload…"))
         self.child.start(*args)
         if token:
             self.child.write_line(token)
@@ -105,10 +106,11 @@ class HubUploadDialog(QDialog):
         self.upload.setEnabled(True)
         if outcome.was_successful() and self.url:
             link = escape(self.url, quote=True)
-            self.status.setText(f"Uploaded: <a href='{link}'>{escape(self.url)}</a>")
+            self.status.setText(self.tr("Uploaded: {link}").format(
+                link=f"<a href='{link}'>{escape(self.url)}</a>"))
         else:
-            self.status.setText(f"<span style='color:{ERROR_COLOUR}'>Upload failed: "
-                                f"{escape(str(outcome))}</span>")
+            self.status.setText(f"<span style='color:{ERROR_COLOUR}'>" + self.tr(
+                "Upload failed: {reason}").format(reason=escape(str(outcome))) + "</span>")
         self.finished_upload.emit(self.url)
 
     def reject(self) -> None:

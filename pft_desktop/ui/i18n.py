@@ -53,8 +53,8 @@ def core_text(text) -> str:
 
     if not isinstance(text, Message):  # a plain string core_strings.py may list
         return QCoreApplication.translate("core", str(text)) if text else ""
-    params = {key: core_text(value) if isinstance(value, str) else value
-              for key, value in text.params.items()}  # a plain name in the catalogue too
+    params = {key: core_text(value) if isinstance(value, Message) else value
+              for key, value in text.params.items()}  # names and numbers stay as they are
     return QCoreApplication.translate("core", text.template).format(**params)
 
 

@@ -123,15 +123,17 @@ class MainWindow(QMainWindow):
         self.go(0)
 
     def _menus(self) -> None:
-        file_menu = self.menuBar().addMenu("&File")
+        file_menu = self.menuBar().addMenu(self.tr("&File"))
         for text, keys, slot in (
-                ("&Open config…", (QKeySequence.StandardKey.Open,), self.hyper_page.load_config),
-                ("&Save config…", (QKeySequence.StandardKey.Save,), self.hyper_page.save_config),
-                ("Open &run folder…", (), lambda: self.results_page.open_run()),
+                (self.tr("&Open config…"), (QKeySequence.StandardKey.Open,),
+                 self.hyper_page.load_config),
+                (self.tr("&Save config…"), (QKeySequence.StandardKey.Save,),
+                 self.hyper_page.save_config),
+                (self.tr("Open &run folder…"), (), lambda: self.results_page.open_run()),
                 (None, None, None),
-                ("Se&ttings…", (QKeySequence.StandardKey.Preferences, "Ctrl+,"),
+                (self.tr("Se&ttings…"), (QKeySequence.StandardKey.Preferences, "Ctrl+,"),
                  self.open_settings),
-                ("&Quit", (QKeySequence.StandardKey.Quit, "Ctrl+Q"), self.close)):
+                (self.tr("&Quit"), (QKeySequence.StandardKey.Quit, "Ctrl+Q"), self.close)):
             if text is None:
                 file_menu.addSeparator()
                 continue
@@ -139,32 +141,32 @@ class MainWindow(QMainWindow):
             action.setShortcuts(_shortcuts(*keys))
             action.triggered.connect(slot)
             file_menu.addAction(action)
-        go_menu = self.menuBar().addMenu("&Go")
+        go_menu = self.menuBar().addMenu(self.tr("&Go"))
         for text, keys, slot in (
-                ("&Back", ("Alt+Left", "Ctrl+PgUp"), lambda: _press(self.back)),
-                ("&Next", ("Alt+Right", "Ctrl+PgDown"), lambda: _press(self.next)),
-                ("&Start training", ("Ctrl+Return", "Ctrl+Enter"), self.start_training)):
+                (self.tr("&Back"), ("Alt+Left", "Ctrl+PgUp"), lambda: _press(self.back)),
+                (self.tr("&Next"), ("Alt+Right", "Ctrl+PgDown"), lambda: _press(self.next)),
+                (self.tr("&Start training"), ("Ctrl+Return", "Ctrl+Enter"), self.start_training)):
             action = QAction(text, self)
             action.setShortcuts([QKeySequence(key) for key in keys])
             action.triggered.connect(slot)
             go_menu.addAction(action)
-        runs_menu = self.menuBar().addMenu("&Runs")
-        library = QAction("Run &library", self)
+        runs_menu = self.menuBar().addMenu(self.tr("&Runs"))
+        library = QAction(self.tr("Run &library"), self)
         library.setShortcut(QKeySequence("Ctrl+R"))
         library.triggered.connect(self.show_library)
         runs_menu.addAction(library)
-        refresh = QAction("&Refresh the list", self)
+        refresh = QAction(self.tr("&Refresh the list"), self)
         refresh.setShortcuts(_shortcuts(QKeySequence.StandardKey.Refresh, "F5"))
         refresh.triggered.connect(self.refresh_library)
         runs_menu.addAction(refresh)
-        help_menu = self.menuBar().addMenu("&Help")
-        diagnostics = QAction("&Diagnostics…", self)
+        help_menu = self.menuBar().addMenu(self.tr("&Help"))
+        diagnostics = QAction(self.tr("&Diagnostics…"), self)
         diagnostics.triggered.connect(lambda: show_diagnostics(self))
         help_menu.addAction(diagnostics)
-        about = QAction("&About pft-desktop", self)
+        about = QAction(self.tr("&About pft-desktop"), self)
         about.triggered.connect(lambda: QMessageBox.about(
-            self, "About pft-desktop", f"pft-desktop {__version__}\nFine-tune pretrained "
-            "transformer models on your own machine."))
+            self, self.tr("About pft-desktop"), f"pft-desktop {__version__}\n" + self.tr(
+                "Fine-tune pretrained transformer models on your own machine.")))
         help_menu.addAction(about)
 
     def _keyboard(self) -> None:

@@ -3,12 +3,16 @@ decision is a plain function (tested without a tray); the tray icon only shows i
 
 from __future__ import annotations
 
-from PySide6.QtCore import QObject, Signal
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, QObject, Signal
 from PySide6.QtWidgets import QApplication, QStyle, QSystemTrayIcon
 
+translate = QCoreApplication.translate  # the name pyside6-lupdate reads
+
 # The ends worth interrupting someone for. "stopped" is not one: the person asked for it.
-NOTICES = {"finished": "Training finished", "failed": "Training failed",
-           "diverged": "Training diverged", "interrupted": "Training ended unexpectedly"}
+NOTICES = {"finished": QT_TRANSLATE_NOOP("Notify", "Training finished"),
+           "failed": QT_TRANSLATE_NOOP("Notify", "Training failed"),
+           "diverged": QT_TRANSLATE_NOOP("Notify", "Training diverged"),
+           "interrupted": QT_TRANSLATE_NOOP("Notify", "Training ended unexpectedly")}
 
 
 def run_notice(outcome: dict, run_name: str, window_active: bool) -> tuple[str, str] | None:
@@ -20,21 +24,30 @@ def run_notice(outcome: dict, run_name: str, window_active: bool) -> tuple[str, 
         return None
     metrics = outcome.get("metrics") or {}
     error = outcome.get("error") or {}
+    from pft_desktop.ui.i18n import core_parts
+
+    title = translate("Notify", NOTICES[status])
     if status == "finished":
         if isinstance(metrics.get("eval_accuracy"), (int, float)):
-            detail = f"accuracy {metrics['eval_accuracy']:.1%} on the validation rows"
+            detail = translate("Notify", "accuracy {accuracy:.1%} on the validation rows").format(
+                accuracy=metrics["eval_accuracy"])
         elif isinstance(metrics.get("eval_perplexity"), (int, float)):
-            detail = f"validation perplexity {metrics['eval_perplexity']:.2f}"
+            detail = translate("Notify", "validation perplexity {perplexity:.2f}").format(
+                perplexity=metrics["eval_perplexity"])
         elif isinstance(metrics.get("eval_loss"), (int, float)):
-            detail = f"validation loss {metrics['eval_loss']:.4f}"
+            detail = translate("Notify", "validation loss {loss:.4f}").format(
+                loss=metrics["eval_loss"])
         else:
-            detail = "its model is saved"
-        return NOTICES[status], f"{run_name}: {detail}. Results and export are ready."
+            detail = translate("Notify", "its model is saved")
+        return title, translate("Notify", "{run}: {detail}. Results and export are ready.").format(
+            run=run_name, detail=detail)
+    message, fix = core_parts(error)
     if status == "diverged":
-        return NOTICES[status], (f"{run_name}: the loss stopped being a number. "
-                                 f"{error.get('fix') or 'Try a lower learning rate.'}")
-    message = error.get("message") or "The training process ended without finishing the run."
-    return NOTICES[status], f"{run_name}: {message}"
+        return title, translate("Notify", "{run}: the loss stopped being a number. {fix}").format(
+            run=run_name, fix=fix or translate("Notify", "Try a lower learning rate."))
+    message = message or translate("Notify", "The training process ended without finishing "
+                                   "the run.")
+    return title, f"{run_name}: {message}"
 
 
 class DesktopNotifier(QObject):
@@ -63,7 +76,7 @@ class DesktopNotifier(QObject):
             if icon.isNull():
                 icon = app.style().standardIcon(QStyle.StandardPixmap.SP_ComputerIcon)
             self.tray = QSystemTrayIcon(icon, self)
-            self.tray.setToolTip("pft-desktop")
+            self.tray.setToolTip(self.tr("pft-desktop"))
             self.tray.activated.connect(lambda *_: self.activated.emit())
             self.tray.messageClicked.connect(self.activated)
         self.tray.show()

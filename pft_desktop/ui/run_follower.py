@@ -13,7 +13,7 @@ import subprocess
 import time
 from collections import deque
 
-from PySide6.QtCore import QObject, QTimer, Signal
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QObject, QTimer, Signal
 
 from pft_desktop.core import events as ev
 from pft_desktop.core.rundir import RunFolder, process_started, stalled_seconds
@@ -266,16 +266,18 @@ class RunFollower(QObject):
 
 def ended_without_word(code: int | None) -> dict:
     """What to tell the person when a run's process is gone without its final event."""
+    # Kept in English in the run's folder; the "core" context translates them when shown.
+    resume = QT_TRANSLATE_NOOP("core", "Resume it from its last checkpoint, if one was saved.")
     if code is None:
-        return {"kind": "interrupted", "message": "The training process ended without "
-                "finishing the run (it was killed, or the computer restarted).",
-                "fix": "Resume it from its last checkpoint, if one was saved."}
+        return {"kind": "interrupted", "message": QT_TRANSLATE_NOOP(
+            "core", "The training process ended without finishing the run (it was killed, or "
+            "the computer restarted)."), "fix": resume}
     if code < 0:
-        return {"kind": "killed", "message": "The run was killed before it could save.",
-                "fix": "Resume it from its last checkpoint, if one was saved."}
+        return {"kind": "killed", "message": QT_TRANSLATE_NOOP(
+            "core", "The run was killed before it could save."), "fix": resume}
     return {"kind": "runner_crashed", "message": "The training process ended unexpectedly "
-            f"(exit code {code}).", "fix": "See the full log for details; the last checkpoint "
-            "can be resumed."}
+            f"(exit code {code}).", "fix": QT_TRANSLATE_NOOP(
+                "core", "See the full log for details; the last checkpoint can be resumed.")}
 
 
 def _lines(chunk: bytes):

@@ -5,23 +5,33 @@ from __future__ import annotations
 
 import time
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QSortFilterProxyModel, Qt
+from PySide6.QtCore import (QT_TRANSLATE_NOOP, QAbstractTableModel, QCoreApplication,
+                            QModelIndex, QSortFilterProxyModel, Qt)
 from PySide6.QtGui import QColor, QFont, QPalette
 from PySide6.QtWidgets import QStyledItemDelegate
 
 from pft_desktop.core.models import human_bytes
 from pft_desktop.core.runstore import RunSummary
 
-COLUMNS = (("name", "Name"), ("started", "Started"), ("model", "Model"), ("task", "Task"),
-           ("method", "Method"), ("status", "Status"), ("best", "Best metric"),
-           ("duration", "Duration"), ("size", "Size"))
+COLUMNS = (("name", QT_TRANSLATE_NOOP("RunTable", "Name")),
+           ("started", QT_TRANSLATE_NOOP("RunTable", "Started")),
+           ("model", QT_TRANSLATE_NOOP("RunTable", "Model")),
+           ("task", QT_TRANSLATE_NOOP("RunTable", "Task")),
+           ("method", QT_TRANSLATE_NOOP("RunTable", "Method")),
+           ("status", QT_TRANSLATE_NOOP("RunTable", "Status")),
+           ("best", QT_TRANSLATE_NOOP("RunTable", "Best metric")),
+           ("duration", QT_TRANSLATE_NOOP("RunTable", "Duration")),
+           ("size", QT_TRANSLATE_NOOP("RunTable", "Size")))
 COLUMN = {key: number for number, (key, _) in enumerate(COLUMNS)}
 SORT_ROLE = Qt.ItemDataRole.UserRole
 # Status in words, coloured by what it asks of the person: nothing (green, blue, grey), a look
 # (amber), or a fix (the error colour, only for runs that went wrong).
-STATUS_LOOK = {"running": ("Running", "#1d4ed8"), "finished": ("Finished", "#15803d"),
-               "stopped": ("Stopped", "#52606d"), "interrupted": ("Interrupted", "#b45309"),
-               "failed": ("Failed", "#b91c1c"), "diverged": ("Diverged", "#b91c1c")}
+STATUS_LOOK = {"running": (QT_TRANSLATE_NOOP("RunTable", "Running"), "#1d4ed8"),
+               "finished": (QT_TRANSLATE_NOOP("RunTable", "Finished"), "#15803d"),
+               "stopped": (QT_TRANSLATE_NOOP("RunTable", "Stopped"), "#52606d"),
+               "interrupted": (QT_TRANSLATE_NOOP("RunTable", "Interrupted"), "#b45309"),
+               "failed": (QT_TRANSLATE_NOOP("RunTable", "Failed"), "#b91c1c"),
+               "diverged": (QT_TRANSLATE_NOOP("RunTable", "Diverged"), "#b91c1c")}
 NUMERIC = {"started", "best", "duration", "size"}
 
 
@@ -31,8 +41,13 @@ def duration_text(seconds: float) -> str:
     seconds = int(round(seconds))
     hours, rest = divmod(seconds, 3600)
     minutes, seconds = divmod(rest, 60)
-    return f"{hours} h {minutes:02d} min" if hours else f"{minutes} min {seconds:02d} s" \
-        if minutes else f"{seconds} s"
+    if hours:
+        return QCoreApplication.translate("RunTable", "{hours} h {minutes:02d} min").format(
+            hours=hours, minutes=minutes)
+    if minutes:
+        return QCoreApplication.translate("RunTable", "{minutes} min {seconds:02d} s").format(
+            minutes=minutes, seconds=seconds)
+    return QCoreApplication.translate("RunTable", "{seconds} s").format(seconds=seconds)
 
 
 def best_text(run: RunSummary) -> str:
@@ -42,10 +57,18 @@ def best_text(run: RunSummary) -> str:
     return f"{name} {run.best_value:.4f}"
 
 
+def status_word(status: str) -> str:
+    """A run status in words, in the interface language."""
+    if status not in STATUS_LOOK:
+        return status.capitalize()
+    return QCoreApplication.translate("RunTable", STATUS_LOOK[status][0])
+
+
 def status_text(run: RunSummary) -> str:
-    word = STATUS_LOOK.get(run.status, (run.status.capitalize(), ""))[0]
+    word = status_word(run.status)
     if run.status == "running" and run.total_steps:
-        return f"{word} · step {run.step:,} of {run.total_steps:,}"
+        return QCoreApplication.translate("RunTable", "{status} · step {step:,} of {total:,}") \
+            .format(status=word, step=run.step, total=run.total_steps)
     return word
 
 
@@ -80,7 +103,7 @@ class RunTableModel(QAbstractTableModel):
 
     def headerData(self, section, orientation, role=Qt.ItemDataRole.DisplayRole):
         if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
-            return COLUMNS[section][1]
+            return QCoreApplication.translate("RunTable", COLUMNS[section][1])
         return None
 
     def data(self, index, role=Qt.ItemDataRole.DisplayRole):
@@ -101,7 +124,8 @@ class RunTableModel(QAbstractTableModel):
             if key == "status" and run.error:
                 return run.error
             if key == "name":
-                return run.path + (f"\nTrained more from {run.parent}" if run.parent else "")
+                more = QCoreApplication.translate("RunTable", "Trained more from {run}")
+                return run.path + ("\n" + more.format(run=run.parent) if run.parent else "")
         if role == Qt.ItemDataRole.TextAlignmentRole and key in NUMERIC - {"started"}:
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         return None

@@ -7,6 +7,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+from PySide6.QtCore import QT_TRANSLATE_NOOP
 from PySide6.QtWidgets import (QCheckBox, QComboBox, QDialog, QDialogButtonBox, QFormLayout,
                                QHBoxLayout, QLabel, QLineEdit, QPushButton, QVBoxLayout, QWidget)
 
@@ -16,8 +17,11 @@ from pft_desktop.ui import recent
 from pft_desktop.ui.accessible import name_form_fields
 
 OVERRIDES = ("PFT_RUNS_ROOT", "PFT_DESKTOP_RUNS_DIR")
-LANGUAGES = (("", "Follow the system"), ("en", "English"), ("zh_CN", "简体中文"))
-THEMES = (("system", "Follow the system"), ("light", "Light"), ("dark", "Dark"))
+LANGUAGES = (("", QT_TRANSLATE_NOOP("SettingsDialog", "Follow the system")), ("en", "English"),
+             ("zh_CN", "简体中文"))
+THEMES = (("system", QT_TRANSLATE_NOOP("SettingsDialog", "Follow the system")),
+          ("light", QT_TRANSLATE_NOOP("SettingsDialog", "Light")),
+          ("dark", QT_TRANSLATE_NOOP("SettingsDialog", "Dark")))
 
 
 class SettingsDialog(QDialog):

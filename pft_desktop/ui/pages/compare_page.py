@@ -5,7 +5,7 @@ fields that differ, and the same text answered by the base model and by each run
 from __future__ import annotations
 
 import pyqtgraph as pg
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QT_TRANSLATE_NOOP, Qt, Signal
 from PySide6.QtGui import QFont
 from PySide6.QtWidgets import (QComboBox, QGroupBox, QHBoxLayout, QHeaderView, QLabel,
                                QPushButton, QTableWidget, QTableWidgetItem, QVBoxLayout)
@@ -13,6 +13,7 @@ from PySide6.QtWidgets import (QComboBox, QGroupBox, QHBoxLayout, QHeaderView, Q
 from pft_desktop.core.errors import UserError
 from pft_desktop.core.rundir import RunFolder
 from pft_desktop.core.runstore import compare
+from pft_desktop.ui.i18n import core_parts
 from pft_desktop.ui.pages.base import WizardPage
 from pft_desktop.ui.run_curves import (RUN_COLOURS, X_AXES, X_LABELS, best_run, curve,
                                        curve_choices, distinct_names, metric_rows,
@@ -21,9 +22,19 @@ from pft_desktop.ui.widgets.base_vs_tuned import BaseVsTuned, columns_for
 from pft_desktop.ui.widgets.charts import ThemedPlot, elide, legend_title
 
 
+# run_curves stays Qt-free: its axis and curve names are marked for translation here.
+AXIS_NAMES = (QT_TRANSLATE_NOOP("ComparePage", "Step"), QT_TRANSLATE_NOOP("ComparePage", "Epoch"),
+              QT_TRANSLATE_NOOP("ComparePage", "Training time"),
+              QT_TRANSLATE_NOOP("ComparePage", "step"), QT_TRANSLATE_NOOP("ComparePage", "epoch"),
+              QT_TRANSLATE_NOOP("ComparePage", "training time (s)"),
+              QT_TRANSLATE_NOOP("ComparePage", "Train loss"),
+              QT_TRANSLATE_NOOP("ComparePage", "Eval loss"))
+
+
 class ComparePage(WizardPage):
-    title = "Compare runs"
-    subtitle = "The selected runs side by side: curves, final metrics, and what was different."
+    title = QT_TRANSLATE_NOOP("ComparePage", "Compare runs")
+    subtitle = QT_TRANSLATE_NOOP("ComparePage", "The selected runs side by side: curves, final "
+                                 "metrics, and what was different.")
     back_requested = Signal()
 
     def __init__(self, state, parent=None):
@@ -37,7 +48,7 @@ class ComparePage(WizardPage):
 
     def _build(self) -> None:
         top = QHBoxLayout()
-        back = QPushButton("← All runs")
+        back = QPushButton(self.tr("← All runs"))
         back.clicked.connect(self.back_requested)
         self.key = QLabel()
         self.key.setWordWrap(True)
@@ -45,11 +56,12 @@ class ComparePage(WizardPage):
         self.y_choice.currentIndexChanged.connect(self.redraw)
         self.x_choice = QComboBox()
         for key, label in X_AXES:
-            self.x_choice.addItem(label, key)
+            self.x_choice.addItem(self.tr(label), key)
         self.x_choice.currentIndexChanged.connect(self.redraw)
         top.addWidget(back)
         top.addWidget(self.key, 1)
-        for text, combo in (("Show", self.y_choice), ("against", self.x_choice)):
+        for text, combo in ((self.tr("Show"), self.y_choice), (self.tr("against"),
+                                                               self.x_choice)):
             label = QLabel(text)
             label.setBuddy(combo)
             top.addWidget(label)
@@ -65,8 +77,8 @@ class ComparePage(WizardPage):
         tables = QHBoxLayout()
         self.metrics = self._table()
         self.config_diff = self._table()
-        for title, table in (("Final metrics", self.metrics),
-                             ("Settings that differ", self.config_diff)):
+        for title, table in ((self.tr("Final metrics"), self.metrics),
+                             (self.tr("Settings that differ"), self.config_diff)):
             box = QGroupBox(title)
             QVBoxLayout(box).addWidget(table)
             tables.addWidget(box, 1)
@@ -93,7 +105,7 @@ class ComparePage(WizardPage):
         try:
             result = compare(folders)
         except UserError as error:
-            return f"{error.message} {error.fix}"
+            return "{} {}".format(*core_parts(error.to_dict()))
         self.folders = folders
         self.runs = result["runs"]
         self.colours = {run["name"]: RUN_COLOURS[i % len(RUN_COLOURS)]
@@ -105,7 +117,7 @@ class ComparePage(WizardPage):
         self.y_choice.blockSignals(True)
         self.y_choice.clear()
         for key, label in curve_choices(self.runs):
-            self.y_choice.addItem(label, key)
+            self.y_choice.addItem(self.curve_name(label), key)
         self.y_choice.setCurrentIndex(max(self.y_choice.findData(chosen), 0))
         self.y_choice.blockSignals(False)
         self.redraw()
@@ -126,12 +138,18 @@ class ComparePage(WizardPage):
             self.curves[name] = self.plot.plot(
                 xs, ys, pen=pg.mkPen(colour, width=1.8), symbol="o" if points else None,
                 symbolSize=6, symbolBrush=colour, symbolPen=None)
-        self.plot.setLabel("bottom", X_LABELS[x])
+        self.plot.setLabel("bottom", self.tr(X_LABELS[x]))
         self.plot.setLabel("left", self.y_choice.currentText() or "loss")
         empty = [name for name in self.curves if not self.curve_points(name)]
-        self.plot.setTitle(f"No {self.y_choice.currentText().lower()} recorded for: "
-                           f"{', '.join(empty)}" if empty else None, color="#52606d",
-                           size="9pt")
+        self.plot.setTitle(self.tr("No {curve} recorded for: {runs}").format(
+            curve=self.y_choice.currentText().lower(), runs=", ".join(empty)) if empty else None,
+            color="#52606d", size="9pt")
+
+    def curve_name(self, label: str) -> str:
+        """A curve's name from run_curves.metric_label, in the interface language."""
+        if label.endswith(" (eval)"):
+            return self.tr("{metric} (eval)").format(metric=label.removesuffix(" (eval)"))
+        return self.tr(label)
 
     def curve_points(self, run_name: str) -> int:
         item = self.curves.get(run_name)
@@ -149,7 +167,7 @@ class ComparePage(WizardPage):
 
     def _fill_metrics(self, metrics: dict) -> None:
         table, names = self.metrics, metric_rows(metrics)
-        self._headers(table, "Metric")
+        self._headers(table, self.tr("Metric"))
         table.setRowCount(len(names))
         bold = QFont()
         bold.setBold(True)
@@ -166,11 +184,11 @@ class ComparePage(WizardPage):
                 table.setItem(row, column, item)
         if not names:
             table.setRowCount(1)
-            table.setItem(0, 0, QTableWidgetItem("No run has final metrics yet."))
+            table.setItem(0, 0, QTableWidgetItem(self.tr("No run has final metrics yet.")))
 
     def _fill_config_diff(self, differ: dict) -> None:
         table = self.config_diff
-        self._headers(table, "Setting")
+        self._headers(table, self.tr("Setting"))
         table.setRowCount(len(differ))
         for row, (field, values) in enumerate(sorted(differ.items())):
             table.setItem(row, 0, QTableWidgetItem(field))
@@ -181,7 +199,7 @@ class ComparePage(WizardPage):
                 table.setItem(row, column, item)
         if not differ:
             table.setRowCount(1)
-            table.setItem(0, 0, QTableWidgetItem("The runs have the same settings."))
+            table.setItem(0, 0, QTableWidgetItem(self.tr("The runs have the same settings.")))
 
     def config_fields(self) -> list[str]:
         """The settings listed as differing (for tests and the screenshots)."""

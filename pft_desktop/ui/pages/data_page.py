@@ -27,16 +27,13 @@ DATA_FILTER = QT_TRANSLATE_NOOP(
     "*.iob *.iob2 *.bio *.bioes *.ner);;All files (*)")
 NONE = QT_TRANSLATE_NOOP("DataPage", "(none)")
 # What the person can pick when detection got a file wrong; "" means detect.
-DELIMITERS = {"": QT_TRANSLATE_NOOP("DataPage", "detect"), ",": QT_TRANSLATE_NOOP("DataPage", "comma"),
+DELIMITERS = {"": QT_TRANSLATE_NOOP("DataPage", "detect"),
+              ",": QT_TRANSLATE_NOOP("DataPage", "comma"),
               "\t": QT_TRANSLATE_NOOP("DataPage", "tab"),
               ";": QT_TRANSLATE_NOOP("DataPage", "semicolon"),
               "|": QT_TRANSLATE_NOOP("DataPage", "pipe")}
 ENCODINGS = {"": QT_TRANSLATE_NOOP("DataPage", "detect"), "utf-8": "UTF-8", "utf-16": "UTF-16",
              "cp1252": "Windows-1252", "latin-1": "Latin-1"}
-
-
-def _tr(text: str) -> str:
-    return QCoreApplication.translate("DataPage", text)
 
 
 class TableLoader(QObject):
@@ -61,8 +58,10 @@ class TableLoader(QObject):
         except UserError as error:
             self.failed.emit(error.to_dict())
         except Exception as exc:  # a file the loader did not foresee: still a readable message
-            self.failed.emit({"message": _tr("{file} could not be read ({error}).").format(
-                file=Path(path).name, error=exc), "fix": _tr("Check the file's format.")})
+            message = QCoreApplication.translate("DataPage", "{file} could not be read ({error}).")
+            self.failed.emit({"message": message.format(file=Path(path).name, error=exc),
+                              "fix": QCoreApplication.translate("DataPage",
+                                                                "Check the file's format.")})
 
 
 class ColumnsChooser(QListWidget):

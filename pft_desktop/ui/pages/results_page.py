@@ -6,7 +6,7 @@ import json
 from html import escape
 from pathlib import Path
 
-from PySide6.QtCore import Qt, QUrl, Signal
+from PySide6.QtCore import QT_TRANSLATE_NOOP, Qt, QUrl, Signal
 from PySide6.QtGui import QColor, QDesktopServices
 from PySide6.QtWidgets import (QCheckBox, QComboBox, QFormLayout, QGroupBox,
                                QHeaderView, QHBoxLayout, QLabel, QLineEdit, QMessageBox,
@@ -16,6 +16,7 @@ from PySide6.QtWidgets import (QCheckBox, QComboBox, QFormLayout, QGroupBox,
 from pft_desktop.core.rundir import RunFolder
 from pft_desktop.ui import recent
 from pft_desktop.ui.child import ChildProcess
+from pft_desktop.ui.i18n import core_parts, core_text
 from pft_desktop.ui.pages.base import WizardPage
 from pft_desktop.ui.widgets.changes_since_start import ChangesSinceStart
 from pft_desktop.ui.widgets.charts import bar_chart
@@ -29,8 +30,9 @@ HIDDEN_METRICS = ("runtime", "per_second", "confusion_matrix", "per_class", "lab
 
 
 class ResultsPage(WizardPage):
-    title = "Results and export"
-    subtitle = "How well the model did on held-out data, a place to try it, and export."
+    title = QT_TRANSLATE_NOOP("ResultsPage", "Results and export")
+    subtitle = QT_TRANSLATE_NOOP("ResultsPage", "How well the model did on held-out data, a "
+                                 "place to try it, and export.")
     run_opened = Signal(str)
     fine_tune_requested = Signal(str)
 
@@ -56,7 +58,7 @@ class ResultsPage(WizardPage):
         self.content.addWidget(self.changes)
         row = QHBoxLayout()
         self.metrics = QTableWidget(0, 2)
-        self.metrics.setHorizontalHeaderLabels(["Metric", "Value"])
+        self.metrics.setHorizontalHeaderLabels([self.tr("Metric"), self.tr("Value")])
         self.metrics.horizontalHeader().setStretchLastSection(True)
         self.metrics.horizontalHeader().setSectionResizeMode(
             0, QHeaderView.ResizeMode.ResizeToContents)
@@ -64,14 +66,16 @@ class ResultsPage(WizardPage):
         self.metrics.setMinimumHeight(180)
         self.matrix = QTableWidget(0, 0)
         self.matrix.setMinimumHeight(180)
-        self.matrix_box = QGroupBox("Confusion matrix (rows: true label, columns: predicted)")
+        self.matrix_box = QGroupBox(self.tr("Confusion matrix (rows: true label, columns: "
+                                            "predicted)"))
         QVBoxLayout(self.matrix_box).addWidget(self.matrix)
         self.per_class = QTableWidget(0, 4)
-        self.per_class.setHorizontalHeaderLabels(["Precision", "Recall", "F1", "Support"])
+        self.per_class.setHorizontalHeaderLabels([self.tr("Precision"), self.tr("Recall"), "F1",
+                                                  self.tr("Support")])
         self.per_class.setMinimumHeight(180)
-        self.per_class_box = QGroupBox("Per label (validation)")
+        self.per_class_box = QGroupBox(self.tr("Per label (validation)"))
         QVBoxLayout(self.per_class_box).addWidget(self.per_class)
-        self.scatter = bar_chart("Predicted against true (validation)")
+        self.scatter = bar_chart(self.tr("Predicted against true (validation)"))
         self.per_class_box.setVisible(False)
         self.scatter.setVisible(False)
         row.addWidget(self.metrics, 1)
@@ -83,27 +87,27 @@ class ResultsPage(WizardPage):
         self.examples.setMinimumHeight(150)
         self.examples.setWordWrap(True)
         self.examples.horizontalHeader().setStretchLastSection(True)
-        self.examples_box = QGroupBox("Examples from the validation rows")
+        self.examples_box = QGroupBox(self.tr("Examples from the validation rows"))
         QVBoxLayout(self.examples_box).addWidget(self.examples)
         self.examples_box.setVisible(False)
         self.content.addWidget(self.examples_box)
 
-        try_box = self.try_box = QGroupBox("Try it")
+        try_box = self.try_box = QGroupBox(self.tr("Try it"))
         try_layout = QVBoxLayout(try_box)
         line = QHBoxLayout()
         self.try_text = QLineEdit()
-        self.try_text.setPlaceholderText("Type some text and press Enter")
+        self.try_text.setPlaceholderText(self.tr("Type some text and press Enter"))
         self.try_text.returnPressed.connect(self.predict)
-        self.try_button = QPushButton("Predict")
+        self.try_button = QPushButton(self.tr("Predict"))
         self.try_button.clicked.connect(self.predict)
-        self.browse_button = QPushButton("Browse…")
+        self.browse_button = QPushButton(self.tr("Browse…"))
         self.browse_button.clicked.connect(self._browse_input)
         line.addWidget(self.try_text, 1)
         line.addWidget(self.browse_button)
         line.addWidget(self.try_button)
         self.try_fields = QFormLayout()  # the task's further inputs (a context, a second text)
         self.try_inputs: dict[str, object] = {}
-        self.try_result = QLabel("The model loads in the background when this page opens.")
+        self.try_result = QLabel(self.tr("The model loads in the background when this page opens."))
         self.try_result.setWordWrap(True)
         self.try_result.setObjectName("hint")
         self.try_result.setMinimumHeight(70)
@@ -117,52 +121,56 @@ class ResultsPage(WizardPage):
         self.chat_box.setVisible(False)
         self.content.addWidget(self.chat_box)
 
-        export_box = QGroupBox("Export")
+        export_box = QGroupBox(self.tr("Export"))
         export_layout = QVBoxLayout(export_box)
         buttons = QHBoxLayout()
-        self.export_adapter = QPushButton("Export adapter…")
-        self.export_adapter.setToolTip("Only the LoRA weights (a few MB); load them on top of "
-                                       "the base model with peft.")
+        self.export_adapter = QPushButton(self.tr("Export adapter…"))
+        self.export_adapter.setToolTip(self.tr("Only the LoRA weights (a few MB); load them on top "
+                                               "of the base model with peft."))
         self.export_adapter.clicked.connect(lambda: self.export("adapter"))
-        self.export_merged = QPushButton("Export merged model…")
+        self.export_merged = QPushButton(self.tr("Export merged model…"))
         self.export_merged.setObjectName("primary")
-        self.export_merged.setToolTip("A complete model folder that plain transformers loads.")
+        self.export_merged.setToolTip(self.tr("A complete model folder that plain transformers "
+                                              "loads."))
         self.export_merged.clicked.connect(lambda: self.export("merged"))
-        self.export_gguf = QPushButton("Export GGUF…")  # chat and language models only
-        self.export_gguf.setToolTip("A GGUF file for llama.cpp and Ollama with an Ollama "
-                                    "Modelfile; the file is read back and compared with the "
-                                    "model before it is kept.")
+        self.export_gguf = QPushButton(self.tr("Export GGUF…"))  # chat and language models only
+        self.export_gguf.setToolTip(self.tr("A GGUF file for llama.cpp and Ollama with an Ollama "
+                                            "Modelfile; the file is read back and compared with "
+                                            "the model before it is kept."))
         self.export_gguf.clicked.connect(
             lambda: self.export("gguf", quant=self.gguf_quant.currentData()))
         self.gguf_quant = QComboBox()
         for quant, label in GGUF_TYPES.items():
             self.gguf_quant.addItem(label, quant)
-        self.gguf_quant.setToolTip("The GGUF file's number format: q8_0 is half the size of "
-                                   "f16 and nearly as close to the model; q4_0 is smallest.")
-        self.export_onnx = QPushButton("Export ONNX…")  # encoder tasks only
-        self.export_onnx.setToolTip("model.onnx for onnxruntime, checked against the model "
-                                    "before it is kept (needs pip install 'pft-desktop[onnx]').")
+        self.gguf_quant.setToolTip(self.tr("The GGUF file's number format: q8_0 is half the size "
+                                           "of f16 and nearly as close to the model; q4_0 is "
+                                           "smallest."))
+        self.export_onnx = QPushButton(self.tr("Export ONNX…"))  # encoder tasks only
+        self.export_onnx.setToolTip(self.tr("model.onnx for onnxruntime, checked against the model "
+                                            "before it is kept (needs pip install "
+                                            "'pft-desktop[onnx]')."))
         self.export_onnx.clicked.connect(
             lambda: self.export("onnx", int8=self.onnx_int8.isChecked()))
-        self.onnx_int8 = QCheckBox("int8")
-        self.onnx_int8.setToolTip("Also write model_int8.onnx: dynamically quantized, about a "
-                                  "quarter of the size and faster on a CPU, slightly less exact.")
-        self.upload_hub = QPushButton("Upload to the Hub…")
-        self.upload_hub.setToolTip("Upload the merged model or the adapter, with its model "
-                                   "card, to a Hugging Face Hub repository (private unless "
-                                   "you say otherwise).")
+        self.onnx_int8 = QCheckBox(self.tr("int8"))
+        self.onnx_int8.setToolTip(self.tr("Also write model_int8.onnx: dynamically quantized, "
+                                          "about a quarter of the size and faster on a CPU, "
+                                          "slightly less exact."))
+        self.upload_hub = QPushButton(self.tr("Upload to the Hub…"))
+        self.upload_hub.setToolTip(self.tr("Upload the merged model or the adapter, with its "
+                                           "model card, to a Hugging Face Hub repository "
+                                           "(private unless you say otherwise)."))
         self.upload_hub.clicked.connect(self.upload_to_hub)
         self.upload_dialog = None
-        self.open_folder = QPushButton("Open folder")
+        self.open_folder = QPushButton(self.tr("Open folder"))
         self.open_folder.setEnabled(False)
         self.open_folder.clicked.connect(self._open_export)
-        self.finetune_button = QPushButton("Fine-tune this model…")
+        self.finetune_button = QPushButton(self.tr("Fine-tune this model…"))
         self.finetune_button.setObjectName("primary")
-        self.finetune_button.setToolTip("Use this pretrained model as the base of a new "
-                                        "fine-tuning run.")
+        self.finetune_button.setToolTip(self.tr("Use this pretrained model as the base of a new "
+                                                "fine-tuning run."))
         self.finetune_button.clicked.connect(self._fine_tune_this)
         self.finetune_button.setVisible(False)
-        self.open_run_button = QPushButton("Open run folder")
+        self.open_run_button = QPushButton(self.tr("Open run folder"))
         self.open_run_button.clicked.connect(
             lambda: self.state.run_dir and QDesktopServices.openUrl(
                 QUrl.fromLocalFile(str(self.state.run_dir))))
@@ -186,7 +194,7 @@ class ResultsPage(WizardPage):
     # -- showing a run ----------------------------------------------------------------------
     def enter(self) -> None:
         if self.state.run_dir is None:
-            self.headline.setText("No run yet.")
+            self.headline.setText(self.tr("No run yet."))
             self.changes.show_for(None)
             return
         folder = RunFolder(self.state.run_dir)
@@ -199,9 +207,13 @@ class ResultsPage(WizardPage):
 
         info = read_run_info(folder.model_dir)
         task = get_task(info.get("task") or self.state.config.task.kind)
-        headline = "This run is still training in the background. " if folder.is_live() \
-            else f"Run {status}. "
-        self.headline.setText(headline + task.headline(metrics) + f"\nRun folder: {folder.path}")
+        statuses = {"finished": self.tr("Run finished. "), "stopped": self.tr("Run stopped. "),
+                    "failed": self.tr("Run failed. "), "diverged": self.tr("Run diverged. "),
+                    "interrupted": self.tr("Run interrupted. ")}
+        headline = self.tr("This run is still training in the background. ") \
+            if folder.is_live() else statuses.get(status, f"Run {status}. ")
+        self.headline.setText(headline + core_text(task.headline(metrics)) + "\n" +
+                              self.tr("Run folder: {folder}").format(folder=folder.path))
         self.finetune_button.setVisible(task.saves_merged and folder.model_dir.is_dir())
         self._show_inputs(task.inputs(info))
         self._show_chat(folder, info, bool(getattr(task, "chat", False)))
@@ -222,11 +234,11 @@ class ResultsPage(WizardPage):
             widget.setVisible(task.onnx)
             widget.setEnabled(has_model and not live)
         if live:
-            self.export_note.setText("This run is still training; export it once it has "
-                                     "finished.")
+            self.export_note.setText(self.tr("This run is still training; export it once it has "
+                                             "finished."))
         self.try_button.setEnabled(has_model)
         if not has_model:
-            self.chat_box.set_status("This run has not saved a model to chat with (yet).")
+            self.chat_box.set_status(self.tr("This run has not saved a model to chat with (yet)."))
         if has_model and self.served_dir != folder.path:
             self._start_server(folder.path)
 
@@ -319,18 +331,18 @@ class ResultsPage(WizardPage):
         low, high = min(min(true), min(predicted)), max(max(true), max(predicted))
         self.scatter.plot([low, high], [low, high],
                           pen=pg.mkPen("#9ca3af", style=Qt.PenStyle.DashLine))
-        self.scatter.setLabel("bottom", "true")
-        self.scatter.setLabel("left", "predicted")
+        self.scatter.setLabel("bottom", self.tr("true"))
+        self.scatter.setLabel("left", self.tr("predicted"))
 
     # -- try it -----------------------------------------------------------------------------
     def _start_server(self, run_dir: Path) -> None:
         self.server.cancel()
         self.served_dir = run_dir
         self.ready = False
-        self.try_result.setText("Loading the model…")
+        self.try_result.setText(self.tr("Loading the model…"))
         self.chat_box.new_chat()
-        self.chat_box.set_status("Loading the model in the background; you can write "
-                                 "already.")
+        self.chat_box.set_status(self.tr("Loading the model in the background; you can write "
+                                         "already."))
         self.server.start("serve", str(run_dir))
         self.chat_box.set_writer(self.server.write_line)
 
@@ -357,8 +369,8 @@ class ResultsPage(WizardPage):
         text) in rows below it, multi-line where the task says so."""
         first, rest = fields[0], fields[1:]
         self.try_key = first.key
-        self.try_text.setPlaceholderText(first.placeholder)
-        self.try_text.setAccessibleName(first.label)
+        self.try_text.setPlaceholderText(core_text(first.placeholder))
+        self.try_text.setAccessibleName(core_text(first.label))
         self.browse_button.setVisible(first.key == "image")
         if [f.key for f in rest] == list(self.try_inputs):
             return
@@ -367,16 +379,16 @@ class ResultsPage(WizardPage):
         self.try_inputs = {}
         for field in rest:
             editor = QPlainTextEdit() if field.multiline else QLineEdit()
-            editor.setPlaceholderText(field.placeholder)
-            editor.setAccessibleName(field.label)
+            editor.setPlaceholderText(core_text(field.placeholder))
+            editor.setAccessibleName(core_text(field.label))
             if field.multiline:
                 editor.setMaximumHeight(90)
-            self.try_fields.addRow(field.label, editor)
+            self.try_fields.addRow(core_text(field.label), editor)
             self.try_inputs[field.key] = editor
 
     def _browse_input(self) -> None:
-        path = recent.open_file(self, "image", "Choose an image", "Images (*.png *.jpg *.jpeg "
-                                "*.bmp *.gif *.webp);;All files (*)")
+        path = recent.open_file(self, "image", self.tr("Choose an image"), self.tr(
+            "Images (*.png *.jpg *.jpeg *.bmp *.gif *.webp);;All files (*)"))
         if path:
             self.try_text.setText(path)
             self.predict()
@@ -393,8 +405,8 @@ class ResultsPage(WizardPage):
         values = self.try_values()
         if not next(iter(values.values())) or not self.server.is_running():
             return
-        self.try_result.setText("Thinking…" if getattr(self, "ready", False)
-                                else "Loading the model; the answer follows…")
+        self.try_result.setText(self.tr("Thinking…") if getattr(self, "ready", False)
+                                else self.tr("Loading the model; the answer follows…"))
         self.server.write_line(json.dumps(values))
 
     def _served(self, message: dict) -> None:
@@ -402,12 +414,12 @@ class ResultsPage(WizardPage):
             return
         if message.get("type") == "ready":
             self.ready = True
-            self.try_result.setText("Ready: give the model an input and press Enter.")
-            self.chat_box.set_status("Ready." if message.get("chat") else
-                                     "This model does not chat.")
+            self.try_result.setText(self.tr("Ready: give the model an input and press Enter."))
+            self.chat_box.set_status(self.tr("Ready.") if message.get("chat") else
+                                     self.tr("This model does not chat."))
             if message.get("base_model"):
-                off = " (the adapter switched off)" if message.get("base_is_adapter_off") \
-                    else ""
+                off = self.tr(" (the adapter switched off)") \
+                    if message.get("base_is_adapter_off") else ""
                 self.chat_box.set_names(Path(str(self.served_dir)).name,
                                         message["base_model"] + off)
         elif message.get("type") in ("result", "error"):
@@ -416,11 +428,11 @@ class ResultsPage(WizardPage):
     def _server_stopped(self, outcome) -> None:
         self.chat_box.set_writer(None)
         if not outcome.was_successful():
-            self.chat_box.set_status(f"<span style='color:#b91c1c'>The model stopped: "
-                                     f"{escape(str(outcome))}</span>")
+            self.chat_box.set_status("<span style='color:#b91c1c'>" + self.tr(
+                "The model stopped: {reason}").format(reason=escape(str(outcome))) + "</span>")
         if not outcome.was_successful() and not outcome.crashed:
-            self.try_result.setText(f"<span style='color:#b91c1c'>The model could not be "
-                                    f"loaded: {outcome}</span>")
+            self.try_result.setText("<span style='color:#b91c1c'>" + self.tr(
+                "The model could not be loaded: {reason}").format(reason=outcome) + "</span>")
 
     def _fine_tune_this(self) -> None:
         """Start a fine-tuning setup with this run's pretrained model as the base."""
@@ -439,13 +451,14 @@ class ResultsPage(WizardPage):
         if self.state.run_dir is None or self.exporter.is_running():
             return
         if target is None:
-            target = recent.open_folder(self, "export", "Export into which folder?")
+            target = recent.open_folder(self, "export", self.tr("Export into which folder?"))
             if not target:
                 return
             target = str(Path(target) / f"{Path(self.state.run_dir).name}-{kind}")
         self.export_dir = Path(target)
         self.export_bar.setVisible(True)
-        self.export_note.setText(f"Exporting the {kind} model to {target}…")
+        self.export_note.setText(self.tr("Exporting the {kind} model to {target}…").format(
+            kind=kind, target=target))
         self.open_folder.setEnabled(False)
         self.exported_kind = kind
         extra = (("--quant", quant) if quant else ()) + (("--int8",) if int8 else ())
@@ -455,16 +468,16 @@ class ResultsPage(WizardPage):
         self.export_bar.setVisible(False)
         if outcome.was_successful():
             self.export_note.setText(
-                f"Exported to {self.export_dir}. " + (
-                    "Run it with llama.cpp, or in Ollama: ollama create NAME -f Modelfile "
-                    "(in that folder)." if self.exported_kind == "gguf" else
-                    "It runs with onnxruntime; its README.md shows how."
+                self.tr("Exported to {folder}. ").format(folder=self.export_dir) + (
+                    self.tr("Run it with llama.cpp, or in Ollama: ollama create NAME -f "
+                            "Modelfile (in that folder).") if self.exported_kind == "gguf" else
+                    self.tr("It runs with onnxruntime; its README.md shows how.")
                     if self.exported_kind == "onnx" else
-                    "It loads with plain transformers/peft; its README.md shows how."))
+                    self.tr("It loads with plain transformers/peft; its README.md shows how.")))
             self.open_folder.setEnabled(True)
         else:
-            self.export_note.setText(f"<span style='color:#b91c1c'>Export failed: "
-                                     f"{outcome}</span>")
+            self.export_note.setText("<span style='color:#b91c1c'>" + self.tr(
+                "Export failed: {reason}").format(reason=outcome) + "</span>")
 
     def upload_to_hub(self) -> None:
         """Open the upload dialog for this run (the upload itself runs in a child process)."""
@@ -490,7 +503,7 @@ class ResultsPage(WizardPage):
         from pft_desktop.core.runstore import RunStore
 
         store = RunStore()
-        path = path or recent.open_folder(self, "run_folder", "Open a run folder",
+        path = path or recent.open_folder(self, "run_folder", self.tr("Open a run folder"),
                                           recent.recent_folder("run_folder") or str(store.root))
         if not path:
             return
@@ -499,11 +512,13 @@ class ResultsPage(WizardPage):
             config = folder.load_config()
             store.add(folder.path)
         except UserError as error:
-            QMessageBox.warning(self, "Not a run folder", f"{error.message} {error.fix}")
+            QMessageBox.warning(self, self.tr("Not a run folder"),
+                                "{} {}".format(*core_parts(error.to_dict())))
             return
         except OSError as error:  # the library's list could not be written: still open it
-            QMessageBox.warning(self, "Not added to the library", f"{folder.path} opens, but "
-                                f"could not join the library ({error}).")
+            QMessageBox.warning(self, self.tr("Not added to the library"), self.tr(
+                "{folder} opens, but could not join the library ({error}).").format(
+                folder=folder.path, error=error))
         self.state.config = config
         self.state.report, self.state.model_info = None, None  # the wizard's, not this run's
         self.state.run_dir = folder.path

@@ -4,7 +4,7 @@ start a new run from its config, export, rename, show its folder, delete (to the
 
 from __future__ import annotations
 
-from PySide6.QtCore import QItemSelectionModel, Qt, QTimer, QUrl, Signal
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QItemSelectionModel, Qt, QTimer, QUrl, Signal
 from PySide6.QtGui import QAction, QDesktopServices, QKeySequence
 from PySide6.QtWidgets import (QAbstractItemView, QComboBox, QHBoxLayout, QHeaderView,
                                QInputDialog, QLabel, QLineEdit, QMessageBox, QPushButton,
@@ -14,18 +14,20 @@ from pft_desktop.core.errors import UserError
 from pft_desktop.core.models import human_bytes
 from pft_desktop.core.rundir import STATUSES, RunFolder
 from pft_desktop.core.runstore import RunStore, RunSummary
+from pft_desktop.ui.i18n import core_parts
 from pft_desktop.ui.library_reader import LibraryReader, move_to_trash
 from pft_desktop.ui.pages.base import WizardPage
-from pft_desktop.ui.run_table import (COLUMN, STATUS_LOOK, RunFilter, RunTableModel,
-                                     StatusDelegate)
+from pft_desktop.ui.run_table import (COLUMN, RunFilter, RunTableModel, StatusDelegate,
+                                     status_word)
 
 REFRESH_MS = 3000  # summaries are cached per folder: a refresh re-reads only what changed
 
 
 class RunsPage(WizardPage):
-    title = "Runs"
-    subtitle = ("Every run you have trained, newest first. Open one to see its charts and "
-                "results; select two or more to compare them.")
+    title = QT_TRANSLATE_NOOP("RunsPage", "Runs")
+    subtitle = QT_TRANSLATE_NOOP("RunsPage", "Every run you have trained, newest first. Open one "
+                                 "to see its charts and results; select two or more to compare "
+                                 "them.")
     open_requested = Signal(str)
     compare_requested = Signal(list)
     new_run_requested = Signal(str)
@@ -54,13 +56,13 @@ class RunsPage(WizardPage):
     def _build(self) -> None:
         bar = QHBoxLayout()
         self.search = QLineEdit()
-        self.search.setPlaceholderText("Search by name")
+        self.search.setPlaceholderText(self.tr("Search by name"))
         self.search.setClearButtonEnabled(True)
         self.search.textChanged.connect(self._filter_changed)
-        self.status_filter = self._combo("All statuses", [
-            (STATUS_LOOK[status][0], status) for status in STATUSES])
-        self.model_filter = self._combo("All models", [])
-        self.task_filter = self._combo("All tasks", [])
+        self.status_filter = self._combo(self.tr("All statuses"), [
+            (status_word(status), status) for status in STATUSES])
+        self.model_filter = self._combo(self.tr("All models"), [])
+        self.task_filter = self._combo(self.tr("All tasks"), [])
         self.count = QLabel()
         self.count.setObjectName("hint")
         bar.addWidget(self.search, 2)
@@ -117,24 +119,28 @@ class RunsPage(WizardPage):
         row = QHBoxLayout()
         self.actions: dict[str, QAction] = {}
         self.buttons: dict[str, QPushButton] = {}
-        specs = (("open", "Open", self.open_selected, None),
-                 ("compare", "Compare", self.compare_selected, None),
-                 ("resume", "Resume", lambda: self._emit_one(self.resume_requested), None),
-                 ("train_more", "Train more…", lambda: self._emit_one(
+        specs = (("open", self.tr("Open"), self.open_selected, None),
+                 ("compare", self.tr("Compare"), self.compare_selected, None),
+                 ("resume", self.tr("Resume"), lambda: self._emit_one(self.resume_requested),
+                  None),
+                 ("train_more", self.tr("Train more…"), lambda: self._emit_one(
                      self.train_more_requested), None),
-                 ("new_run", "New run from this config", lambda: self._emit_one(
+                 ("new_run", self.tr("New run from this config"), lambda: self._emit_one(
                      self.new_run_requested), None),
-                 ("export", "Export…", lambda: self._emit_one(self.export_requested), None),
-                 ("rename", "Rename…", self.rename_selected, QKeySequence(Qt.Key.Key_F2)),
-                 ("show_folder", "Open folder", self.show_folder, None),
-                 ("delete", "Delete…", self.delete_selected,
+                 ("export", self.tr("Export…"), lambda: self._emit_one(self.export_requested),
+                  None),
+                 ("rename", self.tr("Rename…"), self.rename_selected,
+                  QKeySequence(Qt.Key.Key_F2)),
+                 ("show_folder", self.tr("Open folder"), self.show_folder, None),
+                 ("delete", self.tr("Delete…"), self.delete_selected,
                   QKeySequence(QKeySequence.StandardKey.Delete)))
-        tips = {"resume": "Continue a stopped or interrupted run from its last checkpoint.",
-                "train_more": "A new run that starts from this finished run's weights.",
-                "new_run": "Fill the wizard with this run's settings, to change and train "
-                           "again.",
-                "export": "Open the run's results, where it exports.",
-                "delete": "Move the run's folder to the trash."}
+        tips = {"resume": self.tr("Continue a stopped or interrupted run from its last "
+                                  "checkpoint."),
+                "train_more": self.tr("A new run that starts from this finished run's weights."),
+                "new_run": self.tr("Fill the wizard with this run's settings, to change and "
+                                   "train again."),
+                "export": self.tr("Open the run's results, where it exports."),
+                "delete": self.tr("Move the run's folder to the trash.")}
         for key, text, slot, shortcut in specs:
             action = QAction(text, self)
             action.triggered.connect(slot)
@@ -181,14 +187,16 @@ class RunsPage(WizardPage):
 
     def _unreadable(self, error: str) -> None:
         self.empty_note.setVisible(True)
-        self.empty_note.setText(f"The runs folder {RunStore().root} could not be read: {error}")
+        self.empty_note.setText(self.tr("The runs folder {folder} could not be read: {error}")
+                                .format(folder=RunStore().root, error=error))
 
     def _show_runs(self, store: RunStore, runs: list[RunSummary]) -> None:
         self.store = store
         chosen = {run.path for run in self.selected()}
         rebuilt = self.table_model.set_runs(runs)
-        self._fill_choices(self.model_filter, "All models", sorted({r.model for r in runs}))
-        self._fill_choices(self.task_filter, "All tasks", sorted({r.task for r in runs}))
+        self._fill_choices(self.model_filter, self.tr("All models"),
+                           sorted({r.model for r in runs}))
+        self._fill_choices(self.task_filter, self.tr("All tasks"), sorted({r.task for r in runs}))
         if rebuilt:
             self.select_paths(chosen)
         self._show_counts()
@@ -211,16 +219,18 @@ class RunsPage(WizardPage):
 
     def _show_counts(self) -> None:
         total, shown = self.table_model.rowCount(), self.filter.rowCount()
-        self.count.setText(f"{shown:,} of {total:,} runs" if shown != total else
-                           f"{total:,} run{'s' if total != 1 else ''}")
+        self.count.setText(self.tr("{shown:,} of {total:,} runs").format(shown=shown, total=total)
+                           if shown != total else self.tr("1 run") if total == 1 else
+                           self.tr("{total:,} runs").format(total=total))
         size = sum(run.size_bytes for run in self.table_model.runs)
-        self.root_note.setText(f"Runs folder: {self.store.root} · {human_bytes(size)} in all "
-                               "· <a href='settings'>Change…</a>")
+        self.root_note.setText(self.tr("Runs folder: {folder} · {size} in all · "
+                                       "<a href='settings'>Change…</a>").format(
+            folder=self.store.root, size=human_bytes(size)))
         self.empty_note.setVisible(total == 0 or shown == 0)
         self.empty_note.setText(
-            "No runs yet. Runs you train appear here, and so do run folders you open with "
-            "File > Open run folder." if total == 0 else
-            "No run matches the search and filters.")
+            self.tr("No runs yet. Runs you train appear here, and so do run folders you open "
+                    "with File > Open run folder.") if total == 0 else
+            self.tr("No run matches the search and filters."))
 
     def _filter_changed(self, *_) -> None:
         self.filter.set_filter(self.status_filter.currentData() or "",
@@ -262,9 +272,9 @@ class RunsPage(WizardPage):
         for key, on in enabled.items():
             self.actions[key].setEnabled(on)
             self.buttons[key].setEnabled(on)
-        self.buttons["delete"].setToolTip("A run that is training cannot be deleted; stop it "
-                                          "first." if live else "Move the run's folder to the "
-                                          "trash.")
+        self.buttons["delete"].setToolTip(self.tr("A run that is training cannot be deleted; "
+                                                  "stop it first.") if live else
+                                          self.tr("Move the run's folder to the trash."))
 
     def _emit_one(self, signal) -> None:
         runs = self.selected()
@@ -290,8 +300,9 @@ class RunsPage(WizardPage):
         if len(runs) != 1:
             return
         old = runs[0]
-        name, ok = QInputDialog.getText(self, "Rename run", "New name for the run (its "
-                                        "folder is renamed):", QLineEdit.EchoMode.Normal,
+        name, ok = QInputDialog.getText(self, self.tr("Rename run"), self.tr(
+                                        "New name for the run (its folder is renamed):"),
+                                        QLineEdit.EchoMode.Normal,
                                         old.name)
         if ok and name.strip() and name.strip() != old.name:
             self.rename(old.path, name)
@@ -300,10 +311,11 @@ class RunsPage(WizardPage):
         try:
             renamed = self.store.rename(RunFolder(path), name)
         except UserError as error:
-            QMessageBox.warning(self, "Could not rename the run", f"{error.message} {error.fix}")
+            QMessageBox.warning(self, self.tr("Could not rename the run"),
+                                "{} {}".format(*core_parts(error.to_dict())))
             return False
         except OSError as error:
-            QMessageBox.warning(self, "Could not rename the run", str(error))
+            QMessageBox.warning(self, self.tr("Could not rename the run"), str(error))
             return False
         self.renamed.emit(path, str(renamed.path))
         self.reload()
@@ -315,12 +327,13 @@ class RunsPage(WizardPage):
         if not runs or any(run.status == "running" for run in runs):
             return
         names = ", ".join(run.name for run in runs[:4]) + (
-            f" and {len(runs) - 4} more" if len(runs) > 4 else "")
+            self.tr(" and {count} more").format(count=len(runs) - 4) if len(runs) > 4 else "")
         size = human_bytes(sum(run.size_bytes for run in runs))
-        box = QMessageBox(QMessageBox.Icon.Warning, "Delete runs" if len(runs) > 1 else
-                          "Delete run", f"Move {names} ({size}) to the trash? You can restore "
-                          "it from there.", parent=self)
-        delete = box.addButton("Move to trash", QMessageBox.ButtonRole.DestructiveRole)
+        box = QMessageBox(QMessageBox.Icon.Warning, self.tr("Delete runs") if len(runs) > 1
+                          else self.tr("Delete run"), self.tr(
+                              "Move {names} ({size}) to the trash? You can restore it from "
+                              "there.").format(names=names, size=size), parent=self)
+        delete = box.addButton(self.tr("Move to trash"), QMessageBox.ButtonRole.DestructiveRole)
         box.addButton(QMessageBox.StandardButton.Cancel)
         box.setObjectName("deleteRunsQuestion")
         box.exec()
@@ -334,8 +347,8 @@ class RunsPage(WizardPage):
         for path in paths:
             folder = RunFolder(path)
             if folder.is_live():
-                QMessageBox.warning(self, "Run is training", f"{folder.name} is training; stop "
-                                    "it before deleting it.")
+                QMessageBox.warning(self, self.tr("Run is training"), self.tr(
+                    "{name} is training; stop it before deleting it.").format(name=folder.name))
                 continue
             if not move_to_trash(folder.path) and not self._delete_for_good(folder):
                 continue
@@ -348,8 +361,9 @@ class RunsPage(WizardPage):
 
     def _delete_for_good(self, folder: RunFolder) -> bool:
         answer = QMessageBox.question(
-            self, "No trash for this folder", f"{folder.name} cannot be moved to the trash "
-            "(there is none for its drive). Delete it for good?",
+            self, self.tr("No trash for this folder"), self.tr(
+                "{name} cannot be moved to the trash (there is none for its drive). Delete it "
+                "for good?").format(name=folder.name),
             QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.Cancel,
             QMessageBox.StandardButton.Cancel)
         if answer != QMessageBox.StandardButton.Yes:
@@ -357,7 +371,7 @@ class RunsPage(WizardPage):
         try:
             self.store.delete(folder)
         except (UserError, OSError) as error:
-            QMessageBox.warning(self, "Could not delete the run", str(error))
+            QMessageBox.warning(self, self.tr("Could not delete the run"), str(error))
             return False
         return True
 

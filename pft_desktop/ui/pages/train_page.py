@@ -6,13 +6,14 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import Qt, QTimer, QUrl, Signal
+from PySide6.QtCore import QT_TRANSLATE_NOOP, Qt, QTimer, QUrl, Signal
 from PySide6.QtWidgets import (QDialog, QFrame, QGridLayout, QHBoxLayout, QLabel, QMessageBox,
                                QPlainTextEdit, QProgressBar, QPushButton, QSizePolicy,
                                QVBoxLayout, QWidget)
 
 from pft_desktop.core.rundir import RunFolder
 from pft_desktop.core.runstore import RunStore
+from pft_desktop.ui.i18n import core_parts, core_text
 from pft_desktop.ui.pages.base import Pending, WizardPage
 from pft_desktop.ui.run_follower import LOG_NOISE
 from pft_desktop.ui.trainer_thread import TrainingSession
@@ -42,9 +43,9 @@ def clock(seconds) -> str:
 
 
 class TrainPage(WizardPage):
-    title = "Train"
-    subtitle = ("Training runs in its own process: the window stays responsive, and Stop saves "
-                "a checkpoint you can resume.")
+    title = QT_TRANSLATE_NOOP("TrainPage", "Train")
+    subtitle = QT_TRANSLATE_NOOP("TrainPage", "Training runs in its own process: the window stays "
+                                 "responsive, and Stop saves a checkpoint you can resume.")
     run_finished = Signal()
 
     def __init__(self, state, parent=None):
@@ -52,11 +53,12 @@ class TrainPage(WizardPage):
         self._build()
         self.session = TrainingSession(self)
         self.session.started.connect(self._started)
-        self.session.status_changed.connect(self._status)
+        self.session.status_changed.connect(self._core_status)
         self.session.step.connect(self._step)
         self.session.evaluated.connect(self._evaluated)
         self.session.checkpoint_saved.connect(
-            lambda e: self._status(f"Checkpoint saved at step {e['step']}"))
+            lambda e: self._status(self.tr("Checkpoint saved at step {step}").format(
+                step=e["step"])))
         self.session.failed.connect(self._failed)
         self.session.rewound.connect(self._rewound)
         self.session.log_text.connect(self.log.appendPlainText)
@@ -74,19 +76,19 @@ class TrainPage(WizardPage):
         top = QHBoxLayout()
         self.summary = QLabel()
         self.summary.setWordWrap(True)
-        self.start_button = QPushButton("Start training")
+        self.start_button = QPushButton(self.tr("Start training"))
         self.start_button.setObjectName("primary")
         self.start_button.clicked.connect(self.start)
-        self.resume_button = QPushButton("Resume")
+        self.resume_button = QPushButton(self.tr("Resume"))
         self.resume_button.clicked.connect(lambda: self.start(resume=True))
         self.resume_button.setVisible(False)
-        self.stop_button = QPushButton("Stop")
+        self.stop_button = QPushButton(self.tr("Stop"))
         self.stop_button.clicked.connect(self.stop)
         self.stop_button.setEnabled(False)
-        self.kill_button = QPushButton("Kill")
+        self.kill_button = QPushButton(self.tr("Kill"))
         self.kill_button.setObjectName("danger")
-        self.kill_button.setToolTip("End the process now; progress since the last checkpoint "
-                                    "is lost.")
+        self.kill_button.setToolTip(self.tr("End the process now; progress since the last "
+                                            "checkpoint is lost."))
         self.kill_button.clicked.connect(self.kill)
         self.kill_button.setVisible(False)
         top.addWidget(self.summary, 1)
@@ -101,8 +103,8 @@ class TrainPage(WizardPage):
         self.content.addWidget(self.folder_link)
 
         self.progress = QProgressBar()
-        self.progress.setFormat("%v / %m steps")
-        self.progress_text = QLabel("Not started.")
+        self.progress.setFormat(self.tr("%v / %m steps"))
+        self.progress_text = QLabel(self.tr("Not started."))
         self.status_text = QLabel()
         self.status_text.setObjectName("hint")
         self.status_text.setWordWrap(True)
@@ -121,7 +123,7 @@ class TrainPage(WizardPage):
         self.error_text = QLabel()
         self.error_text.setWordWrap(True)
         self.error_text.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        log_button = QPushButton("Show full log")
+        log_button = QPushButton(self.tr("Show full log"))
         log_button.clicked.connect(self.show_full_log)
         error_layout.addWidget(self.error_text, 1)
         error_layout.addWidget(log_button, 0, Qt.AlignmentFlag.AlignTop)
@@ -134,13 +136,13 @@ class TrainPage(WizardPage):
         self.loss_chart.setMaximumHeight(330)
         self.content.addWidget(self.loss_chart)
         grid = QGridLayout()
-        self.lr_chart = LiveChart("Learning rate")
+        self.lr_chart = LiveChart(self.tr("Learning rate"))
         self.lr_chart.add_series("lr", PALETTE["lr"])
-        self.grad_chart = LiveChart("Gradient norm")
+        self.grad_chart = LiveChart(self.tr("Gradient norm"))
         self.grad_chart.add_series("grad", PALETTE["grad"])
-        self.tps_chart = LiveChart("Tokens per second")
+        self.tps_chart = LiveChart(self.tr("Tokens per second"))
         self.tps_chart.add_series("tps", PALETTE["tps"])
-        self.mem_chart = LiveChart("Memory (GB)")
+        self.mem_chart = LiveChart(self.tr("Memory (GB)"))
         self.mem_chart.add_series("mem", PALETTE["mem"])
         for i, chart in enumerate((self.lr_chart, self.grad_chart, self.tps_chart,
                                    self.mem_chart)):
@@ -154,7 +156,7 @@ class TrainPage(WizardPage):
         self.log.setReadOnly(True)
         self.log.setMaximumBlockCount(3000)
         self.log.setMaximumHeight(110)
-        self.log.setPlaceholderText("The run's log appears here as it is written.")
+        self.log.setPlaceholderText(self.tr("The run's log appears here as it is written."))
         self.content.addWidget(self.log)
 
     def _build_warnings(self) -> None:
@@ -182,8 +184,8 @@ class TrainPage(WizardPage):
         self.reward_row = QWidget()
         row = QHBoxLayout(self.reward_row)
         row.setContentsMargins(0, 0, 0, 0)
-        self.margin_chart = RewardChart("Reward margin", "chosen - rejected")
-        self.accuracy_chart = RewardChart("Reward accuracy", "share of pairs")
+        self.margin_chart = RewardChart(self.tr("Reward margin"), self.tr("chosen - rejected"))
+        self.accuracy_chart = RewardChart(self.tr("Reward accuracy"), self.tr("share of pairs"))
         for chart in self.reward_charts():
             chart.setMinimumHeight(160)
             chart.setMaximumHeight(200)
@@ -225,11 +227,12 @@ class TrainPage(WizardPage):
             report = RunFolder(self.state.run_dir).data_report()
         rows = report.get("train_rows")
         model = display_name(config.model.name_or_path) if config.model.name_or_path else \
-            f"new {config.pretrain.from_scratch}"
+            self.tr("new {kind}").format(kind=config.pretrain.from_scratch)
         self.summary.setText(
             f"<b>{model}</b> · {config.task.kind} · {config.method.kind} · "
-            + (f"{rows:,} training rows · " if rows is not None else "")
-            + f"batch {config.training.batch_size} · lr {config.training.learning_rate:g}")
+            + (self.tr("{rows:,} training rows · ").format(rows=rows) if rows is not None else "")
+            + self.tr("batch {batch} · lr {lr:g}").format(batch=config.training.batch_size,
+                                                       lr=config.training.learning_rate))
         self._show_run_folder()
 
     def _show_run_folder(self) -> None:
@@ -238,7 +241,8 @@ class TrainPage(WizardPage):
         self.folder_link.setVisible(run_dir is not None)
         if run_dir is not None:
             url = QUrl.fromLocalFile(str(run_dir)).toString()
-            self.folder_link.setText(f"Run folder: <a href=\"{url}\">{run_dir}</a>")
+            self.folder_link.setText(self.tr("Run folder: {link}").format(
+                link=f"<a href=\"{url}\">{run_dir}</a>"))
 
     def is_training(self) -> bool:
         return self.session.is_running()
@@ -253,7 +257,7 @@ class TrainPage(WizardPage):
         self.clear()
         self._show_training()
         self.changes.show_for(self.state.run_dir if resume else None)
-        self.progress_text.setText("Starting the training process…")
+        self.progress_text.setText(self.tr("Starting the training process…"))
         self.session.start(self.state.run_dir, resume=resume)  # a resume shows what came before
         self.completeChanged.emit()
 
@@ -267,11 +271,12 @@ class TrainPage(WizardPage):
         self.clear()
         self._show_training()
         self.changes.show_for(self.state.run_dir)
-        self.progress_text.setText("Following a run that trains in the background…")
+        self.progress_text.setText(self.tr("Following a run that trains in the background…"))
         self.session.attach(self.state.run_dir)
         if self.session.is_running():  # (it may have ended just now)
-            self._status("Following this run from its folder (it was started outside this "
-                         "window): its charts go on live, and Stop asks it to save and stop.")
+            self._status(self.tr("Following this run from its folder (it was started outside this "
+                                 "window): its charts go on live, and Stop asks it to save and "
+                                 "stop."))
         self.completeChanged.emit()
 
     def _show_training(self) -> None:
@@ -280,7 +285,7 @@ class TrainPage(WizardPage):
         self.start_button.setEnabled(False)
         self.resume_button.setVisible(False)
         self.stop_button.setEnabled(True)
-        self.stop_button.setText("Stop")
+        self.stop_button.setText(self.tr("Stop"))
         self.kill_button.setVisible(False)
         self.status_text.setText("")
         self._show_run_folder()
@@ -293,11 +298,12 @@ class TrainPage(WizardPage):
         if not others:
             return True
         names = ", ".join(folder.path.name for folder in others[:3])
-        box = QMessageBox(QMessageBox.Icon.Warning, "Another run is training",
-                          f"{names} is still training in the background. Two runs on the same "
-                          "processor slow each other down badly (about ten times on a 2-core "
-                          "machine). Start this one anyway?", parent=self)
-        start = box.addButton("Start anyway", QMessageBox.ButtonRole.AcceptRole)
+        box = QMessageBox(QMessageBox.Icon.Warning, self.tr("Another run is training"),
+                          self.tr("{names} is still training in the background. Two runs on the "
+                                  "same processor slow each other down badly (about ten times on "
+                                  "a 2-core machine). Start this one anyway?").format(names=names),
+                          parent=self)
+        start = box.addButton(self.tr("Start anyway"), QMessageBox.ButtonRole.AcceptRole)
         box.addButton(QMessageBox.StandardButton.Cancel)
         box.setObjectName("parallelRunWarning")
         box.exec()
@@ -306,8 +312,8 @@ class TrainPage(WizardPage):
     def stop(self) -> None:
         self.session.stop()
         self.stop_button.setEnabled(False)
-        self.stop_button.setText("Stopping…")
-        self._status("Stopping after the current step, then saving…")
+        self.stop_button.setText(self.tr("Stopping…"))
+        self._status(self.tr("Stopping after the current step, then saving…"))
 
     def stop_and_wait(self, seconds: int = 60) -> None:
         self.session.stop()
@@ -322,19 +328,20 @@ class TrainPage(WizardPage):
             self.session.kill()
             return
         answer = QMessageBox.question(
-            self, "Kill this run?", "This run was started outside this window. Kill its "
-            "training process now? Progress since its last checkpoint is lost.",
+            self, self.tr("Kill this run?"), self.tr(
+                "This run was started outside this window. Kill its training process now? "
+                "Progress since its last checkpoint is lost."),
             QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.Cancel,
             QMessageBox.StandardButton.Cancel)
         if answer == QMessageBox.StandardButton.Yes:
             problem = self.session.kill_found()
             if problem:
-                QMessageBox.warning(self, "Could not kill the run", problem)
+                QMessageBox.warning(self, self.tr("Could not kill the run"), problem)
 
     def _stop_overdue(self) -> None:
         self.kill_button.setVisible(True)
-        self._status("The run has not stopped yet (a long step or evaluation). Wait, or Kill "
-                     "it: progress since the last checkpoint would be lost.")
+        self._status(self.tr("The run has not stopped yet (a long step or evaluation). Wait, or "
+                             "Kill it: progress since the last checkpoint would be lost."))
 
     def clear(self) -> None:
         self._clear_charts()
@@ -358,9 +365,15 @@ class TrainPage(WizardPage):
         self.total_steps = event.get("total_steps") or 0
         self.progress.setMaximum(max(self.total_steps, 1))
         device = event.get("device", {})
-        self._status(f"Training on {device.get('name', '?')} ({event.get('precision')}): "
-                     f"{event.get('trainable_parameters', 0):,} of "
-                     f"{event.get('total_parameters', 0):,} parameters trainable.")
+        self._status(self.tr("Training on {device} ({precision}): {trainable:,} of {total:,} "
+                             "parameters trainable.").format(
+            device=device.get("name", "?"), precision=event.get("precision"),
+            trainable=event.get("trainable_parameters", 0),
+            total=event.get("total_parameters", 0)))
+
+    def _core_status(self, text: str) -> None:
+        """A status line from the run (core's words), in the interface language."""
+        self._status(core_text(text))
 
     def _status(self, text: str) -> None:
         self.status_text.setText(text)
@@ -394,7 +407,8 @@ class TrainPage(WizardPage):
             keys = [k for k in ("eval_loss", "eval_reward_accuracy", "eval_reward_margin")
                     if k in keys]
         shown = ", ".join(f"{k[5:]} {event[k]:.4f}" for k in keys)
-        self._status(f"Evaluation at step {event['step']}: {shown}")
+        self._status(self.tr("Evaluation at step {step}: {shown}").format(step=event["step"],
+                                                                           shown=shown))
 
     def refresh(self, everything: bool = False) -> None:
         """Timer-driven redraw: one chart per tick (all with ``everything``) and the progress
@@ -411,14 +425,20 @@ class TrainPage(WizardPage):
         step = self.last_step
         if step:
             self.progress.setValue(min(step["step"], self.progress.maximum()))
-            loss = f" · loss {step['loss']:.4f}" if step.get("loss") is not None else ""
-            self.progress_text.setText(
-                f"Step {step['step']} of {self.total_steps} · epoch {step['epoch']:.2f}{loss} · "
-                f"elapsed {clock(step.get('elapsed_s'))} · ETA {clock(step.get('eta_s'))}")
+            loss = self.tr(" · loss {loss:.4f}").format(loss=step["loss"]) \
+                if step.get("loss") is not None else ""
+            self.progress_text.setText(self.tr(
+                "Step {step} of {total} · epoch {epoch:.2f}{loss} · elapsed {elapsed} · "
+                "ETA {eta}").format(step=step["step"], total=self.total_steps,
+                                    epoch=step["epoch"], loss=loss,
+                                    elapsed=clock(step.get("elapsed_s")),
+                                    eta=clock(step.get("eta_s"))))
 
     def _failed(self, event: dict) -> None:
-        self.error_text.setText(f"<b>{event.get('message', 'The run failed.')}</b><br>"
-                                f"{event.get('fix', '')}")
+        message, fix = core_parts(event)
+        if "message" not in event:
+            message = self.tr("The run failed.")
+        self.error_text.setText(f"<b>{message}</b><br>{fix}")
         self.error_panel.setVisible(True)
 
     def _stalled(self, seconds: float) -> None:
@@ -430,15 +450,22 @@ class TrainPage(WizardPage):
             return
         minutes = max(int(seconds // 60), 1)
         step = self.last_step.get("step")
-        self.stall_text.setText(
-            f"<b>No progress for {minutes} minute{'' if minutes == 1 else 's'}.</b> The run's "
-            f"process is alive but has made no step{f' since step {step}' if step else ''}, "
-            "far longer than its steps have been taking. It may be stuck (a hung data loader, "
-            "a deadlocked device). Wait a little longer, or Stop it (it saves a checkpoint "
-            "you can resume); Kill is offered if it does not stop. The end of its log:")
+        head = self.tr("<b>No progress for 1 minute.</b>") if minutes == 1 else \
+            self.tr("<b>No progress for {minutes} minutes.</b>").format(minutes=minutes)
+        body = self.tr(
+            " The run's process is alive but has made no step since step {step}, far longer "
+            "than its steps have been taking. It may be stuck (a hung data loader, a "
+            "deadlocked device). Wait a little longer, or Stop it (it saves a checkpoint you "
+            "can resume); Kill is offered if it does not stop. The end of its log:").format(
+            step=step) if step else self.tr(
+            " The run's process is alive but has made no step, far longer than its steps have "
+            "been taking. It may be stuck (a hung data loader, a deadlocked device). Wait a "
+            "little longer, or Stop it (it saves a checkpoint you can resume); Kill is offered "
+            "if it does not stop. The end of its log:")
+        self.stall_text.setText(head + body)
         tail = [line for line in RunFolder(self.session.run_dir).log_tail(30)
                 if not any(noise in line for noise in LOG_NOISE)][-10:]
-        self.stall_log.setPlainText("\n".join(tail) or "(The log is empty.)")
+        self.stall_log.setPlainText("\n".join(tail) or self.tr("(The log is empty.)"))
         self.stall_panel.setVisible(True)
 
     def _finished(self, outcome: dict) -> None:
@@ -448,17 +475,18 @@ class TrainPage(WizardPage):
         self.state.outcome = outcome
         self.start_button.setEnabled(True)
         self.stop_button.setEnabled(False)
-        self.stop_button.setText("Stop")
+        self.stop_button.setText(self.tr("Stop"))
         self.kill_button.setVisible(False)
         status = outcome["status"]
         if outcome.get("error") and not self.error_panel.isVisible():
             self._failed(outcome["error"])
         self.offer_resume(status)
-        self._status({"finished": "Training finished. Next: results and export.",
-                      "stopped": "Stopped and saved. Resume it, or look at the results.",
-                      "interrupted": "The run ended without saving: resume it from its last "
-                      "checkpoint, or train again."}.get(
-            status, "The run did not finish: see the message above."))
+        self._status({"finished": self.tr("Training finished. Next: results and export."),
+                      "stopped": self.tr("Stopped and saved. Resume it, or look at the "
+                                         "results."),
+                      "interrupted": self.tr("The run ended without saving: resume it from its "
+                                             "last checkpoint, or train again.")}.get(
+            status, self.tr("The run did not finish: see the message above.")))
         self.state.notify("run")
         self.completeChanged.emit()
         if status == "finished":
@@ -468,13 +496,15 @@ class TrainPage(WizardPage):
         """The progress line of a run that is over: where it ended, no ETA."""
         step = self.last_step
         if not step:
-            self.progress_text.setText("No training step was recorded.")
+            self.progress_text.setText(self.tr("No training step was recorded."))
             return
-        how = {"finished": "Finished", "stopped": "Stopped", "failed": "Failed",
-               "diverged": "Diverged", "interrupted": "Interrupted"}.get(status, "Ended")
-        self.progress_text.setText(
-            f"{how} at step {step['step']} of {self.total_steps} · epoch "
-            f"{step['epoch']:.2f} · elapsed {clock(step.get('elapsed_s'))}")
+        how = {"finished": self.tr("Finished"), "stopped": self.tr("Stopped"),
+               "failed": self.tr("Failed"), "diverged": self.tr("Diverged"),
+               "interrupted": self.tr("Interrupted")}.get(status, self.tr("Ended"))
+        self.progress_text.setText(self.tr(
+            "{how} at step {step} of {total} · epoch {epoch:.2f} · elapsed {elapsed}").format(
+            how=how, step=step["step"], total=self.total_steps, epoch=step["epoch"],
+            elapsed=clock(step.get("elapsed_s"))))
 
     def offer_resume(self, status: str | None = None) -> None:
         """Show what can be done with the current run: Resume (the primary action) for a run
@@ -486,9 +516,9 @@ class TrainPage(WizardPage):
         status = status or folder.state()
         live = folder.is_live() and not self.session.is_running()
         if live:
-            self._status("This run is still training in the background; its charts show the "
-                         "events written so far.")
-            self.progress_text.setText("Training in the background.")
+            self._status(self.tr("This run is still training in the background; its charts show "
+                                 "the events written so far."))
+            self.progress_text.setText(self.tr("Training in the background."))
         elif not self.session.is_running():
             self._show_ended(status)
         resumable = (status in ("stopped", "failed", "interrupted") and not live
@@ -496,11 +526,11 @@ class TrainPage(WizardPage):
                      and not self.session.is_running())
         self.resume_button.setVisible(resumable)
         self.start_button.setEnabled(not live and not self.session.is_running())
-        self.start_button.setText("Start over" if resumable else
-                                  "Train again" if status in ("finished", "failed") and
-                                  self.state.outcome is not None else "Start training")
-        self.start_button.setToolTip("A new run from the beginning, with the same settings."
-                                     if resumable else "")
+        self.start_button.setText(self.tr("Start over") if resumable else
+                                  self.tr("Train again") if status in ("finished", "failed") and
+                                  self.state.outcome is not None else self.tr("Start training"))
+        self.start_button.setToolTip(self.tr("A new run from the beginning, with the same "
+                                             "settings.") if resumable else "")
         # One primary (blue) button: Resume when a run can go on, else Start.
         for button, primary in ((self.resume_button, resumable),
                                 (self.start_button, not resumable)):
@@ -515,17 +545,18 @@ class TrainPage(WizardPage):
 
     def problems(self) -> list[str]:
         if self.session.is_running():
-            return [Pending("Training is running…")]
+            return [Pending(self.tr("Training is running…"))]
         if self._run_is_live():
-            return [Pending("This run is still training in the background; its results come "
-                            "when it finishes.")]
+            return [Pending(self.tr("This run is still training in the background; its results "
+                                    "come when it finishes."))]
         outcome = self.state.outcome
         if outcome is None:
-            return [Pending("Start training to continue.")]
+            return [Pending(self.tr("Start training to continue."))]
         if outcome["status"] == "interrupted":
-            return ["The run was interrupted before it finished; resume it or train again."]
+            return [self.tr("The run was interrupted before it finished; resume it or train "
+                            "again.")]
         if outcome["status"] not in ("finished", "stopped"):
-            return ["The run failed; fix the problem above and train again."]
+            return [self.tr("The run failed; fix the problem above and train again.")]
         return []
 
     # -- history ----------------------------------------------------------------------------
@@ -540,7 +571,7 @@ class TrainPage(WizardPage):
         if self.state.run_dir is None:
             return
         dialog = QDialog(self)
-        dialog.setWindowTitle("Full log")
+        dialog.setWindowTitle(self.tr("Full log"))
         dialog.resize(900, 600)
         view = QPlainTextEdit()
         view.setReadOnly(True)
@@ -549,7 +580,7 @@ class TrainPage(WizardPage):
             path = Path(self.state.run_dir) / name
             if path.is_file():
                 parts.append(f"===== {name} =====\n" + path.read_text("utf-8", "replace"))
-        view.setPlainText("\n".join(parts) or "The log is empty.")
+        view.setPlainText("\n".join(parts) or self.tr("The log is empty."))
         QVBoxLayout(dialog).addWidget(view)
         dialog.show()
         self.log_dialog = dialog

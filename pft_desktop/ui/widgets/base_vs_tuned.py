@@ -8,7 +8,7 @@ import json
 from dataclasses import dataclass
 from pathlib import Path
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QCoreApplication, Qt
 from PySide6.QtWidgets import (QFrame, QGridLayout, QGroupBox, QHBoxLayout, QLabel, QLineEdit,
                                QPushButton, QVBoxLayout)
 
@@ -18,6 +18,8 @@ from pft_desktop.core.models import display_name
 from pft_desktop.core.rundir import RUN_INFO, RunFolder
 from pft_desktop.ui.child import ChildProcess
 from pft_desktop.ui.widgets.prediction import ERROR_COLOUR, prediction_html
+
+translate = QCoreApplication.translate  # the name pyside6-lupdate reads
 
 
 
@@ -36,14 +38,19 @@ def base_model_column(config: RunConfig) -> ModelColumn:
     names the task's head: a classifier with its own labels, a causal language model). A bare
     encoder has no classification head yet, so it cannot classify before fine-tuning: the
     column says so instead of guessing."""
+    from pft_desktop.ui.i18n import core_text
+
     source = config.model.name_or_path
-    title = f"Base: {display_name(source)}" if source else "Base model"
+    title = translate("BaseVsTuned", "Base: {model}").format(model=display_name(source)) \
+        if source else translate("BaseVsTuned", "Base model")
     if not source:
-        return ModelColumn(title, note="Built from scratch: there is no base model.")
+        return ModelColumn(title, note=translate("BaseVsTuned", "Built from scratch: there is "
+                                                 "no base model."))
     folder = _local_model(source)
     if folder is None:
-        return ModelColumn(title, note=f"{source} is not on this computer (nor in the Hugging "
-                           "Face cache).")
+        return ModelColumn(title, note=translate("BaseVsTuned", "{model} is not on this computer "
+                                                 "(nor in the Hugging Face cache).").format(
+            model=source))
     from pft_desktop.core.tasks import get_task
 
     task = get_task(config.task.kind)
@@ -52,8 +59,10 @@ def base_model_column(config: RunConfig) -> ModelColumn:
     except (OSError, ValueError):
         model_config = {}
     if not isinstance(model_config, dict) or not task.claims(model_config):
-        return ModelColumn(title, note=f"The base model has no {task.title.lower()} head yet: "
-                           "before fine-tuning it cannot answer for this task.")
+        return ModelColumn(title, note=translate("BaseVsTuned", "The base model has no {task} "
+                                                 "head yet: before fine-tuning it cannot answer "
+                                                 "for this task.").format(
+            task=core_text(task.title).lower()))
     return ModelColumn(title, model_dir=str(folder))
 
 
@@ -71,10 +80,11 @@ def _local_model(source: str) -> Path | None:
 
 def run_column(folder: RunFolder, colour: str) -> ModelColumn:
     if folder.is_live():
-        return ModelColumn(folder.name, note="Still training: ask again when it has ended.",
-                           colour=colour)
+        return ModelColumn(folder.name, note=translate(
+            "BaseVsTuned", "Still training: ask again when it has ended."), colour=colour)
     if not (folder.model_dir / RUN_INFO).is_file():
-        return ModelColumn(folder.name, note="This run saved no model.", colour=colour)
+        return ModelColumn(folder.name, note=translate("BaseVsTuned", "This run saved no model."),
+                           colour=colour)
     return ModelColumn(folder.name, model_dir=str(folder.path), colour=colour)
 
 
@@ -94,14 +104,15 @@ def columns_for(folders: list[RunFolder], colours: list[str]) -> list[ModelColum
 
 class BaseVsTuned(QGroupBox):
     def __init__(self, parent=None):
-        super().__init__("Base against tuned: the same text, every model's answer", parent)
+        super().__init__(parent)
+        self.setTitle(self.tr("Base against tuned: the same text, every model's answer"))
         layout = QVBoxLayout(self)
         line = QHBoxLayout()
         self.text = QLineEdit()
-        self.text.setPlaceholderText("Type a text once and press Enter; each model answers "
-                                     "(they load in the background the first time)")
+        self.text.setPlaceholderText(self.tr("Type a text once and press Enter; each model answers "
+                                             "(they load in the background the first time)"))
         self.text.returnPressed.connect(self.predict)
-        self.button = QPushButton("Predict")
+        self.button = QPushButton(self.tr("Predict"))
         self.button.clicked.connect(self.predict)
         line.addWidget(self.text, 1)
         line.addWidget(self.button)
@@ -129,7 +140,7 @@ class BaseVsTuned(QGroupBox):
             inner = QVBoxLayout(card)
             title = QLabel(f"<span style='color:{column.colour}'>●</span> <b>{column.title}</b>")
             title.setToolTip(column.model_dir or column.note)
-            answer = QLabel(column.note or "Waiting for a text.")
+            answer = QLabel(column.note or self.tr("Waiting for a text."))
             answer.setObjectName("hint")
             answer.setWordWrap(True)
             answer.setAlignment(Qt.AlignmentFlag.AlignTop)
@@ -154,10 +165,10 @@ class BaseVsTuned(QGroupBox):
             if server is None:
                 server = self._serve(number, column.model_dir)
             if self.ready[number]:
-                self.answers[number].setText("Thinking…")
+                self.answers[number].setText(self.tr("Thinking…"))
                 server.write_line(json.dumps({"text": text}))
             else:
-                self.answers[number].setText("Loading the model; the answer follows…")
+                self.answers[number].setText(self.tr("Loading the model; the answer follows…"))
 
     def _serve(self, number: int, model_dir: str) -> ChildProcess:
         server = ChildProcess(self)
@@ -180,8 +191,8 @@ class BaseVsTuned(QGroupBox):
     def _server_ended(self, number: int, outcome) -> None:
         self.ready[number], self.servers[number] = False, None
         if not outcome.was_successful():
-            self.answers[number].setText(f"<span style='color:{ERROR_COLOUR}'>The model could "
-                                         f"not be loaded: {outcome}</span>")
+            self.answers[number].setText(f"<span style='color:{ERROR_COLOUR}'>" + self.tr(
+                "The model could not be loaded: {reason}").format(reason=outcome) + "</span>")
 
     def answer_texts(self) -> list[str]:
         return [label.text() for label in self.answers]

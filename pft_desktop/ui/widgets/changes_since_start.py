@@ -34,7 +34,8 @@ class ChangesSinceStart(QFrame):
             self.changes = RunFolder(run_dir).changes_since_start() if run_dir else []
         except (OSError, ValueError):  # a data file that cannot be read is not a reason to fail
             self.changes = []
-        self.text.setText("<b>Changed since this run started:</b><ul style='margin: 0'>"
+        self.text.setText("<b>" + self.tr("Changed since this run started:") +
+                          "</b><ul style='margin: 0'>"
                           + "".join(f"<li>{escape(change)}</li>" for change in self.changes)
                           + "</ul>")
         self.setVisible(bool(self.changes))

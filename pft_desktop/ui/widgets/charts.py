@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import QEvent
+from PySide6.QtCore import QCoreApplication, QEvent
 from PySide6.QtGui import QColor, QPalette
 from PySide6.QtWidgets import QApplication
 
@@ -157,7 +157,7 @@ class LiveChart(ThemedPlot):
         self.set_title(title)
         # No grid: grid lines are drawn into the axes' cached pictures and doubled the cost of
         # a redraw (measured: 43 -> 20 ms for the Train page's five charts).
-        self.setLabel("bottom", "step")
+        self.setLabel("bottom", self.tr("step"))
         if y_label:
             self.setLabel("left", y_label)
         self.getAxis("left").enableAutoSIPrefix(False)  # "loss (x0.001)" reads badly
@@ -196,10 +196,10 @@ class LossChart(LiveChart):
     """Training loss (raw and smoothed) with evaluation loss on the same axes."""
 
     def __init__(self, parent=None, smoothing: float = 0.9):
-        super().__init__("Loss", "loss", parent)
-        self.raw = self.add_series("train", PALETTE["train"], 1.0, label="train (raw)")
+        super().__init__(self.tr("Loss"), self.tr("loss"), parent)
+        self.raw = self.add_series("train", PALETTE["train"], 1.0, label=self.tr("train (raw)"))
         self.smooth = self.add_series("smooth", PALETTE["smooth"], 2.2, label="train (smoothed)")
-        self.eval = self.add_series("eval", PALETTE["eval"], symbol="o", label="eval")
+        self.eval = self.add_series("eval", PALETTE["eval"], symbol="o", label=self.tr("eval"))
         self.eval_line = self.plot([], [])
         self.themed_pen(self.eval_line, PALETTE["eval"], 1.2, pg.QtCore.Qt.PenStyle.DashLine)
         self.smoothing = smoothing
@@ -207,9 +207,9 @@ class LossChart(LiveChart):
         self._weight = 0.0
         # The key goes in the title: a legend inside the plot covered the curves.
         self.legend.setVisible(False)
-        self.set_title("Loss", [("━", PALETTE["train"], "train (raw)"),
-                                ("━", PALETTE["smooth"], "smoothed"),
-                                ("●", PALETTE["eval"], "eval")])
+        self.set_title(self.tr("Loss"), [("━", PALETTE["train"], self.tr("train (raw)")),
+                                         ("━", PALETTE["smooth"], self.tr("smoothed")),
+                                         ("●", PALETTE["eval"], self.tr("eval"))])
 
     def add_train(self, step: float, loss: float) -> None:
         # Debiased exponential moving average (as TensorBoard draws it): the EMA starts at 0
@@ -240,11 +240,11 @@ class RewardChart(LiveChart):
 
     def __init__(self, title: str, y_label: str, parent=None):
         super().__init__(title, y_label, parent)
-        self.train = self.add_series("train", PALETTE["reward"], label="train")
-        self.eval = self.add_series("eval", PALETTE["eval"], symbol="o", label="eval")
+        self.train = self.add_series("train", PALETTE["reward"], label=self.tr("train"))
+        self.eval = self.add_series("eval", PALETTE["eval"], symbol="o", label=self.tr("eval"))
         self.legend.setVisible(False)
-        self.set_title(title, [("━", PALETTE["reward"], "train"),
-                               ("●", PALETTE["eval"], "eval")])
+        self.set_title(title, [("━", PALETTE["reward"], self.tr("train")),
+                               ("●", PALETTE["eval"], self.tr("eval"))])
 
 
 def legend_title(title: str, keys: list[tuple[str, str, str]]) -> str:
@@ -275,7 +275,8 @@ def top_bars(labels: list[str], values: list[float], most: int = 12) -> list[tup
         return pairs
     pairs.sort(key=lambda pair: -pair[1])
     rest = pairs[most - 1:]
-    return pairs[:most - 1] + [(f"{len(rest):,} others", sum(v for _, v in rest))]
+    others = QCoreApplication.translate("Charts", "{count:,} others").format(count=len(rest))
+    return pairs[:most - 1] + [(others, sum(v for _, v in rest))]
 
 
 def draw_bars(plot: pg.PlotWidget, labels: list[str], values: list[float],
@@ -312,6 +313,7 @@ def draw_histogram(plot: pg.PlotWidget, counts: list[int], edges: list[float],
         # The label sits left of the line, so a marker at the right edge is not clipped.
         red = themed("#dc2626")
         plot.addItem(pg.InfiniteLine(marker, angle=90, pen=pg.mkPen(red, width=2),
-                                     label="max length", labelOpts={
+                                     label=QCoreApplication.translate("Charts", "max length"),
+                                     labelOpts={
                                          "color": red, "position": 0.92,
                                          "anchors": [(1.05, 0.5), (1.05, 0.5)]}))

@@ -45,7 +45,8 @@ class ChatBox(QGroupBox):
     replied = Signal()  # every reply asked for has ended (with a result or an error)
 
     def __init__(self, parent=None):
-        super().__init__("Chat with the model", parent)
+        super().__init__(parent)
+        self.setTitle(self.tr("Chat with the model"))
         self.write: Callable[[str], None] | None = None
         self.system_prompt = ""
         self.conversations: dict[str, list[dict]] = {name: [] for name in COLUMNS}
@@ -63,11 +64,11 @@ class ChatBox(QGroupBox):
         for name in COLUMNS:
             columns.addWidget(self.columns[name], 1)
         self.columns["base"].setVisible(False)
-        self.set_names("the tuned model", "")
-        self.transcripts["tuned"].set_empty_text("Say something to the model.")
+        self.set_names(self.tr("the tuned model"), "")
+        self.transcripts["tuned"].set_empty_text(self.tr("Say something to the model."))
         layout.addLayout(columns, 1)
         layout.addLayout(self._input_row())
-        self.status = QLabel("The model loads in the background when this page opens.")
+        self.status = QLabel(self.tr("The model loads in the background when this page opens."))
         self.status.setObjectName("hint")
         self.status.setWordWrap(True)
         layout.addWidget(self.status)
@@ -78,9 +79,10 @@ class ChatBox(QGroupBox):
         self.temperature = QDoubleSpinBox()
         self.temperature.setRange(0.0, 2.0)
         self.temperature.setSingleStep(0.1)
-        self.temperature.setSpecialValueText("0 (greedy)")
-        self.temperature.setToolTip("0 takes the likeliest token every time (the same reply "
-                                    "each time); higher values give more varied replies.")
+        self.temperature.setSpecialValueText(self.tr("0 (greedy)"))
+        self.temperature.setToolTip(self.tr("0 takes the likeliest token every time (the same "
+                                            "reply each time); higher values give more varied "
+                                            "replies."))
         self.temperature.valueChanged.connect(
             lambda value: self.top_p.setEnabled(value > 0))
         self.top_p = QDoubleSpinBox()
@@ -88,25 +90,28 @@ class ChatBox(QGroupBox):
         self.top_p.setSingleStep(0.05)
         self.top_p.setValue(1.0)
         self.top_p.setEnabled(False)
-        self.top_p.setToolTip("Sample only from the likeliest tokens that together hold this "
-                              "share of the probability (with a temperature above 0).")
+        self.top_p.setToolTip(self.tr("Sample only from the likeliest tokens that together hold "
+                                      "this share of the probability (with a temperature above "
+                                      "0)."))
         self.max_new_tokens = QSpinBox()
         self.max_new_tokens.setRange(1, 4096)
         self.max_new_tokens.setValue(128)
-        self.max_new_tokens.setToolTip("The longest reply, in tokens.")
+        self.max_new_tokens.setToolTip(self.tr("The longest reply, in tokens."))
         self.stop_strings = QLineEdit()
-        self.stop_strings.setPlaceholderText("none")
-        self.stop_strings.setToolTip("The reply ends before any of these texts; separate them "
-                                     "with commas, \\n stands for a new line. It also ends at "
-                                     "the chat template's end of turn.")
-        self.compare = QCheckBox("Compare with base model")
-        self.compare.setToolTip("The base model answers the same messages beside the tuned "
-                                "one (loaded when first asked, unless the run is a LoRA "
-                                "adapter: then it is the same model with the adapter off).")
+        self.stop_strings.setPlaceholderText(self.tr("none"))
+        self.stop_strings.setToolTip(self.tr("The reply ends before any of these texts; separate "
+                                             "them with commas, \\n stands for a new line. It also "
+                                             "ends at the chat template's end of turn."))
+        self.compare = QCheckBox(self.tr("Compare with base model"))
+        self.compare.setToolTip(self.tr("The base model answers the same messages beside the "
+                                        "tuned one (loaded when first asked, unless the run is a "
+                                        "LoRA adapter: then it is the same model with the adapter "
+                                        "off)."))
         self.compare.toggled.connect(self.set_compare)
-        for label, editor in (("Temperature", self.temperature), ("Top-p", self.top_p),
-                              ("Max new tokens", self.max_new_tokens),
-                              ("Stop at", self.stop_strings)):
+        for label, editor in ((self.tr("Temperature"), self.temperature),
+                              (self.tr("Top-p"), self.top_p),
+                              (self.tr("Max new tokens"), self.max_new_tokens),
+                              (self.tr("Stop at"), self.stop_strings)):
             caption = QLabel(label)
             caption.setBuddy(editor)
             editor.setAccessibleName(label)
@@ -119,15 +124,15 @@ class ChatBox(QGroupBox):
     def _input_row(self) -> QHBoxLayout:
         row = QHBoxLayout()
         self.message = QLineEdit()
-        self.message.setPlaceholderText("Write a message and press Enter")
-        self.message.setAccessibleName("Message")
+        self.message.setPlaceholderText(self.tr("Write a message and press Enter"))
+        self.message.setAccessibleName(self.tr("Message"))
         self.message.returnPressed.connect(self.send)
-        self.send_button = QPushButton("Send")
+        self.send_button = QPushButton(self.tr("Send"))
         self.send_button.setObjectName("primary")
         self.send_button.clicked.connect(self.send)
-        self.stop_button = QPushButton("Stop")
+        self.stop_button = QPushButton(self.tr("Stop"))
         self.stop_button.clicked.connect(self.stop)
-        self.new_button = QPushButton("New chat")
+        self.new_button = QPushButton(self.tr("New chat"))
         self.new_button.clicked.connect(self.new_chat)
         row.addWidget(self.message, 1)
         for button in (self.send_button, self.stop_button, self.new_button):
@@ -141,19 +146,20 @@ class ChatBox(QGroupBox):
         self.write = write
         if write is None:
             for rid in list(self.pending):
-                self._failed(rid, "The model stopped before replying.")
+                self._failed(rid, self.tr("The model stopped before replying."))
         self._update_buttons()
 
     def set_names(self, tuned: str, base: str) -> None:
-        self.titles["tuned"].setText(f"<b>Tuned:</b> {tuned}")
-        self.titles["base"].setText(f"<b>Base model:</b> {base or 'the model it started from'}")
+        self.titles["tuned"].setText(self.tr("<b>Tuned:</b> {model}").format(model=tuned))
+        self.titles["base"].setText(self.tr("<b>Base model:</b> {model}").format(
+            model=base or self.tr("the model it started from")))
 
     def set_system_prompt(self, text: str) -> None:
         """Sent first with every message, as the run was trained with it."""
         self.system_prompt = text.strip()
         for transcript in self.transcripts.values():
-            transcript.set_header(f"System prompt: {self.system_prompt}"
-                                  if self.system_prompt else "")
+            transcript.set_header(self.tr("System prompt: {prompt}").format(
+                prompt=self.system_prompt) if self.system_prompt else "")
 
     def set_status(self, text: str) -> None:
         self.status.setText(text)
@@ -218,10 +224,10 @@ class ChatBox(QGroupBox):
         self.conversations["base"] = earlier
         base.clear_bubbles()
         if on and self.conversations["base"]:
-            base.add("note", "Earlier replies in this chat are the tuned model's.")
+            base.add("note", self.tr("Earlier replies in this chat are the tuned model's."))
             for turn in self.conversations["base"]:
                 base.add(turn["role"], turn["content"])
-        base.set_empty_text("The base model answers your next message here.")
+        base.set_empty_text(self.tr("The base model answers your next message here."))
         self._update_buttons()
         if leaving and not self.pending:
             self.replied.emit()
@@ -248,7 +254,9 @@ class ChatBox(QGroupBox):
             transcript.render()
             self._done(rid)
         elif kind == "error":
-            self._failed(rid, f"{message.get('message', '')} {message.get('fix', '')}".strip())
+            from pft_desktop.ui.i18n import core_error
+
+            self._failed(rid, core_error(message))
         return True
 
     def _failed(self, rid: int, text: str) -> None:

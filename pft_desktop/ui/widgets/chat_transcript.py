@@ -6,11 +6,16 @@ from __future__ import annotations
 from dataclasses import dataclass
 from html import escape
 
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication
 from PySide6.QtWidgets import QTextBrowser
 
+translate = QCoreApplication.translate  # the name pyside6-lupdate reads
+
 ERROR_COLOUR = "#b91c1c"
-STOP_REASONS = {"end_of_turn": "end of turn", "length": "token limit reached",
-                "stop_string": "stop string", "cancelled": "stopped"}
+STOP_REASONS = {"end_of_turn": QT_TRANSLATE_NOOP("ChatTranscript", "end of turn"),
+                "length": QT_TRANSLATE_NOOP("ChatTranscript", "token limit reached"),
+                "stop_string": QT_TRANSLATE_NOOP("ChatTranscript", "stop string"),
+                "cancelled": QT_TRANSLATE_NOOP("ChatTranscript", "stopped")}
 
 
 @dataclass
@@ -25,8 +30,12 @@ class Bubble:
 def reply_note(result: dict) -> str:
     """"12 tokens · 0.41 s · end of turn" for a result of `serve`."""
     tokens, seconds = result.get("tokens", 0), result.get("seconds") or 0.0
-    reason = STOP_REASONS.get(result.get("stopped", ""), result.get("stopped", ""))
-    return f"{tokens} token{'' if tokens == 1 else 's'} · {seconds:.2f} s · {reason}"
+    stopped = result.get("stopped", "")
+    reason = translate("ChatTranscript", STOP_REASONS[stopped]) if stopped in STOP_REASONS \
+        else stopped
+    count = translate("ChatTranscript", "1 token") if tokens == 1 else \
+        translate("ChatTranscript", "{count} tokens").format(count=tokens)
+    return f"{count} · {seconds:.2f} s · {reason}"
 
 
 def _text_html(text: str) -> str:
@@ -88,7 +97,8 @@ class ChatTranscript(QTextBrowser):
             body += ("<br>" if bubble.text else "") + \
                 f"<span style='color:{ERROR_COLOUR}'>{escape(bubble.error)}</span>"
         if not body:  # the model ended its turn at once
-            body = "<i style='color:#7b8794'>(an empty reply)</i>"
+            empty = translate("ChatTranscript", "(an empty reply)")
+            body = f"<i style='color:#7b8794'>{empty}</i>"
         note = f"<p align='left' style='color:#7b8794; font-size:8pt; margin:0 0 6px 6px'>" \
             f"{escape(bubble.note)}</p>" if bubble.note else ""
         return (f"<table width='100%' cellspacing='0' cellpadding='0' style='margin-top:6px'>"

@@ -31,9 +31,9 @@ class LearnedExample(QWidget):
         super().__init__(parent)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
-        self.caption = QLabel("One training example as the model reads it. "
-                              "<span style='background-color:#d1fae5'>Highlighted</span> "
-                              "tokens are learned (the loss is on them); grey ones are context.")
+        self.caption = QLabel(self.tr("One training example as the model reads it. <span "
+                                      "style='background-color:#d1fae5'>Highlighted</span> tokens "
+                                      "are learned (the loss is on them); grey ones are context."))
         self.caption.setObjectName("hint")
         self.caption.setWordWrap(True)
         self.text = QTextBrowser()

@@ -20,7 +20,7 @@ class PathEdit(QWidget):
         self.edit = QLineEdit()
         self.edit.setPlaceholderText(placeholder)
         self.edit.editingFinished.connect(lambda: self.path_chosen.emit(self.edit.text().strip()))
-        self.browse = QPushButton("Browse…")
+        self.browse = QPushButton(self.tr("Browse…"))
         self.browse.clicked.connect(self._browse)
         layout = QHBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
@@ -36,9 +36,9 @@ class PathEdit(QWidget):
 
     def _browse(self) -> None:
         if self.folder:
-            path = recent.open_folder(self, "model", "Choose a model folder", self.text())
+            path = recent.open_folder(self, "model", self.tr("Choose a model folder"), self.text())
         else:
-            path = recent.open_file(self, "data", "Choose a data file", self.file_filter,
+            path = recent.open_file(self, "data", self.tr("Choose a data file"), self.file_filter,
                                     self.text())
         if path:
             self.choose(path)

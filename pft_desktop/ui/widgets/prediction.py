@@ -5,6 +5,10 @@ from __future__ import annotations
 
 from html import escape
 
+from PySide6.QtCore import QCoreApplication
+
+translate = QCoreApplication.translate  # the name pyside6-lupdate reads
+
 ERROR_COLOUR = "#b91c1c"
 
 
@@ -13,7 +17,11 @@ def prediction_html(message: dict, bar_width: int = 30) -> str:
     mask guesses, or generated text. Empty for anything else (``ready``)."""
     kind = message.get("type")
     if kind == "error":
-        return f"<span style='color:{ERROR_COLOUR}'>{escape(str(message.get('message')))}</span>"
+        from pft_desktop.ui.i18n import core_text
+
+        text = core_text(message["message"]) if message.get("message") else \
+            str(message.get("message"))
+        return f"<span style='color:{ERROR_COLOUR}'>{escape(text)}</span>"
     if kind != "result":
         return ""
     if "probabilities" in message and "label" in message:
@@ -29,23 +37,30 @@ def prediction_html(message: dict, bar_width: int = 30) -> str:
             f"{'</b>' if name in chosen else ''}: <span style='color:#2563eb'>"
             f"{'█' * int(p * bar_width)}</span> {p:.1%}"
             for name, p in sorted(message["probabilities"].items(), key=lambda x: -x[1])[:12])
-        names = ", ".join(escape(str(name)) for name in message["labels"]) or "none"
-        return f"<b>Labels: {names}</b><br>{bars}"
+        names = ", ".join(escape(str(name)) for name in message["labels"]) or \
+            translate("Prediction", "none")
+        labels = translate("Prediction", "Labels: {names}").format(names=names)
+        return f"<b>{labels}</b><br>{bars}"
     if "value" in message:
-        return f"<b>Predicted value:</b> {message['value']:.4g}"
+        return translate("Prediction", "<b>Predicted value:</b> {value:.4g}").format(
+            value=message["value"])
     if "entities" in message:
         return entities_html(str(message.get("text", "")), message["entities"])
     if "answer" in message:
-        answer = escape(str(message["answer"])) or "<i>no answer in the context</i>"
-        return f"<b>Answer:</b> {answer} ({message.get('score', 0):.1%})"
+        answer = escape(str(message["answer"])) or \
+            "<i>" + translate("Prediction", "no answer in the context") + "</i>"
+        return translate("Prediction", "<b>Answer:</b> {answer} ({score:.1%})").format(
+            answer=answer, score=message.get("score", 0))
     if "fill" in message:
         guesses = " · ".join(f"{escape(str(g['token']))} {g['score']:.1%}"
                              for g in message["fill"][0])
-        return f"<b>{escape(str(message['text']))}</b><br>Guesses: {guesses}"
+        guesses = translate("Prediction", "Guesses: {guesses}").format(guesses=guesses)
+        return f"<b>{escape(str(message['text']))}</b><br>{guesses}"
     if "error" in message:
         return escape(str(message["error"]))
     if "text" in message:
-        return f"<b>Generated:</b> {escape(str(message.get('text', '')))}"
+        return translate("Prediction", "<b>Generated:</b> {text}").format(
+            text=escape(str(message.get("text", ""))))
     return escape(str(message.get("summary", "")))
 
 
