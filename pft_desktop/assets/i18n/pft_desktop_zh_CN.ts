@@ -1119,6 +1119,10 @@ Start it with &apos;sbatch job.sbatch&apos; in that folder, or &apos;./launch.sh
         <translation>{name} 必须运行自带的代码才能使用，而你选择了不信任它。请选择其他模型（文件夹、你的预训练模型、缓存或 Hub），或再次选择此模型以重新回答。</translation>
     </message>
     <message>
+        <source>Offline mode is on, so nothing is downloaded. Turn it off in File &gt; Settings, or choose a model folder or a model already in your cache.</source>
+        <translation>离线模式已开启，因此不会下载任何内容。请在“文件 &gt; 设置”中关闭离线模式，或选择模型文件夹或缓存中已有的模型。</translation>
+    </message>
+    <message>
         <source>Downloading {repo}…</source>
         <translation>正在下载 {repo}…</translation>
     </message>

@@ -339,9 +339,9 @@ class ModelPage(WizardPage):
         from pft_desktop.core.hub_env import child_environment, is_offline
 
         if is_offline(child_environment()):
-            self.download_note.setText("Offline mode is on, so nothing is downloaded. Turn it "
-                                       "off in File > Settings, or choose a model folder or a "
-                                       "model already in your cache.")
+            self.download_note.setText(self.tr(
+                "Offline mode is on, so nothing is downloaded. Turn it off in File > Settings, "
+                "or choose a model folder or a model already in your cache."))
             return
         self.download_bar.setVisible(True)
         self.download_bar.setRange(0, 0)
