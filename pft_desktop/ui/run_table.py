@@ -12,6 +12,7 @@ from PySide6.QtWidgets import QStyledItemDelegate
 
 from pft_desktop.core.models import human_bytes
 from pft_desktop.core.runstore import RunSummary
+from pft_desktop.ui.theme import readable
 
 COLUMNS = (("name", QT_TRANSLATE_NOOP("RunTable", "Name")),
            ("started", QT_TRANSLATE_NOOP("RunTable", "Started")),
@@ -115,7 +116,7 @@ class RunTableModel(QAbstractTableModel):
         if role == SORT_ROLE:
             return self._sort_key(run, key)
         if role == Qt.ItemDataRole.ForegroundRole and key == "status":
-            return QColor(STATUS_LOOK.get(run.status, ("", "#52606d"))[1])
+            return QColor(readable(STATUS_LOOK.get(run.status, ("", "#52606d"))[1]))
         if role == Qt.ItemDataRole.FontRole and key == "status" and run.status == "running":
             font = QFont()
             font.setBold(True)

@@ -68,6 +68,18 @@ def text_colour(kind: str) -> str:
     return TEXT_COLOURS[kind][is_dark()]
 
 
+def readable(colour: str) -> str:
+    """A light theme's text colour as it should be on the current theme: its dark variant when
+    the window is dark (unknown colours pass through)."""
+    if not is_dark():
+        return colour
+    return _DARK_VARIANTS.get(colour.lower(), colour)
+
+
+_DARK_VARIANTS = {light: dark for light, dark in TEXT_COLOURS.values()} | {
+    "#1d4ed8": "#60a5fa", "#7b8794": "#9aa5b1"}
+
+
 class Theme(QObject):
     """Keeps the application's look in line with the setting and the desktop."""
 
