@@ -3,7 +3,7 @@ palette and style sheet at once, without a restart."""
 
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QPalette
+from PySide6.QtGui import QColor, QPalette
 from PySide6.QtWidgets import QApplication
 
 from pft_desktop.resources import style_sheet
@@ -68,3 +68,15 @@ def test_pft_theme_overrides_the_setting(app, monkeypatch):
     assert apply_theme("light") is True
     monkeypatch.setenv("PFT_THEME", "purple")  # not a theme: the setting decides
     assert chosen_theme("light") == "light"
+
+
+def test_meaningful_text_colours_stay_readable_on_dark(app):
+    from pft_desktop.ui.theme import readable, text_colour
+
+    apply_theme("light")
+    assert text_colour("error") == readable("#b91c1c") == "#b91c1c"
+    apply_theme("dark")
+    window = app.palette().color(QPalette.ColorRole.Window)
+    for kind in ("error", "warning", "ok", "muted", "accent", "text"):
+        assert QColor(text_colour(kind)).lightness() - window.lightness() > 90, kind
+    assert readable("#1d4ed8") == "#60a5fa" and readable("#123456") == "#123456"
