@@ -8,8 +8,9 @@ import html
 
 from PySide6.QtWidgets import QLabel, QTextBrowser, QVBoxLayout, QWidget
 
+from pft_desktop.ui.theme import readable
+
 LEARNED_STYLE = "background-color:#d1fae5;color:#065f46;"
-CONTEXT_STYLE = "color:#52606d;"
 
 
 def example_html(pieces: list) -> str:
@@ -18,7 +19,7 @@ def example_html(pieces: list) -> str:
     parts = []
     for text, learned in pieces:
         escaped = html.escape(text).replace("\n", "↵<br>")
-        style = LEARNED_STYLE if learned else CONTEXT_STYLE
+        style = LEARNED_STYLE if learned else f"color:{readable('#52606d')};"
         parts.append(f'<span style="{style}">{escaped}</span>')
     return ('<div style="font-family:monospace;white-space:pre-wrap;">'
             + "".join(parts) + "</div>")

@@ -78,7 +78,8 @@ def entities_html(text: str, entities: list[dict]) -> str:
             continue
         label = str(entity.get("label", ""))
         out.append(escape(text[at:start]))
-        out.append(f"<span style='background:{colour[label]}'>{escape(text[start:end])} "
+        out.append(f"<span style='background:{colour[label]}; color:#1f2933'>"  # light marks
+                   f"{escape(text[start:end])} "
                    f"<b><small>{escape(label)}</small></b></span>")
         at = end
     out.append(escape(text[at:]))
