@@ -5,8 +5,10 @@ catalogue, which stays Qt-free (core.messages)."""
 from __future__ import annotations
 
 import os
+import sys
 
 from PySide6.QtCore import QCoreApplication, QLibraryInfo, QLocale, QTranslator
+from PySide6.QtGui import QFont
 
 LANGUAGES = {"en": "English", "zh_CN": "简体中文"}
 _installed: list[QTranslator] = []
@@ -34,6 +36,7 @@ def install_translators(app, language: str | None = None) -> str:
     for translator in _installed:
         app.removeTranslator(translator)
     _installed.clear()
+    _use_font_for(app, language)
     if language == "en":
         return language
     qt_own = QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath)
@@ -44,6 +47,30 @@ def install_translators(app, language: str | None = None) -> str:
             app.installTranslator(translator)
             _installed.append(translator)
     return language
+
+
+# On Linux the default UI font usually has no Chinese glyphs: Qt borrows them from a fallback
+# font with taller metrics, and text in tabs and buttons sized for the default font was cut at
+# the bottom (seen in the zh_CN screenshots). A Chinese UI font as the first family fixes both.
+CHINESE_FONTS = ("Noto Sans CJK SC", "Source Han Sans SC", "WenQuanYi Micro Hei",
+                 "Droid Sans Fallback")
+_default_font = None
+
+
+def _use_font_for(app, language: str) -> None:
+    global _default_font
+    if not sys.platform.startswith("linux"):
+        return
+    from PySide6.QtGui import QFontDatabase
+
+    if _default_font is None:
+        _default_font = app.font()
+    font = QFont(_default_font)
+    available = set(QFontDatabase.families())
+    chinese = next((family for family in CHINESE_FONTS if family in available), None)
+    if language == "zh_CN" and chinese:
+        font.setFamilies([chinese, *_default_font.families()])
+    app.setFont(font)
 
 
 def core_text(text) -> str:

