@@ -112,6 +112,11 @@ CATALOGUE = {
     "fix.too_few_examples": QT_TRANSLATE_NOOP(
         "core", "Map the column that holds the classes, or add examples so that at least two "
         "classes have several each."),
+    # The Results page's headline (Task.headline)
+    "headline.perplexity": QT_TRANSLATE_NOOP("core", "Validation perplexity {perplexity:.2f}."),
+    "headline.loss": QT_TRANSLATE_NOOP("core", "Validation loss {loss:.4f}."),
+    "headline.accuracy": QT_TRANSLATE_NOOP(
+        "core", "Accuracy {accuracy:.1%}, macro F1 {f1:.3f} on the validation rows."),
     # A run's status lines (events.STATUS), shown on the Train page as they are
     "status.checking_model": QT_TRANSLATE_NOOP("core", "Checking the model"),
     "status.reading_data": QT_TRANSLATE_NOOP("core", "Reading the data"),

@@ -3235,8 +3235,8 @@ Start it with &apos;sbatch job.sbatch&apos; in that folder, or &apos;./launch.sh
         <translation>学习率</translation>
     </message>
     <message>
-        <source>Step size of the optimizer. LoRA likes 1e-4 to 5e-4; full fine-tuning 1e-5 to 5e-5. Pretraining starts at 1e-4 when it continues a pretrained model (a larger step overwrites what its weights know) and at 1e-3 for a new model from scratch.</source>
-        <translation>优化器的步长。LoRA 适合 1e-4 到 5e-4；全量微调适合 1e-5 到 5e-5。继续预训练已有模型时从 1e-4 开始（步长更大会覆盖其权重已学到的知识），从零预训练新模型时从 1e-3 开始。</translation>
+        <source>Step size of the optimizer. LoRA likes 1e-4 to 5e-4; full fine-tuning 1e-5 to 5e-5.</source>
+        <translation>优化器的步长。LoRA 适合 1e-4 到 5e-4；全量微调适合 1e-5 到 5e-5。</translation>
     </message>
     <message>
         <source>Weight decay</source>
@@ -3717,6 +3717,18 @@ Start it with &apos;sbatch job.sbatch&apos; in that folder, or &apos;./launch.sh
     <message>
         <source>Map the column that holds the classes, or add examples so that at least two classes have several each.</source>
         <translation>请指定包含类别的列，或增加样本，使至少两个类别各有多个样本。</translation>
+    </message>
+    <message>
+        <source>Validation perplexity {perplexity:.2f}.</source>
+        <translation>验证困惑度 {perplexity:.2f}。</translation>
+    </message>
+    <message>
+        <source>Validation loss {loss:.4f}.</source>
+        <translation>验证损失 {loss:.4f}。</translation>
+    </message>
+    <message>
+        <source>Accuracy {accuracy:.1%}, macro F1 {f1:.3f} on the validation rows.</source>
+        <translation>验证集准确率 {accuracy:.1%}，宏平均 F1 {f1:.3f}。</translation>
     </message>
     <message>
         <source>Checking the model</source>

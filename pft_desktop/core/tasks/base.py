@@ -228,9 +228,9 @@ class Task:
     def headline(self, metrics: dict) -> str:
         """One sentence for the Results page about the final metrics ("" for none)."""
         if metrics.get("eval_perplexity") is not None:
-            return f"Validation perplexity {metrics['eval_perplexity']:.2f}."
+            return message("headline.perplexity", perplexity=metrics["eval_perplexity"])
         if metrics.get("eval_loss") is not None:
-            return f"Validation loss {metrics['eval_loss']:.4f}."
+            return message("headline.loss", loss=metrics["eval_loss"])
         return ""
 
     # -- using the trained model -----------------------------------------------------------

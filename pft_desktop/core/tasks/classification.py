@@ -73,8 +73,8 @@ class ClassificationTask(Task):
     def headline(self, metrics: dict) -> str:
         if metrics.get("eval_accuracy") is None:
             return super().headline(metrics)
-        return (f"Accuracy {metrics['eval_accuracy']:.1%}, macro F1 "
-                f"{metrics.get('eval_f1', 0):.3f} on the validation rows.")
+        return message("headline.accuracy", accuracy=metrics["eval_accuracy"],
+                       f1=metrics.get("eval_f1", 0))
 
     # -- data -------------------------------------------------------------------------------
     def prepare(self, config, train: Table, validation: Table | None, tokenizer) -> PreparedData:
