@@ -193,9 +193,9 @@ class TrainingSession(QObject):
                 error = ev.make_event(ev.ERROR, **exc.to_dict())
                 _record_refusal(self.run_dir, exc)
             else:
-                error = ev.make_event(ev.ERROR, kind="runner_failed", message="The training "
-                                      f"process could not start ({exc}).", fix="Check that "
-                                      "pft-desktop is installed in this Python.")
+                error = ev.make_event(ev.ERROR, kind="runner_failed", message=self.tr(
+                    "The training process could not start ({error}).").format(error=exc),
+                    fix=self.tr("Check that pft-desktop is installed in this Python."))
             QTimer.singleShot(0, lambda: self._could_not_start(error))
             return
         finally:
@@ -254,13 +254,14 @@ class TrainingSession(QObject):
         start time so that a reused pid is never hit. Returns why it could not, or ""."""
         folder = RunFolder(self.run_dir)
         if not folder.is_live():
-            return "The run is no longer training."
+            return self.tr("The run is no longer training.")
         try:
             import psutil
 
             psutil.Process(int(folder.status()["pid"])).kill()
         except Exception as exc:  # noqa: BLE001 - gone meanwhile, or not ours to end
-            return f"The training process could not be ended ({exc})."
+            return self.tr("The training process could not be ended ({error}).").format(
+                error=exc)
         return ""
 
     def detach(self) -> None:

@@ -2253,6 +2253,25 @@ Start it with &apos;sbatch job.sbatch&apos; in that folder, or &apos;./launch.sh
     </message>
 </context>
 <context>
+    <name>TrainingSession</name>
+    <message>
+        <source>The training process could not start ({error}).</source>
+        <translation>训练进程无法启动（{error}）。</translation>
+    </message>
+    <message>
+        <source>Check that pft-desktop is installed in this Python.</source>
+        <translation>请检查 pft-desktop 是否已安装在这个 Python 环境中。</translation>
+    </message>
+    <message>
+        <source>The run is no longer training.</source>
+        <translation>此运行已不在训练。</translation>
+    </message>
+    <message>
+        <source>The training process could not be ended ({error}).</source>
+        <translation>无法结束训练进程（{error}）。</translation>
+    </message>
+</context>
+<context>
     <name>core</name>
     <message>
         <source>(none)</source>
