@@ -81,6 +81,10 @@ def main(argv: list[str] | None = None) -> int:
     _watch_stdin(stop)  # with several processes every rank reads it; they agree on a stop
     if hasattr(signal, "SIGTERM"):
         signal.signal(signal.SIGTERM, lambda *_: stop.set())
+    if not args.warm:
+        from pft_desktop.runner.warm import ready_process
+
+        ready_process()  # as a warm runner did before its run
 
     from pft_desktop.core import events, ranks
     from pft_desktop.core.recipe import run_training

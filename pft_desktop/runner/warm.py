@@ -2,6 +2,8 @@
 ``core.launch.WarmRunner``): import what every run needs, say so, then wait on stdin for the
 one run this process will train.
 
+A cold runner does the same first (``ready_process``), so both train alike.
+
 Until the run is known its stderr goes to a temporary file, copied to the head of the run's
 console.log at the hand-over, so the log reads as a cold runner's would. CUDA is not touched
 here: importing torch does not initialise it, and a waiting process must hold no GPU.
@@ -9,6 +11,7 @@ here: importing torch does not initialise it, and a waiting process must hold no
 
 from __future__ import annotations
 
+import gc
 import json
 import os
 import shutil
@@ -36,6 +39,18 @@ def preload() -> None:
             pass
 
 
+def ready_process() -> float:
+    """Import what every run needs, then freeze the heap, and return the seconds it took.
+    The imports leave about 500,000 objects that are never garbage; frozen, the collector no
+    longer scans them (the Trainer's own gc.collect() before step 1 took 0.4 to 0.7 s here,
+    then 0 s)."""
+    started = time.perf_counter()
+    preload()
+    gc.collect()
+    gc.freeze()
+    return time.perf_counter() - started
+
+
 def _point_output_at(fd: int) -> None:
     """Send fd 1 and fd 2 (and what Python buffered for them) to ``fd``."""
     sys.stderr.flush()
@@ -48,10 +63,9 @@ def wait_for_run(events_out) -> dict | None:
     ``{"run_dir", "resume", "events"}``. None when stdin closes first (the app went away)."""
     early = tempfile.TemporaryFile()
     _point_output_at(early.fileno())
-    started = time.perf_counter()
-    preload()
+    seconds = ready_process()
     torch = sys.modules.get("torch")
-    ready = {"type": "warm_ready", "import_seconds": round(time.perf_counter() - started, 3),
+    ready = {"type": "warm_ready", "import_seconds": round(seconds, 3),
              "cuda_initialized": bool(torch is not None and torch.cuda.is_initialized())}
     try:
         events_out.write(json.dumps(ready) + "\n")

@@ -155,6 +155,8 @@ class TrainingSession(QObject):
     def _warm_up(self) -> None:
         if not self._keep_warm or (self.warm is not None and self.warm.is_alive()):
             return
+        if self.warm is not None:  # it died while waiting
+            self._take_warm().close()
         from pft_desktop.core.runstore import RunStore
 
         if self.is_running() or RunStore().live_runs():
@@ -199,8 +201,8 @@ class TrainingSession(QObject):
             QTimer.singleShot(0, lambda: self._could_not_start(error))
             return
         finally:
-            if warm is not None and warm.is_alive():
-                warm.close()  # it did not fit this run; a fresh one comes after it
+            if warm is not None and not warm.handed_over:
+                warm.close()  # it did not fit this run (or died); a fresh one comes after it
         if not resume:
             record_launch(RunFolder(self.run_dir), self.process.pid)
         self.follower.follow(self.run_dir, self.process)
