@@ -567,6 +567,9 @@ def main(argv: list[str] | None = None) -> int:
     from pft_desktop.cli_runs import HANDLERS as RUN_LIBRARY, use_runs_root
 
     args = build_parser().parse_args(argv)
+    from pft_desktop.core.hub_env import apply_to_process
+
+    apply_to_process()  # offline mode and the hub cache from the settings, for every command
     handlers = {"train": cmd_train, "export": cmd_export, "predict": cmd_predict,
                 "inspect": cmd_inspect, "check": cmd_check, "download": cmd_download,
                 "pretrain": cmd_pretrain, "serve": cmd_serve, "tasks": cmd_tasks,

@@ -195,3 +195,13 @@ def test_language_follows_settings_then_system(monkeypatch, tmp_path, setting, s
     save_settings(language=setting)
     monkeypatch.setattr(QLocale, "system", staticmethod(lambda: QLocale(system)))
     assert chosen_language() == expected
+
+
+def test_qt_own_dialog_buttons_follow(chinese):
+    """Qt's own texts (standard dialog buttons) come from PySide6's qtbase translation."""
+    from PySide6.QtCore import QLibraryInfo
+
+    shipped = Path(QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath))
+    if not (shipped / "qtbase_zh_CN.qm").is_file():
+        pytest.skip("this PySide6 ships no qtbase_zh_CN.qm")
+    assert QApplication.translate("QPlatformTheme", "Cancel") == "取消"
