@@ -136,3 +136,21 @@ def test_each_file_dialog_opens_where_the_last_one_for_its_purpose_was(qapp, tmp
     recent.save_file(None, "run_config", "Save", "run.toml")
     recent.open_file(None, "data", "Choose a data file")
     assert opened == ["", str(tmp_path / "configs" / "run.toml"), ""]
+
+
+def test_every_command_line_command_applies_the_hub_settings(tmp_path, monkeypatch, capsys):
+    """The command line (and so every child the app starts with it) sets the variables from the
+    settings file before huggingface_hub is first imported and reads them."""
+    from pft_desktop.cli import main
+
+    for name in hub_env.HUB_VARIABLES:
+        monkeypatch.delenv(name, raising=False)
+    save_settings(offline=True, hub_cache=str(tmp_path / "hub"))
+    try:
+        assert main(["tasks"]) == 0
+        assert os.environ["HF_HUB_OFFLINE"] == os.environ["TRANSFORMERS_OFFLINE"] == "1"
+        assert os.environ["HF_HUB_CACHE"] == str(tmp_path / "hub")
+    finally:
+        save_settings(offline=False, hub_cache="")
+        hub_env.apply_to_process()
+    assert "HF_HUB_OFFLINE" not in os.environ
