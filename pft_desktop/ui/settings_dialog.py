@@ -51,8 +51,8 @@ class SettingsDialog(QDialog):
         form = QFormLayout()
         form.addRow(self.tr("&Runs folder"), self._with_browse(
             self.runs_root, "runs_root", self.tr("Choose the runs folder")))
-        form.addRow(self.tr("&Language"), self.language)
-        form.addRow("", _hint(self.tr("A new language applies after a restart.")))
+        form.addRow(self.tr("&Language"), _with_hint(
+            self.language, self.tr("A new language applies after a restart.")))
         form.addRow(self.tr("&Theme"), self.theme)
         form.addRow(self.tr("Offline"), self.offline)
         form.addRow(self.tr("Hub &cache"), self._with_browse(
@@ -162,6 +162,18 @@ def _combo(items: list[tuple[str, str]], current: str) -> QComboBox:
         combo.addItem(name, key)
     combo.setCurrentIndex(max(0, combo.findData(current)))
     return combo
+
+
+def _with_hint(field: QWidget, text: str) -> QWidget:
+    """A field with a line of explanation under it (the label's Alt+letter reaches the field)."""
+    box = QWidget()
+    layout = QVBoxLayout(box)
+    layout.setContentsMargins(0, 0, 0, 0)
+    layout.setSpacing(2)
+    layout.addWidget(field)
+    layout.addWidget(_hint(text))
+    box.setFocusProxy(field)
+    return box
 
 
 def _hint(text: str) -> QLabel:
