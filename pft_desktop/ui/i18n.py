@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import os
 import sys
+from pathlib import Path
 
 from PySide6.QtCore import QCoreApplication, QLibraryInfo, QLocale, QTranslator
 from PySide6.QtGui import QFont
@@ -39,11 +40,16 @@ def install_translators(app, language: str | None = None) -> str:
     _use_font_for(app, language)
     if language == "en":
         return language
-    qt_own = QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath)
-    for name, folder in ((f"qtbase_{language}", qt_own),
-                         (f"pft_desktop_{language}", str(asset_path("i18n")))):
+    qt_own = Path(QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath))
+    for path in (qt_own / f"qtbase_{language}.qm",
+                 asset_path("i18n", f"pft_desktop_{language}.qm")):
+        if not path.is_file():  # Qt's own may be missing (a PySide6 without them)
+            continue
+        # Loaded from a copy in memory: QTranslator maps a file it loads by name, and a .qm
+        # replaced while the app runs (an update, packaging/i18n.sh) then lost translations.
         translator = QTranslator(app)
-        if translator.load(name, folder):  # Qt's own may be missing (a wheel without them)
+        translator.data = path.read_bytes()  # the translator reads it for its whole life
+        if translator.load(translator.data):
             app.installTranslator(translator)
             _installed.append(translator)
     return language
