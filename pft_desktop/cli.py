@@ -48,6 +48,8 @@ PRETRAIN_EPILOG = """\
 The same flags as `pft-desktop train`, starting from the pretraining defaults shown above:
 --config FILE first, then flags, then each --set; --resume RUN takes no other settings.
 Give --model to continue pretraining a model, or --from-scratch encoder|decoder for a new one.
+The learning rate defaults to 1e-4 when continuing a model (its weights already know the
+language; a larger step overwrites that) and to 1e-3 with --from-scratch.
 
 Examples:
   pft-desktop pretrain --data corpus.csv --text-column text --model bert-base-uncased -o runs/dapt
@@ -194,9 +196,12 @@ def config_from_args(args, pretraining: bool = False):
 
         config = apply_flags(demo_config(getattr(args, "model.name_or_path")), args)
     else:
-        config = apply_flags(pretraining_defaults() if pretraining else RunConfig(), args)
+        # A new model's defaults differ from a continued one's (the learning rate).
+        scratch = getattr(args, "pretrain.from_scratch", None) or ""
+        config = apply_flags(pretraining_defaults(from_scratch=scratch) if pretraining
+                             else RunConfig(), args)
         if config.task.kind == "pretrain" and not pretraining:  # --task pretrain
-            config = apply_flags(pretraining_defaults(), args)
+            config = apply_flags(pretraining_defaults(from_scratch=scratch), args)
     if pretraining and config.task.kind != "pretrain":
         raise UserError("not_pretraining", f"pft-desktop pretrain was given a "
                         f"{config.task.kind} run (task.kind = {config.task.kind!r}).",
@@ -205,6 +210,11 @@ def config_from_args(args, pretraining: bool = False):
         raise UserError("conflicting_model", "--model and --from-scratch both say where the "
                         "model comes from.", "Give --model to continue pretraining that model, "
                         "or --from-scratch to build a new one, not both.")
+    from pft_desktop.core.lineage import resolve_base_model
+
+    # --model may name a pretraining run: its saved model is the base (the config keeps the
+    # model's folder, which is also how the fine-tuning run knows its pretraining run).
+    config.model.name_or_path = resolve_base_model(config.model.name_or_path)
     if config.model.start_from:  # a run's name works here too; the config keeps its folder
         config.model.start_from = str(find_run(config.model.start_from).path)
     from pft_desktop.core.recipe import with_absolute_paths
@@ -330,7 +340,7 @@ def cmd_train(args, pretraining: bool = False) -> int:
         print(f"Resume it with: pft-desktop train --resume {outcome.run_dir}", file=sys.stderr)
     if (outcome.run_dir / "model").is_dir() and _task_of(outcome.run_dir) == "pretrain":
         print(f"The pretrained model is in {outcome.run_dir / 'model'}; fine-tune it with: "
-              f"pft-desktop train --model {outcome.run_dir / 'model'} ...", file=sys.stderr)
+              f"pft-desktop train --model {outcome.run_dir} ...", file=sys.stderr)
     return EXIT_OK
 
 

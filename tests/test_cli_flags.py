@@ -192,9 +192,8 @@ def test_pretraining_defaults_come_from_core(tmp_path):
     by_pretrain = saved(tmp_path, "pretrain", "--data", data, "--from-scratch", "encoder")
     by_train = saved(tmp_path, "train", "--task", "pretrain", "--data", data, "--from-scratch",
                      "encoder", name="b.toml")
-    expected = pretraining_defaults()
+    expected = pretraining_defaults(from_scratch="encoder")  # a new model's learning rate
     expected.data.train_file, expected.data.text_column = data, "text"
-    expected.pretrain.from_scratch = "encoder"
     assert by_pretrain == expected and by_train == expected
 
 

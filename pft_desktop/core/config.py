@@ -249,7 +249,9 @@ class TrainingSettings:
         advanced=True)
     learning_rate: float = option(
         2e-4, "Step size of the optimizer. LoRA likes 1e-4 to 5e-4; full fine-tuning 1e-5 to "
-        "5e-5.", label="Learning rate", minimum=0.0, maximum=1.0, exclusive_min=True)
+        "5e-5. Pretraining starts at 1e-4 when it continues a pretrained model (a larger step "
+        "overwrites what its weights know) and at 1e-3 for a new model from scratch.",
+        label="Learning rate", minimum=0.0, maximum=1.0, exclusive_min=True)
     weight_decay: float = option(0.01, "L2-style decay applied by AdamW.", label="Weight decay",
                                  minimum=0.0, maximum=1.0, advanced=True)
     warmup_ratio: float = option(0.06, "Share of the steps spent ramping the learning rate "

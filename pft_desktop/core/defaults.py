@@ -11,11 +11,21 @@ from pft_desktop.core.config import RunConfig
 from pft_desktop.core.tasks import get_task
 
 
-def pretraining_defaults(config: RunConfig | None = None) -> RunConfig:
-    """``config`` (or a fresh RunConfig) set up for pretraining (see PretrainTask.defaults)."""
+def pretraining_defaults(config: RunConfig | None = None, from_scratch: str = "") -> RunConfig:
+    """``config`` (or a fresh RunConfig) set up for pretraining a new model (``from_scratch``
+    'encoder' or 'decoder') or continuing one (see PretrainTask.defaults)."""
     config = config if config is not None else RunConfig()
     config.task.kind = "pretrain"
-    return _apply_defaults(config, get_task("pretrain").defaults)
+    config.pretrain.from_scratch = from_scratch
+    return _apply_defaults(config, task_defaults("pretrain", from_scratch))
+
+
+def task_defaults(kind: str, from_scratch: str = "") -> dict:
+    """A task's starting values; a new model's (``from_scratch``) may differ from continuing
+    a pretrained one's (pretraining: a far higher learning rate)."""
+    task = get_task(kind)
+    extra = getattr(task, "scratch_defaults", {}) if from_scratch else {}
+    return {**task.defaults, **extra}
 
 
 def _apply_defaults(config: RunConfig, defaults: dict) -> RunConfig:
@@ -31,10 +41,12 @@ def _apply_defaults(config: RunConfig, defaults: dict) -> RunConfig:
 
 def set_task(config: RunConfig, kind: str, from_scratch: str = "") -> RunConfig:
     """Choose the task. Moving between tasks whose starting values differ (into or out of
-    pretraining) also moves those values to the new task's; otherwise they are kept."""
-    before, after = get_task(config.task.kind), get_task(kind)
+    pretraining, or between a new model and a pretrained one) also moves those values to the
+    new task's; otherwise they are kept."""
+    before = task_defaults(config.task.kind, config.pretrain.from_scratch)
     config.task.kind = kind
-    config.pretrain.from_scratch = from_scratch if "pretrain" in after.sections else ""
-    if before.defaults != after.defaults:
-        _apply_defaults(config, after.defaults)
+    config.pretrain.from_scratch = from_scratch if "pretrain" in get_task(kind).sections else ""
+    after = task_defaults(kind, config.pretrain.from_scratch)
+    if before != after:
+        _apply_defaults(config, after)
     return config

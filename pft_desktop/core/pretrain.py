@@ -181,3 +181,23 @@ def build_model(arch: Architecture, tokenizer, positions: int):
 def positions_for(block_size: int) -> int:
     """Position table size: the block size rounded up to a multiple of 64 (at least 128)."""
     return max(128, int(math.ceil(block_size / 64) * 64))
+
+
+# Class-name endings of checkpoints saved with a language-modelling head.
+LM_HEAD_ARCHITECTURES = ("ForMaskedLM", "ForPreTraining", "ForCausalLM", "LMHeadModel",
+                         "ForConditionalGeneration")
+
+
+def new_head_notice(architectures: list, name: str, objective: str = "mlm") -> str:
+    """What to say when continued pretraining must add a language-modelling head: the
+    checkpoint was saved without one (a sentence-embedding model such as all-MiniLM-L6-v2 is
+    saved as BertModel), so the head starts from random weights. "" when it has one, or when
+    config.json names no architecture (nothing to go on)."""
+    if not architectures or any(str(a).endswith(LM_HEAD_ARCHITECTURES) for a in architectures):
+        return ""
+    head = "masked-language-model" if objective == "mlm" else "next-word"
+    return (f"{name} was saved without a {head} head ({', '.join(map(str, architectures))}, "
+            "as sentence-embedding and base models are), so pretraining adds a new one with "
+            "random weights: the loss starts near that of guessing among the whole "
+            "vocabulary and the first steps mostly train the head. Fine-tuning afterwards "
+            "keeps the encoder and drops the head.")

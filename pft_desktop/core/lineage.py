@@ -1,0 +1,113 @@
+"""Pretrain, then fine-tune: a fine-tuning run whose base model a pretraining run of the app
+made. The link is the base model's path in the run's config (a pretraining run's model/
+folder, whose pft_run.json says "pretrain"), so it needs no extra record and survives in
+exported configs; the pretraining run's own folder gives its data, steps, loss and time."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from pathlib import Path
+
+from pft_desktop.core.errors import UserError
+from pft_desktop.core.rundir import RunFolder
+
+
+def pretraining_run_of(model_path: str | Path) -> RunFolder | None:
+    """The pretraining run whose saved model ``model_path`` is, or None (a hub model, a
+    folder of one's own, a fine-tuned run's model, or a run folder that is gone)."""
+    if not model_path:
+        return None
+    path = Path(model_path).expanduser()
+    try:
+        info = json.loads((path / "pft_run.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    folder = RunFolder(path.parent)
+    if info.get("task") != "pretrain" or folder.model_dir != path or not folder.exists():
+        return None
+    return folder
+
+
+def resolve_base_model(ref: str, store=None) -> str:
+    """``--model`` as given, or, when it names a pretraining run (its folder or its name in
+    the run store), that run's saved model: how the command line chains the two steps."""
+    if not ref:
+        return ref
+    from pft_desktop.core.runstore import RunStore
+
+    path = Path(ref).expanduser()
+    if (path / "config.json").is_file():
+        return ref  # a model folder
+    if path.exists() and not RunFolder(path).exists():
+        return ref  # some other folder: the model check says what is wrong with it
+    try:
+        folder = (store or RunStore()).find(ref)
+    except UserError:
+        if path.exists():
+            raise
+        return ref  # a hub id, most likely
+    if pretraining_run_of(folder.model_dir) is None:
+        raise UserError("not_a_pretraining_run", f"The run {folder.name} is not a finished "
+                        "pretraining run with a saved model, so it cannot be the base model.",
+                        "Give a pretraining run, a model folder or a hub id as --model; to "
+                        f"train a fine-tuned run further, use --more {folder.name}.")
+    return str(folder.model_dir)
+
+
+@dataclass
+class PretrainingStep:
+    """What the Results page shows of the pretraining step before a fine-tuning run."""
+
+    name: str
+    path: str
+    start: str          # "a new encoder (small)" or the continued model's name
+    data: str
+    steps: int
+    train_loss: float | None
+    eval_loss: float | None
+    eval_perplexity: float | None
+    seconds: float
+
+    def text(self) -> str:
+        losses = []
+        if self.train_loss is not None:
+            losses.append(f"last training loss {self.train_loss:.2f}")
+        if self.eval_loss is not None:
+            held = f"held-out loss {self.eval_loss:.2f}"
+            if self.eval_perplexity is not None:
+                held += f" (perplexity {self.eval_perplexity:,.0f})"
+            losses.append(held)
+        minutes = f"{self.seconds / 60:.1f} min" if self.seconds >= 60 else \
+            f"{self.seconds:.0f} s"
+        return (f"Pretraining run {self.name}: {self.start} on {self.data}, {self.steps:,} "
+                f"steps in {minutes}" + (f", {', '.join(losses)}" if losses else "") + ".")
+
+
+def pretraining_step(config) -> PretrainingStep | None:
+    """The pretraining step behind a run's base model, or None when the base did not come
+    from a pretraining run of the app."""
+    from pft_desktop.core import events
+    from pft_desktop.core.models import display_name
+    from pft_desktop.core.runstore import summarize
+
+    parent = pretraining_run_of(config.model.name_or_path)
+    if parent is None:
+        return None
+    try:
+        pretrain_config = parent.load_config()
+    except UserError:
+        return None
+    summary = summarize(parent)
+    losses = [e["loss"] for e in parent.timeline()
+              if e.get("type") == events.STEP and isinstance(e.get("loss"), (int, float))]
+    scratch = pretrain_config.pretrain.from_scratch
+    start = f"a new {scratch} ({pretrain_config.pretrain.size})" if scratch else \
+        f"{display_name(pretrain_config.model.name_or_path)} continued"
+    return PretrainingStep(
+        name=parent.name, path=str(parent.path), start=start,
+        data=Path(pretrain_config.data.train_file).name, steps=summary.step,
+        train_loss=losses[-1] if losses else None,
+        eval_loss=summary.final_metrics.get("eval_loss"),
+        eval_perplexity=summary.final_metrics.get("eval_perplexity"),
+        seconds=summary.duration_s)
