@@ -261,6 +261,7 @@ class ResultsPage(WizardPage):
             for i, row in enumerate(matrix):
                 for j, count in enumerate(row):
                     item = QTableWidgetItem(str(count))
+                    item.setForeground(QColor("#1f2933"))  # light cells on either theme
                     shade = int(245 - 150 * count / peak)
                     if count == 0:
                         item.setBackground(QColor("white"))
