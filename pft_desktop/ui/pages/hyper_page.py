@@ -262,7 +262,7 @@ class HyperparametersPage(WizardPage):
         self.completeChanged.emit()
 
     def _update_estimate(self) -> None:
-        self.pretrain_note.setText(self._new_model_text())
+        self.pretrain_note.setText(self._pretrain_text())
         report = (self.state.report or {}).get("report", {})
         tokens = (report.get("token_lengths") or {}).get("mean", 0)
         if report.get("packed"):  # pretraining: every row is a full block
@@ -273,12 +273,55 @@ class HyperparametersPage(WizardPage):
                       min(tokens, self.state.config.task.max_length))
         ])))
 
+    def _pretrain_text(self) -> str:
+        """Before a pretraining starts: the new model's size, a new head's notice, and what to
+        expect from the time it will take (core.pretrain_guidance, from measured figures)."""
+        config = self.state.config
+        if config.task.kind != "pretrain":
+            return ""
+        from pft_desktop.core.models import display_name
+        from pft_desktop.core.pretrain import new_head_notice
+        from pft_desktop.core.pretrain_guidance import pretraining_guidance
+
+        parts, info = [self._new_model_text()], self.state.model_info or {}
+        if not config.from_scratch and info:
+            parts.append(core_text(new_head_notice(
+                info.get("architectures") or [], display_name(config.model.name_or_path),
+                "mlm" if info.get("is_encoder") else "clm")))
+        parts.append(core_text(pretraining_guidance(bool(config.from_scratch),
+                                                    self._pretraining_seconds())))
+        return "\n\n".join(part for part in parts if part)
+
+    def _pretraining_seconds(self) -> float | None:
+        """The whole pretraining's estimated time on this CPU, once the data check has packed
+        the text into blocks (None before)."""
+        from pft_desktop.core.estimate import (estimate_seconds_per_step, planned_steps,
+                                               pretraining_seconds_per_step)
+        from pft_desktop.core.pretrain import architecture, positions_for
+
+        config, checked = self.state.config, self.state.report or {}
+        blocks = (checked.get("report", {}).get("packed") or {}).get("train_blocks")
+        if not blocks:
+            return None
+        t, plan, block = config.training, current_batch_plan(config), config.task.max_length
+        steps = planned_steps(blocks, t.batch_size, plan.accumulation, t.epochs, t.max_steps,
+                              plan.processes)
+        if config.from_scratch:
+            vocab = config.pretrain.vocab_size or (checked.get("model") or {}).get(
+                "vocab_size") or 8000
+            params = architecture(config.pretrain).parameters(vocab, positions_for(block))
+            return steps * pretraining_seconds_per_step(params, t.batch_size * plan.processes,
+                                                        block)
+        params = (self.state.model_info or {}).get("parameters")
+        return steps * estimate_seconds_per_step(params, params, t.batch_size * plan.processes,
+                                                 block) if params else None
+
     def _new_model_text(self) -> str:
         """Parameters and time per epoch of a from-scratch model, from the size preset."""
         config = self.state.config
         if not config.from_scratch:
             return ""
-        from pft_desktop.core.estimate import estimate_seconds_per_step, planned_steps
+        from pft_desktop.core.estimate import planned_steps, pretraining_seconds_per_step
         from pft_desktop.core.models import human_count
         from pft_desktop.core.pretrain import architecture, positions_for
 
@@ -297,8 +340,8 @@ class HyperparametersPage(WizardPage):
             t, plan = config.training, current_batch_plan(config)
             steps = planned_steps(blocks, t.batch_size, plan.accumulation, 1.0,
                                   processes=plan.processes)
-            seconds = steps * estimate_seconds_per_step(params, params,
-                                                        t.batch_size * plan.processes, block)
+            seconds = steps * pretraining_seconds_per_step(params,
+                                                           t.batch_size * plan.processes, block)
             text += self.tr(" One epoch is {steps:,} steps, roughly {minutes:.0f} min on a CPU "
                             "like this one.").format(steps=steps, minutes=seconds / 60)
         return text

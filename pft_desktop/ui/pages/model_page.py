@@ -231,7 +231,9 @@ class ModelPage(WizardPage):
             # Trust given to one model's code is not trust in the next one's.
             self.state.config.model.trust_remote_code = False
         self.state.config.model.name_or_path = source
-        self.state.config.pretrain.from_scratch = ""
+        from pft_desktop.core.defaults import set_task
+
+        set_task(self.state.config, self.state.config.task.kind)  # a chosen model: no new one
         self.state.model_info, self.error = None, ""
         self.info_title.setText(display_name(source))
         self.info.setText(self.tr("Inspecting the model…"))

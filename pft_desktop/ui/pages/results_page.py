@@ -54,6 +54,11 @@ class ResultsPage(WizardPage):
         self.headline.setStyleSheet("font-size: 12pt;")
         self.headline.setWordWrap(True)
         self.content.addWidget(self.headline)
+        self.lineage = QLabel()  # pretrained by the app, then fine-tuned: both steps
+        self.lineage.setObjectName("hint")
+        self.lineage.setWordWrap(True)
+        self.lineage.setVisible(False)
+        self.content.addWidget(self.lineage)
         self.changes = ChangesSinceStart()  # its data or libraries differ now: say so
         self.content.addWidget(self.changes)
         row = QHBoxLayout()
@@ -215,6 +220,7 @@ class ResultsPage(WizardPage):
         self.headline.setText(headline + core_text(task.headline(metrics)) + "\n" +
                               self.tr("Run folder: {folder}").format(folder=folder.path))
         self.finetune_button.setVisible(task.saves_merged and folder.model_dir.is_dir())
+        self._show_lineage(folder)
         self._show_inputs(task.inputs(info))
         self._show_chat(folder, info, bool(getattr(task, "chat", False)))
         info_file = folder.model_dir / "pft_run.json"
@@ -241,6 +247,20 @@ class ResultsPage(WizardPage):
             self.chat_box.set_status(self.tr("This run has not saved a model to chat with (yet)."))
         if has_model and self.served_dir != folder.path:
             self._start_server(folder.path)
+
+    def _show_lineage(self, folder: RunFolder) -> None:
+        """A run whose base model a pretraining run of the app made shows that step first."""
+        from pft_desktop.core.errors import UserError
+        from pft_desktop.core.lineage import pretraining_step
+
+        try:
+            step = pretraining_step(folder.load_config())
+        except UserError:
+            step = None
+        self.lineage.setVisible(step is not None)
+        self.lineage.setText("" if step is None else self.tr(
+            "Made in two steps. 1. {pretraining} 2. This run fine-tuned the model it "
+            "saved.").format(pretraining=core_text(step.text())))
 
     def _show_metrics(self, metrics: dict) -> None:
         shown = [(k, v) for k, v in sorted(metrics.items())
