@@ -6,6 +6,7 @@ one holding this machine's paths."""
 import pytest
 
 from helpers import classification_config, fails_cleanly, sentiment_rows, write_csv
+from pft_desktop.core import hub_env
 from pft_desktop.core.errors import UserError
 from pft_desktop.core.hub_upload import (check_can_upload, files_to_upload, upload_folder,
                                          upload_run)
@@ -44,8 +45,11 @@ def hub(monkeypatch, tmp_path):
     monkeypatch.setattr(constants, "ENDPOINT", UNREACHABLE)
     monkeypatch.setattr(constants, "HF_TOKEN_PATH", str(tmp_path / "no-token"))
     monkeypatch.setattr(constants, "HF_HUB_OFFLINE", False)
-    for name in ("HF_TOKEN", "HUGGING_FACE_HUB_TOKEN", "HF_HUB_OFFLINE"):
+    # the command line sets the offline variables from the settings: restored after each test,
+    # and each test starts with nothing set by an earlier one, as a new process would
+    for name in ("HF_TOKEN", "HUGGING_FACE_HUB_TOKEN", "HF_HUB_OFFLINE", "TRANSFORMERS_OFFLINE"):
         monkeypatch.delenv(name, raising=False)
+    monkeypatch.setattr(hub_env, "_set_here", {})
     return monkeypatch
 
 
