@@ -96,6 +96,26 @@ CATALOGUE = {
     "data.format_choice": QT_TRANSLATE_NOOP(
         "core", "above the preview on the Data page; --header/--delimiter/--encoding on the "
         "command line"),
+    # Named entities data (core.token_data, core.tasks.token_classification)
+    "data.conll_read": QT_TRANSLATE_NOOP(
+        "core", "{file} is read as a CoNLL-style file (token first, tag last): {sentences:,} "
+        "sentences."),
+    "data.tags": QT_TRANSLATE_NOOP("core", "The tags are {scheme}."),
+    "data.tags_converted": QT_TRANSLATE_NOOP(
+        "core", "The tags are {scheme}; they were converted to IOB2 for training."),
+    "scheme.iob2": QT_TRANSLATE_NOOP("core", "IOB2 (B- begins every entity)"),
+    "scheme.iob1": QT_TRANSLATE_NOOP(
+        "core", "IOB1 (I- begins an entity; B- only between two entities of one type)"),
+    "scheme.bioes": QT_TRANSLATE_NOOP("core", "BIOES (S- for single-token entities, E- ends one)"),
+    "scheme.bilou": QT_TRANSLATE_NOOP("core", "BILOU (U- for single-token entities, L- ends one)"),
+    "scheme.io": QT_TRANSLATE_NOOP(
+        "core", "plain types without B-/I- prefixes (a run of one type is one entity)"),
+    "data.sentences": QT_TRANSLATE_NOOP(
+        "core", "{train}, {validation}; words per sentence: median {median}, max {max:,}."),
+    "count.training_sentence": QT_TRANSLATE_NOOP("core", "{count:,} training sentence"),
+    "count.training_sentences": QT_TRANSLATE_NOOP("core", "{count:,} training sentences"),
+    "count.validation_sentence": QT_TRANSLATE_NOOP("core", "{count:,} validation sentence"),
+    "count.validation_sentences": QT_TRANSLATE_NOOP("core", "{count:,} validation sentences"),
     "error.one_label": QT_TRANSLATE_NOOP(
         "core", "The label column '{column}' of {file} holds only one value ({value}), so there "
         "is nothing to tell apart."),

@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from pft_desktop.core.errors import UserError
+from pft_desktop.core.messages import message
 
 PREFIXED = re.compile(r"^([BIESLU])-(.+)$")
 TAG_WORD = re.compile(r"^(O|[BIESLU]-\S+)$")  # a tag as one word of a file or a cell
@@ -187,8 +188,7 @@ def read_conll(path: str | Path, encoding: str = "") -> Sentences:
         found.warnings.append(
             f"{path.name} has a sentence of {longest:,} tokens: are the blank lines between "
             "sentences missing? Sentences longer than the maximum length are cut.")
-    found.notes.append(f"{path.name} is read as a CoNLL-style file (token first, tag last): "
-                       f"{len(found.tokens):,} sentences.")
+    found.notes.append(message("data.conll_read", file=path.name, sentences=len(found.tokens)))
     return found
 
 

@@ -252,7 +252,7 @@ TEXTS = [
     QT_TRANSLATE_NOOP("core", 'Gradient accumulation'),
     QT_TRANSLATE_NOOP("core", 'Add up gradients over this many batches before each update: a larger effective batch without more memory.'),
     QT_TRANSLATE_NOOP("core", 'Learning rate'),
-    QT_TRANSLATE_NOOP("core", 'Step size of the optimizer. LoRA likes 1e-4 to 5e-4; full fine-tuning 1e-5 to 5e-5.'),
+    QT_TRANSLATE_NOOP("core", 'Step size of the optimizer. LoRA likes 1e-4 to 5e-4; full fine-tuning 1e-5 to 5e-5. Pretraining starts at 1e-4 when it continues a pretrained model (a larger step overwrites what its weights know) and at 1e-3 for a new model from scratch.'),
     QT_TRANSLATE_NOOP("core", 'Weight decay'),
     QT_TRANSLATE_NOOP("core", 'L2-style decay applied by AdamW.'),
     QT_TRANSLATE_NOOP("core", 'Warmup share'),

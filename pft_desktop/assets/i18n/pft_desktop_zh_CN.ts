@@ -1442,6 +1442,10 @@ Start it with &apos;sbatch job.sbatch&apos; in that folder, or &apos;./launch.sh
         <translation>此运行（还）没有保存可对话的模型。</translation>
     </message>
     <message>
+        <source>Made in two steps. 1. {pretraining} 2. This run fine-tuned the model it saved.</source>
+        <translation>分两步完成。1. {pretraining} 2. 此运行对其保存的模型进行了微调。</translation>
+    </message>
+    <message>
         <source>true</source>
         <translation>真实值</translation>
     </message>
@@ -3254,8 +3258,8 @@ Start it with &apos;sbatch job.sbatch&apos; in that folder, or &apos;./launch.sh
         <translation>学习率</translation>
     </message>
     <message>
-        <source>Step size of the optimizer. LoRA likes 1e-4 to 5e-4; full fine-tuning 1e-5 to 5e-5.</source>
-        <translation>优化器的步长。LoRA 适合 1e-4 到 5e-4；全量微调适合 1e-5 到 5e-5。</translation>
+        <source>Step size of the optimizer. LoRA likes 1e-4 to 5e-4; full fine-tuning 1e-5 to 5e-5. Pretraining starts at 1e-4 when it continues a pretrained model (a larger step overwrites what its weights know) and at 1e-3 for a new model from scratch.</source>
+        <translation>优化器的步长。LoRA 适合 1e-4 到 5e-4；全量微调适合 1e-5 到 5e-5。继续预训练已有模型时从 1e-4 开始（步长更大会覆盖其权重已学到的知识），从零预训练新模型时从 1e-3 开始。</translation>
     </message>
     <message>
         <source>Weight decay</source>
@@ -3716,6 +3720,58 @@ Start it with &apos;sbatch job.sbatch&apos; in that folder, or &apos;./launch.sh
     <message>
         <source>above the preview on the Data page; --header/--delimiter/--encoding on the command line</source>
         <translation>在“数据”页面的预览上方；命令行中使用 --header/--delimiter/--encoding</translation>
+    </message>
+    <message>
+        <source>{file} is read as a CoNLL-style file (token first, tag last): {sentences:,} sentences.</source>
+        <translation>{file} 按 CoNLL 格式读取（词元在前，标记在后）：{sentences:,} 个句子。</translation>
+    </message>
+    <message>
+        <source>The tags are {scheme}.</source>
+        <translation>标记格式为 {scheme}。</translation>
+    </message>
+    <message>
+        <source>The tags are {scheme}; they were converted to IOB2 for training.</source>
+        <translation>标记格式为 {scheme}；训练时已转换为 IOB2。</translation>
+    </message>
+    <message>
+        <source>IOB2 (B- begins every entity)</source>
+        <translation>IOB2（每个实体以 B- 开头）</translation>
+    </message>
+    <message>
+        <source>IOB1 (I- begins an entity; B- only between two entities of one type)</source>
+        <translation>IOB1（实体以 I- 开头；只有在两个同类实体相邻时才用 B-）</translation>
+    </message>
+    <message>
+        <source>BIOES (S- for single-token entities, E- ends one)</source>
+        <translation>BIOES（S- 表示单词元实体，E- 表示实体结束）</translation>
+    </message>
+    <message>
+        <source>BILOU (U- for single-token entities, L- ends one)</source>
+        <translation>BILOU（U- 表示单词元实体，L- 表示实体结束）</translation>
+    </message>
+    <message>
+        <source>plain types without B-/I- prefixes (a run of one type is one entity)</source>
+        <translation>不带 B-/I- 前缀的纯类型（同一类型的连续词元算一个实体）</translation>
+    </message>
+    <message>
+        <source>{train}, {validation}; words per sentence: median {median}, max {max:,}.</source>
+        <translation>{train}，{validation}；每句词数：中位数 {median}，最大 {max:,}。</translation>
+    </message>
+    <message>
+        <source>{count:,} training sentence</source>
+        <translation>{count:,} 个训练句子</translation>
+    </message>
+    <message>
+        <source>{count:,} training sentences</source>
+        <translation>{count:,} 个训练句子</translation>
+    </message>
+    <message>
+        <source>{count:,} validation sentence</source>
+        <translation>{count:,} 个验证句子</translation>
+    </message>
+    <message>
+        <source>{count:,} validation sentences</source>
+        <translation>{count:,} 个验证句子</translation>
     </message>
     <message>
         <source>The label column &apos;{column}&apos; of {file} holds only one value ({value}), so there is nothing to tell apart.</source>

@@ -18,7 +18,7 @@ from pft_desktop.core.data import (
     require_columns,
 )
 from pft_desktop.core.errors import UserError
-from pft_desktop.core.messages import message
+from pft_desktop.core.messages import known, message
 from pft_desktop.core.tasks import onnx_usage
 from pft_desktop.core.tasks.base import (PROBE_TEXTS, PreparedData, Role, Task, TryField,
                                          WithoutLength, clean_rows, distinct_columns,
@@ -358,7 +358,7 @@ def header_like_labels(table: Table, label_column: str, labels) -> list[str]:
     if not table.has_header and first and (labels == first).sum() == 1 and \
             _looks_like_name(table.dataset[0]):
         warnings.append(message("data.header_as_data", file=table.path.name, label=first,
-                                where=FORMAT_CHOICE))
+                                where=known(FORMAT_CHOICE)))
     return warnings
 
 

@@ -15,6 +15,7 @@ import numpy as np
 from pft_desktop.core import token_data as td
 from pft_desktop.core.data import TEXT_NAMES, DataReport, Table, counted, token_length_summary
 from pft_desktop.core.errors import UserError
+from pft_desktop.core.messages import known, message
 from pft_desktop.core.tasks import onnx_usage
 from pft_desktop.core.tasks.base import (PROBE_TEXTS, PreparedData, Role, Task, TryField,
                                          WithoutLength, load_tokenizer, uses_text_pair)
@@ -153,8 +154,8 @@ class TokenClassificationTask(Task):
         scheme = td.detect_scheme(train.tags + (validation.tags if validation else []))
         train_tags = _convert(train, scheme, report)
         val_tags = _convert(validation, scheme, report) if validation is not None else []
-        report.notes.append(f"The tags are {td.SCHEMES[scheme]}" + (
-            "." if scheme == "IOB2" else "; they were converted to IOB2 for training."))
+        report.notes.append(message("data.tags" if scheme == "IOB2" else "data.tags_converted",
+                                    scheme=known(td.SCHEMES[scheme])))
         report.duplicates += len(train.tokens) - len({(tuple(t), tuple(g)) for t, g in
                                                       zip(train.tokens, train_tags)})
         train_tokens = train.tokens
@@ -181,9 +182,10 @@ class TokenClassificationTask(Task):
         self.label_names = ["O"] + [f"{p}-{kind}" for kind in types for p in "BI"]
         label2id = {name: i for i, name in enumerate(self.label_names)}
         words = [len(t) for t in train_tokens + val_tokens]
-        report.notes.append(f"{counted(len(train_tokens), 'training sentence')}, "
-                            f"{counted(len(val_tokens), 'validation sentence')}; words per "
-                            f"sentence: median {int(np.median(words))}, max {max(words):,}.")
+        report.notes.append(message(
+            "data.sentences", train=counted(len(train_tokens), "training sentence"),
+            validation=counted(len(val_tokens), "validation sentence"),
+            median=int(np.median(words)), max=max(words)))
         max_length = config.task.max_length
         train_set, lengths, cut, lost = tokenize(train_tokens, train_tags, label2id,
                                                  tokenizer, max_length)
