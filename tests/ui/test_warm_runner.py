@@ -141,3 +141,49 @@ def test_the_switch_turns_it_off(qtbot, window, monkeypatch):
     session.keep_warm(0)
     qtbot.wait(300)
     assert session.warm is None
+
+
+@pytest.mark.slow
+def test_a_warm_started_run_left_training_is_followed_and_stopped_from_a_new_window(
+        qtbot, window, tiny_encoder, sentiment_csv):
+    """Closing the window with "Keep training" lets the run go on in its warm-started process
+    (closing ends only a warm runner still waiting); a new window follows it and stops it."""
+    from PySide6.QtCore import QTimer
+    from PySide6.QtWidgets import QApplication
+
+    from pft_desktop.ui.main_window import MainWindow
+    from wizard_helpers import close_window
+
+    prepare(window, tiny_encoder, sentiment_csv, max_steps=100000, eval_steps=100000)
+    first = window.train_page
+    warm = ready_warm_runner(qtbot, first.session)
+    qtbot.mouseClick(first.start_button, Qt.MouseButton.LeftButton)
+    assert first.session.process.pid == warm.pid
+    qtbot.waitUntil(lambda: first.loss_chart.point_count("train") >= 2, timeout=90_000)
+    folder = RunFolder(window.state.run_dir)
+
+    def keep_training():
+        box = QApplication.activeModalWidget()
+        next(b for b in box.buttons() if b.text() == "Keep training").click()
+
+    QTimer.singleShot(100, keep_training)
+    window.close()
+    try:
+        assert not gone(warm.pid) and folder.state() == "running"
+        second = MainWindow()
+        try:
+            second.show()
+            page = second.train_page
+            page.follow(folder.path)
+            assert page.session.is_running() and not page.session.launched_here()
+            shown = page.loss_chart.point_count("train")
+            qtbot.waitUntil(lambda: page.loss_chart.point_count("train") > shown, timeout=60_000)
+            qtbot.mouseClick(page.stop_button, Qt.MouseButton.LeftButton)
+            qtbot.waitUntil(lambda: second.state.outcome is not None, timeout=60_000)
+            assert second.state.outcome["status"] == "stopped"
+            assert folder.state() == "stopped" and folder.latest_checkpoint() is not None
+        finally:
+            close_window(second)
+    finally:
+        if not gone(warm.pid):
+            os.kill(warm.pid, 9)
