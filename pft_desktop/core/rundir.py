@@ -121,6 +121,31 @@ def stalled_seconds(step_times: list[float], now: float) -> float:
     return quiet if quiet > max(STALL_FACTOR * typical, STALL_MINIMUM_S) else 0.0
 
 
+def measured_figures(timeline: list[dict]) -> dict:
+    """What a run measured of itself, for later estimates with the same settings: the median
+    seconds per optimizer step after warm-up (the first steps load and compile), the peak
+    memory its steps recorded (device memory, or the process's on a CPU), and real (unpadded)
+    tokens per step. Empty when it made too few steps to say."""
+    steps = [e for e in timeline if e.get("type") == "step" and e.get("step")]
+    warm_up = steps[0]["step"] + min(5, max(len(steps) // 4, 1)) if steps else 0
+    seconds, tokens = [], []
+    for before, after in zip(steps, steps[1:]):
+        apart = after["step"] - before["step"]
+        if apart <= 0 or before["step"] < warm_up or before.get("elapsed_s") is None \
+                or after.get("elapsed_s") is None:
+            continue
+        seconds.append((after["elapsed_s"] - before["elapsed_s"]) / apart)
+        if after.get("tokens_seen") and before.get("tokens_seen") is not None:
+            tokens.append((after["tokens_seen"] - before["tokens_seen"]) / apart)
+    memory = [e["memory_bytes"] for e in steps if isinstance(e.get("memory_bytes"), int)]
+    if len(seconds) < 2:
+        return {}
+    middle = len(seconds) // 2
+    return {"seconds_per_step": sorted(seconds)[middle], "steps_measured": len(seconds),
+            "peak_memory_bytes": max(memory, default=0),
+            "tokens_per_step": sorted(tokens)[len(tokens) // 2] if tokens else None}
+
+
 def write_atomic(path: Path, text: str, durable: bool = True) -> None:
     """Write aside, then rename into place: a crash leaves the old file or the new one.
     ``durable`` also waits for the disk (skip it for caches: about 10 ms a file)."""

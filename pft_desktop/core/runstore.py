@@ -20,7 +20,7 @@ from pathlib import Path
 from pft_desktop.core.errors import UserError
 from pft_desktop.core.rundir import RunFolder, write_json
 
-SUMMARY_VERSION = 1
+SUMMARY_VERSION = 2  # 2: measured figures and the settings they were measured with
 EXTERNAL = ".library.json"  # run folders outside the root that were opened and joined
 
 
@@ -60,6 +60,8 @@ class RunSummary:
     size_bytes: int = 0
     parent: str = ""
     error: str = ""
+    measured: dict = field(default_factory=dict)  # rundir.measured_figures, for estimates
+    settings_key: str = ""          # estimate_history.settings_key: what they depend on
 
     def to_dict(self) -> dict:
         return asdict(self)
@@ -110,7 +112,14 @@ def _fold(folder: RunFolder) -> RunSummary:
         metric = config.training.metric_for_best or _default_metric(config.task.kind)
         higher = not metric.endswith("loss")
     summary.best_metric = metric
-    for event in folder.timeline():
+    timeline = folder.timeline()
+    if config is not None:
+        from pft_desktop.core.estimate_history import settings_key
+        from pft_desktop.core.rundir import measured_figures
+
+        summary.measured, summary.settings_key = measured_figures(timeline), \
+            settings_key(config)
+    for event in timeline:
         kind = event.get("type")
         if kind == events.STARTED:
             summary.total_steps = event.get("total_steps") or summary.total_steps

@@ -59,6 +59,7 @@ def memory_text(state) -> str:
         weights=human_bytes(estimate.weights),
         optimizer=human_bytes(estimate.optimizer + estimate.gradients),
         activations=human_bytes(estimate.activations))
+    text += past_memory_text(state)
     total = available_memory()
     gpus_listed = config.resources.devices.strip().lower() not in ("", "cpu")
     needed = estimate.total * (1 if gpus_listed else processes)  # CPU processes share it
@@ -95,8 +96,35 @@ def time_text(state, rows: int, tokens_per_row: float) -> str:
     steps = planned_steps(rows, config.batch_size, plan.accumulation, config.epochs,
                           config.max_steps, plan.processes)
     total = seconds * steps
+    past = past_runs_for(state)
+    if past is not None:  # finished runs with these settings measured their steps
+        tokens = tokens_per_row * config.batch_size * plan.accumulation * plan.processes
+        each = past.seconds_for(tokens)
+        total = each * steps
+        shown = f"{total / 60:.0f} min" if total >= 90 else f"{total:.0f} s"
+        return (f"About {steps} steps; roughly {shown} at {each:.2f} s a step, measured "
+                f"{past.note()}. The Train page shows the real ETA.")
     shown = translate("Estimates", "{minutes:.0f} min").format(minutes=total / 60) \
         if total >= 90 else translate("Estimates", "{seconds:.0f} s").format(seconds=total)
     return translate("Estimates", "About {steps} steps; roughly {time} on a CPU like this one (a "
                      "GPU is usually 10–100× faster). The Train page shows the real "
                      "ETA.").format(steps=steps, time=shown)
+
+
+def past_runs_for(state):
+    """What finished runs with these settings measured (core.estimate_history), or None."""
+    if not state.model_info:
+        return None
+    from pft_desktop.core.estimate_history import past_runs
+
+    try:
+        return past_runs(state.config)
+    except (OSError, ValueError):
+        return None  # an unreadable runs folder: the rule of thumb stands
+
+
+def past_memory_text(state) -> str:
+    past = past_runs_for(state)
+    if past is None or not past.peak_memory_bytes:
+        return ""
+    return f" Measured peak {human_bytes(past.peak_memory_bytes)}, {past.note()}."
