@@ -80,3 +80,12 @@ def test_meaningful_text_colours_stay_readable_on_dark(app):
     for kind in ("error", "warning", "ok", "muted", "accent", "text"):
         assert QColor(text_colour(kind)).lightness() - window.lightness() > 90, kind
     assert readable("#1d4ed8") == "#60a5fa" and readable("#123456") == "#123456"
+
+
+def test_the_app_starts_in_the_saved_theme(app):
+    from pft_desktop.core.settings import save_settings
+    from pft_desktop.ui.app import create_app
+
+    save_settings(theme="dark")
+    create_app()
+    assert window_lightness() < 60 and app.styleSheet() == style_sheet(dark=True)
