@@ -34,7 +34,7 @@ STOP_REPEAT_MS = 2000  # the runner clears old stop requests while it starts: as
 WARM_UP_DELAY_MS = 3000   # after the window opens or a run ends: let the page settle first
 WARM_RETRY_MS = 30000     # a run trains elsewhere: its cores are busy, look again later
 WARM_RUNNER_SWITCH = "PFT_DESKTOP_WARM_RUNNER"  # "0": always start a fresh runner
-FORWARDED = ("started", "status_changed", "data_report", "step", "evaluated",
+FORWARDED = ("started", "status_changed", "data_report", "steps", "evaluated",
              "checkpoint_saved", "failed", "rewound", "log_text", "stalled")
 
 
@@ -91,7 +91,7 @@ class TrainingSession(QObject):
     started = Signal(dict)
     status_changed = Signal(str)
     data_report = Signal(dict)
-    step = Signal(dict)
+    steps = Signal(object)    # a list: the step events of one read of the run folder
     evaluated = Signal(dict)
     checkpoint_saved = Signal(dict)
     failed = Signal(dict)

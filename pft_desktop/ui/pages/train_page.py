@@ -54,7 +54,7 @@ class TrainPage(WizardPage):
         self.session = TrainingSession(self)
         self.session.started.connect(self._started)
         self.session.status_changed.connect(self._core_status)
-        self.session.step.connect(self._step)
+        self.session.steps.connect(self._steps)
         self.session.evaluated.connect(self._evaluated)
         self.session.checkpoint_saved.connect(
             lambda e: self._status(self.tr("Checkpoint saved at step {step}").format(
@@ -378,22 +378,27 @@ class TrainPage(WizardPage):
     def _status(self, text: str) -> None:
         self.status_text.setText(text)
 
-    def _step(self, event: dict) -> None:
-        step = event["step"]
-        self.last_step = event
+    def _steps(self, batch: list[dict]) -> None:
+        """The step events of one read, added to the charts' buffers column by column (a run
+        logging thousands of steps a second stays cheap to follow)."""
+        self.last_step = batch[-1]
         if not self.stall_panel.isHidden():
             self.stall_panel.setVisible(False)  # progress again
-        if event.get("loss") is not None:
-            self.loss_chart.add_train(step, event["loss"])
+        self.loss_chart.add_train_many([(e["step"], e["loss"]) for e in batch
+                                        if e.get("loss") is not None])
         for chart, key, scale in ((self.lr_chart, "learning_rate", 1.0),
                                   (self.grad_chart, "grad_norm", 1.0),
                                   (self.tps_chart, "tokens_per_second", 1.0),
                                   (self.mem_chart, "memory_bytes", 2.0 ** -30)):
-            if event.get(key) is not None:
-                next(iter(chart.series.values())).append(step, event[key] * scale)
-        self._add_rewards(step, event)
-        if event.get("max_steps"):
-            self.total_steps = event["max_steps"]
+            pairs = [(e["step"], e[key] * scale) for e in batch if e.get(key) is not None]
+            if pairs:
+                next(iter(chart.series.values())).extend(*zip(*pairs))
+        for event in batch:
+            if "reward_margin" in event or "reward_accuracy" in event:
+                self._add_rewards(event["step"], event)
+        totals = [e["max_steps"] for e in batch if e.get("max_steps")]
+        if totals and totals[-1] != self.total_steps:
+            self.total_steps = totals[-1]
             self.progress.setMaximum(self.total_steps)
 
     def _evaluated(self, event: dict) -> None:

@@ -21,6 +21,9 @@ PALETTE = {"train": "#93c5fd", "smooth": "#1d4ed8", "eval": "#dc2626", "lr": "#0
 DARK_TWINS = {"#93c5fd": "#3b5f96", "#1d4ed8": "#93c5fd", "#dc2626": "#f87171",
               "#059669": "#34d399", "#7c3aed": "#a78bfa", "#d97706": "#fbbf24",
               "#0f766e": "#2dd4bf", "#db2777": "#f472b6", "#2563eb": "#60a5fa"}
+# Points drawn per pixel of width (pyqtgraph draws 5): a peak-downsampled curve keeps each
+# pixel's lowest and highest point anyway, so more only costs time.
+POINTS_PER_PIXEL, SMOOTH_POINTS_PER_PIXEL = 1.0, 0.5
 
 
 def is_dark(palette: QPalette | None = None) -> bool:
@@ -133,8 +136,14 @@ class Series:
         self.dirty = True
 
     def extend(self, xs, ys) -> None:
-        for x, y in zip(xs, ys):
-            self.append(x, y)
+        xs, ys = np.asarray(xs, dtype=float), np.asarray(ys, dtype=float)
+        end = self.size + len(xs)
+        if end > len(self._x):
+            capacity = max(2 * len(self._x), end)
+            self._x, self._y = np.resize(self._x, capacity), np.resize(self._y, capacity)
+        self._x[self.size:end], self._y[self.size:end] = xs, ys
+        self.size = end
+        self.dirty = self.dirty or len(xs) > 0
 
     @property
     def x(self) -> np.ndarray:
@@ -168,11 +177,18 @@ class LiveChart(ThemedPlot):
         self.curves: dict[str, pg.PlotDataItem] = {}
         self.setMinimumHeight(150)
 
-    def add_series(self, name: str, color: str, width: float = 1.5, symbol=None,
-                   label: str | None = None) -> Series:
+    def add_series(self, name: str, color: str, width: float = 1.0, symbol=None,
+                   label: str | None = None, smooth: bool = False) -> Series:
+        """A curve (or, with ``symbol``, points). Pens wider than 1 pixel are for ``smooth``
+        series, which are drawn from the mean of each pixel's points: a wide pen over
+        100,000 noisy points took 190 ms a redraw here, against 6 ms at 1 pixel."""
         series = Series()
         curve = self.plot([], [], pen=None, name=label or name, symbol=symbol,
-                          symbolBrush=color, symbolPen=None, symbolSize=7)
+                          symbolBrush=color, symbolPen=None, symbolSize=7,
+                          autoDownsampleFactor=SMOOTH_POINTS_PER_PIXEL if smooth else
+                          POINTS_PER_PIXEL)
+        if smooth:
+            curve.setDownsampling(auto=True, method="mean")
         self.themed_pen(curve, color, width, symbol=symbol is not None)
         self.series[name], self.curves[name] = series, curve
         return series
@@ -198,7 +214,8 @@ class LossChart(LiveChart):
     def __init__(self, parent=None, smoothing: float = 0.9):
         super().__init__(self.tr("Loss"), self.tr("loss"), parent)
         self.raw = self.add_series("train", PALETTE["train"], 1.0, label=self.tr("train (raw)"))
-        self.smooth = self.add_series("smooth", PALETTE["smooth"], 2.2, label="train (smoothed)")
+        self.smooth = self.add_series("smooth", PALETTE["smooth"], 2.2, label="train (smoothed)",
+                                      smooth=True)
         self.eval = self.add_series("eval", PALETTE["eval"], symbol="o", label=self.tr("eval"))
         self.eval_line = self.plot([], [])
         self.themed_pen(self.eval_line, PALETTE["eval"], 1.2, pg.QtCore.Qt.PenStyle.DashLine)
@@ -218,6 +235,19 @@ class LossChart(LiveChart):
         self._weight = self._weight * self.smoothing + (1 - self.smoothing)
         self.raw.append(step, loss)
         self.smooth.append(step, self._ema / self._weight)
+
+    def add_train_many(self, points: list[tuple[float, float]]) -> None:
+        """``add_train`` for each (step, loss), the buffers extended once."""
+        if not points:
+            return
+        smoothed = []
+        for _, loss in points:
+            self._ema = self._ema * self.smoothing + loss * (1 - self.smoothing)
+            self._weight = self._weight * self.smoothing + (1 - self.smoothing)
+            smoothed.append(self._ema / self._weight)
+        steps = [step for step, _ in points]
+        self.raw.extend(steps, [loss for _, loss in points])
+        self.smooth.extend(steps, smoothed)
 
     def add_eval(self, step: float, loss: float) -> None:
         self.eval.append(step, loss)
