@@ -177,7 +177,8 @@ def dev_file(setting: dict, workdir: Path) -> Path:
 
 def fine_tune(model: str, budget: int, seed: int, setting: dict, workdir: Path) -> dict:
     """The app's recipe, full fine-tuning, a fixed number of steps, one evaluation at the end
-    (evaluating and saving only at the last step makes the "best" checkpoint the last one)."""
+    (the recipe's final one: evaluating and saving "every 10**6 steps" means never during the
+    run, so no best checkpoint is picked on dev and dev is read once)."""
     from pft_desktop.core.config import RunConfig
     from pft_desktop.core.recipe import run_training
 
@@ -190,7 +191,8 @@ def fine_tune(model: str, budget: int, seed: int, setting: dict, workdir: Path) 
     config.task.kind, config.task.max_length = "classification", f["max_length"]
     config.method.kind = "full"
     t = config.training
-    t.max_steps = t.eval_steps = t.save_steps = steps
+    t.max_steps, t.eval_steps = steps, 10**6
+    t.save_steps = t.eval_steps
     t.batch_size, t.learning_rate, t.seed = f["batch_size"], f["learning_rate"], seed
     t.save_total_limit, t.eval_max_rows = 1, 0
     run_dir = workdir / "runs" / "current"
@@ -276,7 +278,9 @@ def _stats(values: list[float], expected: int) -> str:
     if not values:
         return "–"
     mean = statistics.mean(values)
-    spread = statistics.stdev(values) if len(values) > 1 else 0.0
+    if len(values) == 1:
+        return f"{mean:.3f} [1 of {expected} seeds]"
+    spread = statistics.stdev(values)
     text = f"{mean:.3f} ± {spread:.3f} ({min(values):.3f}–{max(values):.3f})"
     return text + (f" [{len(values)}/{expected} seeds]" if len(values) < expected else "")
 
