@@ -11,20 +11,24 @@ and warm; medians and ratios printed.
 
     .venv/bin/python benchmarks/bench_first_step.py [--rounds 3] [--methods lora,full]
 
-Measured 2026-12-02 on the 2 development cores, shared with other work the whole time (load
-average 8.5 to 12: other people's tests and benchmarks), medians of 3:
+Measured 2026-12-02 on the 2 development cores, shared with other work the whole time (other
+people's tests and benchmarks), medians of 3. At load average 5.9 to 7.7 (14:17 UTC):
 
     median seconds to step 1         cold     warm  cold/warm  one step
-    lora                            25.74    14.23       1.8x      5.48
-    full                            21.48     9.84       2.2x      5.64
+    lora                            15.52     7.37       2.1x      3.93
+    full                            11.06     6.19       1.8x      3.08
 
-Warm runs were at the "started" event (data checked, model loaded, Trainer built) after 0.8
-to 1.2 s; the rest was the first step itself, which under that load took one to two times
-what the second did (5.5 s; 0.1 to 0.25 s on free cores, STACK_NOTES.md). So the 2 s goal
-holds only where a step is fast; it was not measured on free cores. Before the gc.freeze() in
-the runner (``runner.warm.ready_process``) the Trainer's gc.collect() before step 1 added
-0.4 to 0.7 s. Priming the CPU kernels (a small forward, backward and AdamW step in the warm
-phase) was tried and dropped: first and later steps took the same CPU time without it.
+and at load average 8.5 to 12 (13:53 UTC): LoRA 25.74 vs 14.23 s (1.8x), full 21.48 vs
+9.84 s (2.2x), one step 5.5 s. Warm runs were at the "started" event (data checked, model
+loaded, Trainer built) after 0.47 to 0.65 s (0.8 to 1.2 s at the higher load); the rest was
+the first step itself, which on these shared cores took 4 to 7.6 s (second steps 1.6 to 9 s;
+about 0.1 s for LoRA and 0.26 s for full fine-tuning on free cores, STACK_NOTES.md). So the
+2 s goal holds only where a step is fast; it was not measured on free cores. Before the
+gc.freeze() in the runner (``runner.warm.ready_process``) the Trainer's gc.collect() before
+step 1 added 0.4 to 0.7 s. Priming the CPU kernels (a small forward, backward and AdamW step
+in the warm phase) was tried and dropped: first and later steps took the same CPU time
+without it. The first batch is the longest (34 tokens against 16 to 32 for the next ones:
+the length-grouped sampler puts it first, so that running out of memory shows at once).
 """
 
 from __future__ import annotations
