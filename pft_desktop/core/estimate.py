@@ -21,6 +21,11 @@ BYTES_PER_WEIGHT = {"fp32": 4.0, "bf16": 2.0, "fp16": 2.0, "qlora-4bit": 0.55, "
 # batch 16, ~20 tokens per row, 4.6 steps/s: 320 tokens x 6 x 22.7M = 44 GFLOP a step, so
 # about 2e11 FLOP/s. GPUs are far faster.
 CPU_FLOPS_PER_SECOND = 2.0e11
+# What a CPU run's process holds before its model: PyTorch, transformers, datasets and peft
+# imported, the data read (its resident memory, which is what a CPU run's memory_bytes
+# records). Measured by benchmarks/bench_estimates.py on 2026-12-02: 535-555 MB for models of
+# 0.4M-3M parameters, whatever the method, batch or length. A GPU's memory holds none of it.
+CPU_PROCESS_BYTES = 540 << 20
 
 
 def planned_steps(rows: int, batch_size: int, accumulation: int, epochs: float,
@@ -89,10 +94,11 @@ class Estimate:
     optimizer: int
     activations: int
     trainable_parameters: int
+    process: int = 0  # the training process itself, on a CPU (CPU_PROCESS_BYTES)
 
     @property
     def total(self) -> int:
-        return self.weights + self.gradients + self.optimizer + self.activations
+        return self.weights + self.gradients + self.optimizer + self.activations + self.process
 
     def to_dict(self) -> dict:
         return {**asdict(self), "total": self.total}
@@ -113,7 +119,9 @@ def trainable_parameters(parameters: int, hidden: int, layers: int, method: str,
 def estimate_memory(parameters: int, hidden: int, layers: int, heads: int, *, method: str,
                     batch_size: int, seq_len: int, precision: str = "fp32", lora_r: int = 8,
                     top_layers: int = 0, gradient_checkpointing: bool = False,
-                    processes: int = 1, strategy: str = "ddp", zero_stage: int = 2) -> Estimate:
+                    processes: int = 1, strategy: str = "ddp", zero_stage: int = 2,
+                    on_cpu: bool = False) -> Estimate:
+    """Memory of each device (``on_cpu``: of each process, which then counts itself)."""
     hidden, layers = max(hidden, 1), max(layers, 1)
     weight_format = method if method.startswith("qlora") else precision
     weights = int(parameters * BYTES_PER_WEIGHT.get(weight_format, 4.0))
@@ -134,7 +142,8 @@ def estimate_memory(parameters: int, hidden: int, layers: int, heads: int, *, me
         gradients, optimizer = gradients // shards, optimizer // shards
         if strategy == "fsdp" or zero_stage >= 3:
             weights //= shards
-    return Estimate(weights, gradients, optimizer, activations, trainable)
+    return Estimate(weights, gradients, optimizer, activations, trainable,
+                    CPU_PROCESS_BYTES if on_cpu else 0)
 
 
 def estimate_seconds_per_step(parameters: int, trainable: int, batch_size: int,

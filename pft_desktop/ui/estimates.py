@@ -33,7 +33,12 @@ def current_estimate(state):
         top_layers=config.method.trainable_top_layers,
         gradient_checkpointing=config.method.gradient_checkpointing,
         processes=resources.processes, strategy=resources.strategy,
-        zero_stage=resources.zero_stage)
+        zero_stage=resources.zero_stage, on_cpu=not listed_gpus(config))
+
+
+def listed_gpus(config) -> bool:
+    """Whether the run is to use GPUs the person listed (else it may run on this CPU)."""
+    return config.resources.devices.strip().lower() not in ("", "cpu")
 
 
 def current_batch_plan(config):
@@ -59,6 +64,9 @@ def memory_text(state) -> str:
         weights=human_bytes(estimate.weights),
         optimizer=human_bytes(estimate.optimizer + estimate.gradients),
         activations=human_bytes(estimate.activations))
+    if estimate.process:
+        text += (f" That includes about {human_bytes(estimate.process)} for the training "
+                 "process itself (PyTorch and its libraries) when it runs on this CPU.")
     text += past_memory_text(state)
     total = available_memory()
     gpus_listed = config.resources.devices.strip().lower() not in ("", "cpu")
