@@ -61,7 +61,9 @@ class PastRuns:
         return self.peak_memory_bytes
 
     def note(self) -> str:
-        return f"from {self.runs} past run{'' if self.runs == 1 else 's'} with these settings"
+        from pft_desktop.core.messages import message
+
+        return message("history.run" if self.runs == 1 else "history.runs", runs=self.runs)
 
 
 def _finished_runs(root: Path | None) -> list:

@@ -137,6 +137,9 @@ CATALOGUE = {
     "headline.loss": QT_TRANSLATE_NOOP("core", "Validation loss {loss:.4f}."),
     "headline.accuracy": QT_TRANSLATE_NOOP(
         "core", "Accuracy {accuracy:.1%}, macro F1 {f1:.3f} on the validation rows."),
+    # Estimates measured by past runs (core.estimate_history)
+    "history.run": QT_TRANSLATE_NOOP("core", "from {runs} past run with these settings"),
+    "history.runs": QT_TRANSLATE_NOOP("core", "from {runs} past runs with these settings"),
     # A run's status lines (events.STATUS), shown on the Train page as they are
     "status.checking_model": QT_TRANSLATE_NOOP("core", "Checking the model"),
     "status.reading_data": QT_TRANSLATE_NOOP("core", "Reading the data"),

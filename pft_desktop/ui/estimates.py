@@ -7,6 +7,7 @@ from PySide6.QtCore import QCoreApplication
 from pft_desktop.core.estimate import (batch_plan, estimate_memory,
                                        estimate_seconds_per_step, planned_steps)
 from pft_desktop.core.models import human_bytes
+from pft_desktop.ui.i18n import core_text
 
 translate = QCoreApplication.translate  # the name pyside6-lupdate reads
 
@@ -65,8 +66,9 @@ def memory_text(state) -> str:
         optimizer=human_bytes(estimate.optimizer + estimate.gradients),
         activations=human_bytes(estimate.activations))
     if estimate.process:
-        text += (f" That includes about {human_bytes(estimate.process)} for the training "
-                 "process itself (PyTorch and its libraries) when it runs on this CPU.")
+        text += translate("Estimates", " That includes about {memory} for the training process "
+                          "itself (PyTorch and its libraries) when it runs on this CPU.").format(
+            memory=human_bytes(estimate.process))
     text += past_memory_text(state)
     total = available_memory()
     gpus_listed = config.resources.devices.strip().lower() not in ("", "cpu")
@@ -109,9 +111,11 @@ def time_text(state, rows: int, tokens_per_row: float) -> str:
         tokens = tokens_per_row * config.batch_size * plan.accumulation * plan.processes
         each = past.seconds_for(tokens)
         total = each * steps
-        shown = f"{total / 60:.0f} min" if total >= 90 else f"{total:.0f} s"
-        return (f"About {steps} steps; roughly {shown} at {each:.2f} s a step, measured "
-                f"{past.note()}. The Train page shows the real ETA.")
+        shown = translate("Estimates", "{minutes:.0f} min").format(minutes=total / 60) \
+            if total >= 90 else translate("Estimates", "{seconds:.0f} s").format(seconds=total)
+        return translate("Estimates", "About {steps} steps; roughly {time} at {each:.2f} s a step, "
+                         "measured {where}. The Train page shows the real ETA.").format(
+            steps=steps, time=shown, each=each, where=core_text(past.note()))
     shown = translate("Estimates", "{minutes:.0f} min").format(minutes=total / 60) \
         if total >= 90 else translate("Estimates", "{seconds:.0f} s").format(seconds=total)
     return translate("Estimates", "About {steps} steps; roughly {time} on a CPU like this one (a "
@@ -135,4 +139,5 @@ def past_memory_text(state) -> str:
     past = past_runs_for(state)
     if past is None or not past.peak_memory_bytes:
         return ""
-    return f" Measured peak {human_bytes(past.peak_memory_bytes)}, {past.note()}."
+    return translate("Estimates", " Measured peak {memory}, {where}.").format(
+        memory=human_bytes(past.peak_memory_bytes), where=core_text(past.note()))

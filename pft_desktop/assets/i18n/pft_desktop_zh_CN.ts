@@ -574,6 +574,10 @@
         <translation>使用 {method}、批大小 {batch}、最多 {tokens} 个词元时，预计{where}约为 {total}（权重 {weights}，优化器和梯度 {optimizer}，激活 {activations}）。</translation>
     </message>
     <message>
+        <source> That includes about {memory} for the training process itself (PyTorch and its libraries) when it runs on this CPU.</source>
+        <translation> 其中包括训练进程本身（PyTorch 及其库）在本机 CPU 上运行时约占的 {memory}。</translation>
+    </message>
+    <message>
         <source> ⚠ That is close to or above this computer&apos;s {memory} of memory: lower the batch size or max length, or use LoRA/QLoRA.</source>
         <translation> ⚠ 这接近或超过了本机的 {memory} 内存：请减小批大小或最大长度，或使用 LoRA/QLoRA。</translation>
     </message>
@@ -590,8 +594,16 @@
         <translation>{seconds:.0f} 秒</translation>
     </message>
     <message>
+        <source>About {steps} steps; roughly {time} at {each:.2f} s a step, measured {where}. The Train page shows the real ETA.</source>
+        <translation>约 {steps} 步；按每步 {each:.2f} 秒计大约需要 {time}（{where}测得）。训练页面会显示实际的剩余时间。</translation>
+    </message>
+    <message>
         <source>About {steps} steps; roughly {time} on a CPU like this one (a GPU is usually 10–100× faster). The Train page shows the real ETA.</source>
         <translation>约 {steps} 步；在这样的 CPU 上大约需要 {time}（GPU 通常快 10–100 倍）。训练页面会显示实际的剩余时间。</translation>
+    </message>
+    <message>
+        <source> Measured peak {memory}, {where}.</source>
+        <translation> 实测峰值 {memory}（{where}）。</translation>
     </message>
 </context>
 <context>
@@ -3804,6 +3816,14 @@ Start it with &apos;sbatch job.sbatch&apos; in that folder, or &apos;./launch.sh
     <message>
         <source>Accuracy {accuracy:.1%}, macro F1 {f1:.3f} on the validation rows.</source>
         <translation>验证集准确率 {accuracy:.1%}，宏平均 F1 {f1:.3f}。</translation>
+    </message>
+    <message>
+        <source>from {runs} past run with these settings</source>
+        <translation>根据 {runs} 次相同设置的历史运行</translation>
+    </message>
+    <message>
+        <source>from {runs} past runs with these settings</source>
+        <translation>根据 {runs} 次相同设置的历史运行</translation>
     </message>
     <message>
         <source>Checking the model</source>
