@@ -80,7 +80,11 @@ def test_saved_config_runs_from_the_command_line(qtbot, window, tiny_encoder, tm
 
 
 def test_hub_download_offline_is_explained(qtbot, window, monkeypatch):
-    monkeypatch.setenv("HF_HUB_OFFLINE", "1")
+    # The hub cannot be reached (offline mode itself is answered before any download starts:
+    # tests/ui/test_settings_dialog.py).
+    for name in ("HF_HUB_OFFLINE", "TRANSFORMERS_OFFLINE"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("HF_ENDPOINT", "http://127.0.0.1:9")
     page = window.model_page
     page.tabs.setCurrentIndex(2)
     page.hub_id.setText("pft-desktop-tests/not-a-model")
