@@ -91,7 +91,8 @@ def test_choosing_pretraining_brings_its_defaults_and_leaving_restores_them():
 
     config = RunConfig()
     set_task(config, "pretrain", "encoder")
-    expected = pretraining_defaults()
+    expected = pretraining_defaults(from_scratch="encoder")
+    assert expected.training.learning_rate > pretraining_defaults().training.learning_rate
     assert config.training == expected.training and config.method.kind == "full"
     assert config.pretrain.from_scratch == "encoder"
     set_task(config, "causal-lm")
