@@ -132,6 +132,113 @@ CATALOGUE = {
     "fix.too_few_examples": QT_TRANSLATE_NOOP(
         "core", "Map the column that holds the classes, or add examples so that at least two "
         "classes have several each."),
+    # Regression data (core.tasks.regression)
+    "count.usable_row": QT_TRANSLATE_NOOP("core", "{count:,} usable row"),
+    "count.usable_rows": QT_TRANSLATE_NOOP("core", "{count:,} usable rows"),
+    "count.validation_row": QT_TRANSLATE_NOOP("core", "{count:,} validation row"),
+    "count.validation_rows": QT_TRANSLATE_NOOP("core", "{count:,} validation rows"),
+    "error.too_few_rows": QT_TRANSLATE_NOOP("core", "{file} has {rows}: too few to learn from."),
+    "fix.too_few_scores": QT_TRANSLATE_NOOP(
+        "core", "Add rows with a text and a number, or map other columns."),
+    "data.few_validation_scores": QT_TRANSLATE_NOOP(
+        "core", "Only {rows}: Pearson and Spearman on so few rows say little. Hold out more "
+        "rows, or give a larger validation file."),
+    "data.targets": QT_TRANSLATE_NOOP(
+        "core", "Targets in '{column}' (training rows): {min} to {max}, mean {mean}, standard "
+        "deviation {std}. They are learned as they are, so the model (and its export) predicts "
+        "in these units."),
+    "data.large_targets": QT_TRANSLATE_NOOP(
+        "core", "The targets are large (mean {mean}, standard deviation {std}): a model starts "
+        "near 0 and learns large numbers slowly. Rescale the column in the file to a few units "
+        "(divide it by 1,000, or subtract a typical value), and scale the predictions back."),
+    "data.validation_column": QT_TRANSLATE_NOOP(
+        "core", "The validation file has no column '{wanted}'; using '{fallback}' instead."),
+    "error.empty_validation": QT_TRANSLATE_NOOP("core", "No usable rows remain in {file}."),
+    "fix.empty_validation_scores": QT_TRANSLATE_NOOP(
+        "core", "Check that its rows have a text and a number."),
+    "drop.no_number": QT_TRANSLATE_NOOP("core", "no number in '{column}' (blank or NA)"),
+    "data.decimal_commas": QT_TRANSLATE_NOOP(
+        "core", "The numbers in '{column}' of {file} are written with decimal commas (like "
+        "'{example}'); they are read as decimals ('{example}' is {value})."),
+    "data.one_target": QT_TRANSLATE_NOOP(
+        "core", "Every target in '{column}' is {value}: the model can only learn to predict that "
+        "value, and Pearson and Spearman cannot be computed (they show as 0). Map the column "
+        "that holds the scores, or add rows with other values."),
+    "data.two_targets": QT_TRANSLATE_NOOP(
+        "core", "'{column}' holds only two values ({first} and {second}): if they are classes, "
+        "classification (or pair-classification) predicts them as classes, with accuracy and "
+        "F1."),
+    # Multi-label data (core.tasks.multi_label, core.multi_label_data)
+    "list.more": QT_TRANSLATE_NOOP("core", "{first}, {rest}"),
+    "data.label_column_unused": QT_TRANSLATE_NOOP(
+        "core", "The label column '{column}' is not used: the labels are the 0/1 columns "
+        "{columns}."),
+    "error.no_labels_column": QT_TRANSLATE_NOOP(
+        "core", "No row of {file} has a label: the label column '{column}' is empty in every "
+        "row."),
+    "error.no_labels_columns": QT_TRANSLATE_NOOP(
+        "core", "No row of {file} has a label: the columns {columns} hold only 0 or nothing in "
+        "every row."),
+    "fix.no_labels": QT_TRANSLATE_NOOP(
+        "core", "Map the column that holds the labels (or the 0/1 columns), or add labels to the "
+        "rows."),
+    "data.validation_text_column": QT_TRANSLATE_NOOP(
+        "core", "The validation file has no column '{wanted}'; using '{fallback}' as its text "
+        "column."),
+    "data.unseen_multi_labels": QT_TRANSLATE_NOOP(
+        "core", "{file} has {labels} that the training data does not have ({names}); they were "
+        "removed from its rows. Add examples of them to the training file, or correct the "
+        "spelling."),
+    "fix.empty_validation_texts": QT_TRANSLATE_NOOP("core", "Check that its text column is filled."),
+    "labels.none": QT_TRANSLATE_NOOP("core", "none"),
+    "labels.three_or_more": QT_TRANSLATE_NOOP("core", "3 or more"),
+    "data.labels_in_rows": QT_TRANSLATE_NOOP("core", "{labels} in {rows}"),
+    "data.labels_per_row": QT_TRANSLATE_NOOP(
+        "core", "Labels per row: {counts}; {average} on average."),
+    "data.unlabeled_row": QT_TRANSLATE_NOOP(
+        "core", "{rows} has no label ({where}): kept, the model learns that none applies."),
+    "data.unlabeled_rows": QT_TRANSLATE_NOOP(
+        "core", "{rows} have no label ({where}): kept, the model learns that none applies."),
+    "where.empty_label_cell": QT_TRANSLATE_NOOP("core", "an empty '{column}' cell"),
+    "where.zero_label_columns": QT_TRANSLATE_NOOP("core", "0 in every label column"),
+    "data.one_label_per_row": QT_TRANSLATE_NOOP(
+        "core", "Every row has exactly one label: single-label classification (the "
+        "'classification' task) fits this data better, unless the labels are meant to be "
+        "separated by another delimiter."),
+    "data.only_one_label": QT_TRANSLATE_NOOP(
+        "core", "There is only one label ({label}): the model learns whether it applies. Check "
+        "the labels column and separator."),
+    "data.many_labels": QT_TRANSLATE_NOOP(
+        "core", "There are {labels:,} distinct labels for {rows}; is it really the labels "
+        "column, and the right separator?"),
+    "data.label_no_example": QT_TRANSLATE_NOOP(
+        "core", "{labels} has no example ({names}): the model cannot learn it."),
+    "data.label_no_examples": QT_TRANSLATE_NOOP(
+        "core", "{labels} have no example ({names}): the model cannot learn it."),
+    "data.label_single_example": QT_TRANSLATE_NOOP(
+        "core", "{labels} has a single example ({names}): a label seen once is barely learned "
+        "and is kept in training, not validation. Add examples."),
+    "data.label_single_examples": QT_TRANSLATE_NOOP(
+        "core", "{labels} have a single example ({names}): a label seen once is barely learned "
+        "and is kept in training, not validation. Add examples."),
+    "data.no_validation_threshold": QT_TRANSLATE_NOOP(
+        "core", "No validation data: metrics cannot be computed, the threshold stays 0.5 and the "
+        "best checkpoint cannot be chosen."),
+    "data.label_lists": QT_TRANSLATE_NOOP("core", "The labels in '{column}' are read as lists."),
+    "data.label_delimiter": QT_TRANSLATE_NOOP(
+        "core", "Labels in '{column}' are separated by {delimiter} (detected; set "
+        "data.label_delimiter to choose another)."),
+    "data.no_label_delimiter": QT_TRANSLATE_NOOP(
+        "core", "No cell of '{column}' holds several labels separated by , ; or |, so each row "
+        "has at most one label; labels with spaces are kept whole (set data.label_delimiter if "
+        "the labels are separated by spaces or something else)."),
+    "delimiter.spaces": QT_TRANSLATE_NOOP("core", "spaces"),
+    "data.separator_unused": QT_TRANSLATE_NOOP(
+        "core", "No cell of '{column}' in {file} contains the separator '{given}', so each row "
+        "has one label."),
+    "data.separator_unused_other": QT_TRANSLATE_NOOP(
+        "core", "No cell of '{column}' in {file} contains the separator '{given}', so each row "
+        "has one label. Its cells are separated by {other}: is that the separator?"),
     # The Results page's headline (Task.headline)
     "headline.perplexity": QT_TRANSLATE_NOOP("core", "Validation perplexity {perplexity:.2f}."),
     "headline.loss": QT_TRANSLATE_NOOP("core", "Validation loss {loss:.4f}."),
@@ -240,3 +347,13 @@ def from_wire(record: dict, key: str):
     data = record.get(f"{key}_id")
     restored = unwire(data) if isinstance(data, dict) else None
     return restored if restored is not None and restored == text else text
+
+
+def joined(items: list):
+    """``items`` joined by ", " as one message (nested "list.more"), so that each item and the
+    separator are shown in the app's language; "" for none, the item itself for one."""
+    if not items:
+        return ""
+    if len(items) == 1:
+        return items[0]
+    return Message("list.more", first=items[0], rest=joined(items[1:]))

@@ -12,6 +12,7 @@ import numpy as np
 
 from pft_desktop.core.data import DataReport, Table, counted
 from pft_desktop.core.errors import UserError
+from pft_desktop.core.messages import known, message
 from pft_desktop.core.tasks.classification import _label_order, _some
 
 DELIMITERS = (",", ";", "|", " ")  # " " stands for any whitespace
@@ -43,23 +44,20 @@ class SeparatedLabels:
             pass
         elif _json_lists(filled):
             self.as_json = True
-            report.notes.append(f"The labels in '{self.column}' are read as lists.")
+            report.notes.append(message("data.label_lists", column=self.column))
         elif not self.delimiter and filled:
             self.delimiter = detect_delimiter(filled)
             report.notes.append(
-                f"Labels in '{self.column}' are separated by {DELIMITER_WORDS[self.delimiter]} "
-                "(detected; set data.label_delimiter to choose another)." if self.delimiter else
-                f"No cell of '{self.column}' holds several labels separated by , ; or |, "
-                "so each row has at most one label; labels with spaces are kept whole (set "
-                "data.label_delimiter if the labels are separated by spaces or something "
-                "else).")
+                message("data.label_delimiter", column=self.column,
+                        delimiter=known(DELIMITER_WORDS[self.delimiter])) if self.delimiter
+                else message("data.no_label_delimiter", column=self.column))
         elif self.given and filled and not any(self.given in cell for cell in filled):
             other = detect_delimiter(filled)
-            hint = f" Its cells are separated by {DELIMITER_WORDS[other]}: is that the " \
-                "separator?" if other else ""
-            report.warnings.append(f"No cell of '{self.column}' in {self.file_name} contains "
-                                   f"the separator '{self.given}', so each row has one "
-                                   f"label.{hint}")
+            report.warnings.append(
+                message("data.separator_unused_other", column=self.column, file=self.file_name,
+                        given=self.given, other=known(DELIMITER_WORDS[other])) if other else
+                message("data.separator_unused", column=self.column, file=self.file_name,
+                        given=self.given))
         self.decided = True
         return [self.split(cell) for cell in cells]
 
@@ -80,7 +78,7 @@ class SeparatedLabels:
         return _label_order({label for row in rows for label in row})
 
     def unlabeled_where(self) -> str:
-        return f"an empty '{self.column}' cell"
+        return message("where.empty_label_cell", column=self.column)
 
 
 class LabelColumns:
@@ -124,7 +122,7 @@ class LabelColumns:
         return list(self.columns)
 
     def unlabeled_where(self) -> str:
-        return "0 in every label column"
+        return message("where.zero_label_columns")
 
 
 def require_label_columns(table: Table, columns: list[str]) -> None:

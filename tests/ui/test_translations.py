@@ -152,6 +152,40 @@ def test_core_messages_render_in_chinese(chinese):
     assert [str(line) for line in sent.lines()] == [str(line) for line in report.lines()]
 
 
+def test_other_tasks_data_messages_render_in_chinese(chinese):
+    """A multi-label data note (counts joined by nested messages) and warning, a regression
+    warning and a multi-label UserError, after a JSON round trip, are shown in Chinese."""
+    import pandas as pd
+
+    from pft_desktop.core.data import DataReport
+    from pft_desktop.core.errors import UserError
+    from pft_desktop.core.messages import message
+    from pft_desktop.core.multi_label_data import SeparatedLabels
+    from pft_desktop.core.tasks.multi_label import _check_labels
+    from pft_desktop.core.tasks.regression import target_warnings
+    from pft_desktop.ui.i18n import core_error, core_text
+
+    report = DataReport(rows_read=4, rows_kept=4, train_rows=3, validation_rows=1)
+    reader = SeparatedLabels("tags.csv", "tags", ",")
+    _check_labels([["a", "b"], ["a"], [], ["a", "b", "c"]], ["a", "b", "c"], reader, report)
+    report.warnings += target_warnings(pd.Series([3.0, 3.0]), "score")
+    sent = DataReport(**json.loads(json.dumps(report.to_dict())))
+    assert [str(line) for line in sent.restored(sent.notes)] == [str(n) for n in report.notes]
+    shown = [core_text(line) for line in sent.restored(sent.notes + sent.warnings)]
+    assert shown[0] == "每行标签数：无：1 行，1：1 行，2：1 行，3 个或更多：1 行；平均 1.50 个。"
+    assert shown[1] == "1 行没有标签（'tags' 单元格为空）：已保留，模型会学到没有标签适用。"
+    assert shown[2].startswith("1 个标签只有一个样本（c）")
+    assert shown[3].startswith("'score' 中的所有目标值都是 3：")
+    assert str(report.notes[0]) == "Labels per row: none in 1 row, 1 in 1 row, 2 in 1 row, " \
+        "3 or more in 1 row; 1.50 on average."
+
+    error = UserError("no_labels", message("error.no_labels_column", file="tags.csv",
+                                           column="tags"), message("fix.no_labels"))
+    sent_error = json.loads(json.dumps(error.to_dict()))
+    assert sent_error["message"].startswith("No row of tags.csv has a label")
+    assert core_error(sent_error).startswith("tags.csv 中没有任何一行有标签：标签列 'tags'")
+
+
 def test_english_stays_english(qtbot, tmp_path, monkeypatch):
     from wizard_helpers import close_window
 

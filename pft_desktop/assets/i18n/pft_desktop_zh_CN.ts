@@ -3806,6 +3806,186 @@ Start it with &apos;sbatch job.sbatch&apos; in that folder, or &apos;./launch.sh
         <translation>请指定包含类别的列，或增加样本，使至少两个类别各有多个样本。</translation>
     </message>
     <message>
+        <source>{count:,} usable row</source>
+        <translation>{count:,} 行可用数据</translation>
+    </message>
+    <message>
+        <source>{count:,} usable rows</source>
+        <translation>{count:,} 行可用数据</translation>
+    </message>
+    <message>
+        <source>{count:,} validation row</source>
+        <translation>{count:,} 行验证数据</translation>
+    </message>
+    <message>
+        <source>{count:,} validation rows</source>
+        <translation>{count:,} 行验证数据</translation>
+    </message>
+    <message>
+        <source>{file} has {rows}: too few to learn from.</source>
+        <translation>{file} 只有 {rows}：太少，无法学习。</translation>
+    </message>
+    <message>
+        <source>Add rows with a text and a number, or map other columns.</source>
+        <translation>请添加包含文本和数值的行，或指定其他列。</translation>
+    </message>
+    <message>
+        <source>Only {rows}: Pearson and Spearman on so few rows say little. Hold out more rows, or give a larger validation file.</source>
+        <translation>只有 {rows}：在这么少的行上，Pearson 和 Spearman 相关系数说明不了什么。请留出更多行，或提供更大的验证文件。</translation>
+    </message>
+    <message>
+        <source>Targets in &apos;{column}&apos; (training rows): {min} to {max}, mean {mean}, standard deviation {std}. They are learned as they are, so the model (and its export) predicts in these units.</source>
+        <translation>&apos;{column}&apos; 中的目标值（训练行）：{min} 到 {max}，均值 {mean}，标准差 {std}。目标值按原样学习，因此模型（及其导出）以这些单位进行预测。</translation>
+    </message>
+    <message>
+        <source>The targets are large (mean {mean}, standard deviation {std}): a model starts near 0 and learns large numbers slowly. Rescale the column in the file to a few units (divide it by 1,000, or subtract a typical value), and scale the predictions back.</source>
+        <translation>目标值很大（均值 {mean}，标准差 {std}）：模型从 0 附近开始，学习大数值很慢。请在文件中把该列缩放到几个单位的量级（除以 1,000，或减去一个典型值），再把预测结果换算回来。</translation>
+    </message>
+    <message>
+        <source>The validation file has no column &apos;{wanted}&apos;; using &apos;{fallback}&apos; instead.</source>
+        <translation>验证文件中没有 &apos;{wanted}&apos; 列；改用 &apos;{fallback}&apos;。</translation>
+    </message>
+    <message>
+        <source>No usable rows remain in {file}.</source>
+        <translation>{file} 中没有剩下可用的行。</translation>
+    </message>
+    <message>
+        <source>Check that its rows have a text and a number.</source>
+        <translation>请检查其中的行是否都有文本和数值。</translation>
+    </message>
+    <message>
+        <source>no number in &apos;{column}&apos; (blank or NA)</source>
+        <translation>&apos;{column}&apos; 中没有数值（空白或 NA）</translation>
+    </message>
+    <message>
+        <source>The numbers in &apos;{column}&apos; of {file} are written with decimal commas (like &apos;{example}&apos;); they are read as decimals (&apos;{example}&apos; is {value}).</source>
+        <translation>{file} 的 &apos;{column}&apos; 中的数字使用小数逗号书写（如 &apos;{example}&apos;）；已按小数读取（&apos;{example}&apos; 即 {value}）。</translation>
+    </message>
+    <message>
+        <source>Every target in &apos;{column}&apos; is {value}: the model can only learn to predict that value, and Pearson and Spearman cannot be computed (they show as 0). Map the column that holds the scores, or add rows with other values.</source>
+        <translation>&apos;{column}&apos; 中的所有目标值都是 {value}：模型只能学会预测这个值，也无法计算 Pearson 和 Spearman 相关系数（显示为 0）。请指定包含分数的列，或添加其他取值的行。</translation>
+    </message>
+    <message>
+        <source>&apos;{column}&apos; holds only two values ({first} and {second}): if they are classes, classification (or pair-classification) predicts them as classes, with accuracy and F1.</source>
+        <translation>&apos;{column}&apos; 只有两个值（{first} 和 {second}）：如果它们是类别，分类（或文本对分类）任务会把它们作为类别预测，并给出准确率和 F1。</translation>
+    </message>
+    <message>
+        <source>{first}, {rest}</source>
+        <translation>{first}，{rest}</translation>
+    </message>
+    <message>
+        <source>The label column &apos;{column}&apos; is not used: the labels are the 0/1 columns {columns}.</source>
+        <translation>未使用标签列 &apos;{column}&apos;：标签来自 0/1 列 {columns}。</translation>
+    </message>
+    <message>
+        <source>No row of {file} has a label: the label column &apos;{column}&apos; is empty in every row.</source>
+        <translation>{file} 中没有任何一行有标签：标签列 &apos;{column}&apos; 在每一行都为空。</translation>
+    </message>
+    <message>
+        <source>No row of {file} has a label: the columns {columns} hold only 0 or nothing in every row.</source>
+        <translation>{file} 中没有任何一行有标签：列 {columns} 在每一行都只有 0 或空值。</translation>
+    </message>
+    <message>
+        <source>Map the column that holds the labels (or the 0/1 columns), or add labels to the rows.</source>
+        <translation>请指定包含标签的列（或 0/1 列），或为这些行添加标签。</translation>
+    </message>
+    <message>
+        <source>The validation file has no column &apos;{wanted}&apos;; using &apos;{fallback}&apos; as its text column.</source>
+        <translation>验证文件中没有 &apos;{wanted}&apos; 列；改用 &apos;{fallback}&apos; 作为其文本列。</translation>
+    </message>
+    <message>
+        <source>{file} has {labels} that the training data does not have ({names}); they were removed from its rows. Add examples of them to the training file, or correct the spelling.</source>
+        <translation>{file} 中有 {labels}是训练数据中没有的（{names}）；已从其各行中移除。请在训练文件中加入这些标签的样本，或更正拼写。</translation>
+    </message>
+    <message>
+        <source>Check that its text column is filled.</source>
+        <translation>请检查其文本列是否已填写。</translation>
+    </message>
+    <message>
+        <source>3 or more</source>
+        <translation>3 个或更多</translation>
+    </message>
+    <message>
+        <source>{labels} in {rows}</source>
+        <translation>{labels}：{rows}</translation>
+    </message>
+    <message>
+        <source>Labels per row: {counts}; {average} on average.</source>
+        <translation>每行标签数：{counts}；平均 {average} 个。</translation>
+    </message>
+    <message>
+        <source>{rows} has no label ({where}): kept, the model learns that none applies.</source>
+        <translation>{rows}没有标签（{where}）：已保留，模型会学到没有标签适用。</translation>
+    </message>
+    <message>
+        <source>{rows} have no label ({where}): kept, the model learns that none applies.</source>
+        <translation>{rows}没有标签（{where}）：已保留，模型会学到没有标签适用。</translation>
+    </message>
+    <message>
+        <source>an empty &apos;{column}&apos; cell</source>
+        <translation>&apos;{column}&apos; 单元格为空</translation>
+    </message>
+    <message>
+        <source>0 in every label column</source>
+        <translation>每个标签列都是 0</translation>
+    </message>
+    <message>
+        <source>Every row has exactly one label: single-label classification (the &apos;classification&apos; task) fits this data better, unless the labels are meant to be separated by another delimiter.</source>
+        <translation>每行恰好只有一个标签：单标签分类（“classification”任务）更适合这份数据，除非标签本应使用其他分隔符分隔。</translation>
+    </message>
+    <message>
+        <source>There is only one label ({label}): the model learns whether it applies. Check the labels column and separator.</source>
+        <translation>只有一个标签（{label}）：模型只学习它是否适用。请检查标签列和分隔符。</translation>
+    </message>
+    <message>
+        <source>There are {labels:,} distinct labels for {rows}; is it really the labels column, and the right separator?</source>
+        <translation>{rows}中有 {labels:,} 个不同的标签；这真的是标签列吗？分隔符是否正确？</translation>
+    </message>
+    <message>
+        <source>{labels} has no example ({names}): the model cannot learn it.</source>
+        <translation>{labels}没有样本（{names}）：模型无法学习它。</translation>
+    </message>
+    <message>
+        <source>{labels} have no example ({names}): the model cannot learn it.</source>
+        <translation>{labels}没有样本（{names}）：模型无法学习它们。</translation>
+    </message>
+    <message>
+        <source>{labels} has a single example ({names}): a label seen once is barely learned and is kept in training, not validation. Add examples.</source>
+        <translation>{labels}只有一个样本（{names}）：只出现一次的标签几乎学不到，它会留在训练数据中，不用于验证。请增加样本。</translation>
+    </message>
+    <message>
+        <source>{labels} have a single example ({names}): a label seen once is barely learned and is kept in training, not validation. Add examples.</source>
+        <translation>{labels}只有一个样本（{names}）：只出现一次的标签几乎学不到，它们会留在训练数据中，不用于验证。请增加样本。</translation>
+    </message>
+    <message>
+        <source>No validation data: metrics cannot be computed, the threshold stays 0.5 and the best checkpoint cannot be chosen.</source>
+        <translation>没有验证数据：无法计算指标，阈值保持为 0.5，也无法选出最佳检查点。</translation>
+    </message>
+    <message>
+        <source>The labels in &apos;{column}&apos; are read as lists.</source>
+        <translation>&apos;{column}&apos; 中的标签按列表读取。</translation>
+    </message>
+    <message>
+        <source>Labels in &apos;{column}&apos; are separated by {delimiter} (detected; set data.label_delimiter to choose another).</source>
+        <translation>&apos;{column}&apos; 中的标签以 {delimiter} 分隔（自动检测；可设置 data.label_delimiter 选择其他分隔符）。</translation>
+    </message>
+    <message>
+        <source>No cell of &apos;{column}&apos; holds several labels separated by , ; or |, so each row has at most one label; labels with spaces are kept whole (set data.label_delimiter if the labels are separated by spaces or something else).</source>
+        <translation>&apos;{column}&apos; 中没有单元格包含用 , ; 或 | 分隔的多个标签，因此每行最多一个标签；含空格的标签保持完整（如果标签以空格或其他字符分隔，请设置 data.label_delimiter）。</translation>
+    </message>
+    <message>
+        <source>spaces</source>
+        <translation>空格</translation>
+    </message>
+    <message>
+        <source>No cell of &apos;{column}&apos; in {file} contains the separator &apos;{given}&apos;, so each row has one label.</source>
+        <translation>{file} 的 &apos;{column}&apos; 中没有单元格包含分隔符 &apos;{given}&apos;，因此每行只有一个标签。</translation>
+    </message>
+    <message>
+        <source>No cell of &apos;{column}&apos; in {file} contains the separator &apos;{given}&apos;, so each row has one label. Its cells are separated by {other}: is that the separator?</source>
+        <translation>{file} 的 &apos;{column}&apos; 中没有单元格包含分隔符 &apos;{given}&apos;，因此每行只有一个标签。其单元格以 {other} 分隔：这是分隔符吗？</translation>
+    </message>
+    <message>
         <source>Validation perplexity {perplexity:.2f}.</source>
         <translation>验证困惑度 {perplexity:.2f}。</translation>
     </message>

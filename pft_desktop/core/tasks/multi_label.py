@@ -16,6 +16,7 @@ import numpy as np
 from pft_desktop.core.data import (LABEL_NAMES, TEXT_NAMES, DataReport, Table, column_shapes,
                                    counted, require_columns, token_length_summary)
 from pft_desktop.core.errors import UserError
+from pft_desktop.core.messages import joined, message
 from pft_desktop.core.multi_label_data import (LabelColumns, SeparatedLabels, filled_cells,
                                                is_binary_column, label_column_score,
                                                require_label_columns)
@@ -129,8 +130,8 @@ class MultiLabelTask(Task):
                             warnings=list(train.warnings))
         columns = list(d.label_columns)
         if columns and d.label_column:
-            report.notes.append(f"The label column '{d.label_column}' is not used: the labels "
-                                f"are the 0/1 columns {_some(columns)}.")
+            report.notes.append(message("data.label_column_unused", column=d.label_column,
+                                        columns=_some(columns)))
         label_source = columns or [d.label_column]
         require_columns(train, {"text column": d.text_column})
         require_label_columns(train, label_source)
@@ -155,16 +156,14 @@ class MultiLabelTask(Task):
                                                                       replace=False)
             frame, rows = frame.iloc[sorted(keep)].reset_index(drop=True), \
                 [rows[i] for i in sorted(keep)]
-            report.notes.append(f"Using {d.max_rows} of the rows (row limit).")
+            report.notes.append(message("data.row_limit", rows=d.max_rows))
         label_names = reader.names(rows)
         if not any(rows):
-            where = f"the label column '{d.label_column}'" if not columns else \
-                f"the columns {_some(columns)}"
-            raise UserError("no_labels", f"No row of {train.path.name} has a label: {where} "
-                            f"{'is empty' if not columns else 'hold only 0 or nothing'} in "
-                            "every row.",
-                            "Map the column that holds the labels (or the 0/1 columns), or add "
-                            "labels to the rows.")
+            raise UserError("no_labels", message(
+                "error.no_labels_column", file=train.path.name, column=d.label_column)
+                if not columns else message("error.no_labels_columns", file=train.path.name,
+                                            columns=_some(columns)),
+                message("fix.no_labels"))
         _check_labels(rows, label_names, reader, report)
         texts = list(frame[d.text_column])
         if validation is not None:
@@ -197,29 +196,29 @@ class MultiLabelTask(Task):
         if text not in table.columns:
             fallback = self.guess(table)["text_column"]
             require_columns(table, {"text column": fallback or text})
-            report.notes.append(f"The validation file has no column '{text}'; using "
-                                f"'{fallback}' as its text column.")
+            report.notes.append(message("data.validation_text_column", wanted=text,
+                                        fallback=fallback))
             text = fallback
         source = reader.columns
         require_label_columns(table, source)
         val_report = DataReport()
         frame = _clean(table.dataset.to_pandas(), text, source, val_report)
         for reason, count in val_report.dropped.items():
-            report.drop(f"{reason} (validation file)", count)
+            report.drop(message("drop.in_validation_file", reason=reason), count)
         rows = reader.with_file(table.path.name).read(frame, val_report)
         report.warnings += val_report.warnings
         known = set(label_names)
         unknown = Counter(label for row in rows for label in row if label not in known)
         if unknown:
-            report.warnings.append(
-                f"{table.path.name} has {counted(len(unknown), 'label')} that the training data "
-                f"does not have ({_some(f'{n} ({c:,})' for n, c in unknown.most_common())}); "
-                "they were removed from its rows. Add examples of them to the training file, "
-                "or correct the spelling.")
+            report.warnings.append(message(
+                "data.unseen_multi_labels", file=table.path.name,
+                labels=counted(len(unknown), "label"),
+                names=_some(f"{n} ({c:,})" for n, c in unknown.most_common())))
             rows = [[label for label in row if label in known] for row in rows]
         if not len(frame):
-            raise UserError("empty_validation", f"No usable rows remain in {table.path.name}.",
-                            "Check that its text column is filled.")
+            raise UserError("empty_validation", message("error.empty_validation",
+                                                        file=table.path.name),
+                            message("fix.empty_validation_texts"))
         report.rows_read += len(table)
         return list(frame[text]), rows
 
@@ -328,7 +327,7 @@ def _clean(raw, text: str, label_columns: list[str], report: DataReport):
     stays the file's data row, for messages."""
     frame = raw[[text] + label_columns].fillna("").astype(str)
     empty = frame[text].str.strip() == ""
-    report.drop(f"empty '{text}'", int(empty.sum()))
+    report.drop(message("drop.empty", column=text), int(empty.sum()))
     frame = frame[~empty].copy()
     report.duplicates += int(frame.duplicated().sum())
     return frame
@@ -337,34 +336,29 @@ def _clean(raw, text: str, label_columns: list[str], report: DataReport):
 def _check_labels(rows, label_names: list, reader, report: DataReport) -> None:
     """Notes on labels per row, warnings on rare labels and on data that is not multi-label."""
     per_row = Counter(min(len(row), 3) for row in rows)
-    words = {0: "none", 1: "1", 2: "2", 3: "3 or more"}
-    report.notes.append("Labels per row: " + ", ".join(
-        f"{words[k]} in {counted(per_row[k], 'row')}" for k in sorted(per_row)) +
-        f"; {sum(map(len, rows)) / max(1, len(rows)):.2f} on average.")
+    words = {0: message("labels.none"), 1: "1", 2: "2", 3: message("labels.three_or_more")}
+    report.notes.append(message(
+        "data.labels_per_row", average=f"{sum(map(len, rows)) / max(1, len(rows)):.2f}",
+        counts=joined([message("data.labels_in_rows", labels=words[k],
+                               rows=counted(per_row[k], "row")) for k in sorted(per_row)])))
     if per_row.get(0):
-        report.notes.append(f"{counted(per_row[0], 'row')} {'has' if per_row[0] == 1 else 'have'}"
-                            f" no label ({reader.unlabeled_where()}): kept, the model learns "
-                            "that none applies.")
+        report.notes.append(message(
+            "data.unlabeled_row" if per_row[0] == 1 else "data.unlabeled_rows",
+            rows=counted(per_row[0], "row"), where=reader.unlabeled_where()))
     if set(per_row) == {1} and len(label_names) > 1:
-        report.warnings.append("Every row has exactly one label: single-label classification "
-                               "(the 'classification' task) fits this data better, unless the "
-                               "labels are meant to be separated by another delimiter.")
+        report.warnings.append(message("data.one_label_per_row"))
     if len(label_names) == 1:
-        report.warnings.append(f"There is only one label ({label_names[0]}): the model learns "
-                               "whether it applies. Check the labels column and separator.")
+        report.warnings.append(message("data.only_one_label", label=label_names[0]))
     if len(label_names) > max(50, len(rows) // 2):
-        report.warnings.append(f"There are {len(label_names):,} distinct labels for "
-                               f"{counted(len(rows), 'row')}; is it really the labels column, "
-                               "and the right separator?")
+        report.warnings.append(message("data.many_labels", labels=len(label_names),
+                                       rows=counted(len(rows), "row")))
     counts = Counter(label for row in rows for label in row)
-    for n, what in ((0, "no example"), (1, "a single example")):
+    for n, what in ((0, "no_example"), (1, "single_example")):
         rare = [name for name in label_names if counts.get(name, 0) == n]
         if rare:
-            verb = "has" if len(rare) == 1 else "have"
-            report.warnings.append(
-                f"{counted(len(rare), 'label')} {verb} {what} ({_some(rare)}): "
-                + ("the model cannot learn it." if n == 0 else "a label seen once is barely "
-                   "learned and is kept in training, not validation. Add examples."))
+            report.warnings.append(message(
+                f"data.label_{what}" + ("" if len(rare) == 1 else "s"),
+                labels=counted(len(rare), "label"), names=_some(rare)))
     import pandas as pd
 
     report.warnings += labels_differing_in_case(pd.Series(label_names, dtype=object),
@@ -375,8 +369,7 @@ def _split(rows, share: float, seed: int, report: DataReport):
     """Random rows for validation, holding back rows whose labels would leave training with
     no example (or put more than their share of a label into validation)."""
     if share <= 0 or len(rows) < 2:
-        report.warnings.append("No validation data: metrics cannot be computed, the threshold "
-                               "stays 0.5 and the best checkpoint cannot be chosen.")
+        report.warnings.append(message("data.no_validation_threshold"))
         return list(range(len(rows))), []
     counts = Counter(label for row in rows for label in row)
     wanted = max(1, int(round(len(rows) * share)))

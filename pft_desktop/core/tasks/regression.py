@@ -16,6 +16,7 @@ import numpy as np
 
 from pft_desktop.core.data import DataReport, Table, counted, require_columns, token_length_summary
 from pft_desktop.core.errors import UserError
+from pft_desktop.core.messages import message
 from pft_desktop.core.tasks import onnx_usage
 from pft_desktop.core.tasks.base import (PROBE_TEXTS, PreparedData, Role, Task, TryField,
                                          WithoutLength, distinct_columns, uses_text_pair)
@@ -97,11 +98,11 @@ class RegressionTask(Task):
             report.warnings += same_text_warning(frame, train.path.name)
         if d.max_rows and len(frame) > d.max_rows:
             frame = frame.sample(n=d.max_rows, random_state=config.training.seed)
-            report.notes.append(f"Using {d.max_rows} of the rows (row limit).")
+            report.notes.append(message("data.row_limit", rows=d.max_rows))
         if len(frame) < 2:
-            raise UserError("too_few_examples", f"{train.path.name} has "
-                            f"{counted(len(frame), 'usable row')}: too few to learn from.",
-                            "Add rows with a text and a number, or map other columns.")
+            raise UserError("too_few_examples", message(
+                "error.too_few_rows", file=train.path.name,
+                rows=counted(len(frame), "usable row")), message("fix.too_few_scores"))
         report.warnings += target_warnings(frame["labels"], d.label_column)
         if validation is not None:
             val_frame = self._validation_frame(config, validation, report)
@@ -112,24 +113,18 @@ class RegressionTask(Task):
         report.rows_kept = len(train_frame) + len(val_frame)
         report.train_rows, report.validation_rows = len(train_frame), len(val_frame)
         if 0 < len(val_frame) < FEW_VALIDATION_ROWS:
-            report.warnings.append(f"Only {counted(len(val_frame), 'validation row')}: Pearson "
-                                   "and Spearman on so few rows say little. Hold out more rows, "
-                                   "or give a larger validation file.")
+            report.warnings.append(message("data.few_validation_scores",
+                                           rows=counted(len(val_frame), "validation row")))
         targets = train_frame["labels"].to_numpy(dtype=float)
         report.counts_name = "Targets"
         report.label_counts = target_counts(targets)
         stats = target_stats(targets)
-        report.notes.append(
-            f"Targets in '{d.label_column}' (training rows): {_short(stats['min'])} to "
-            f"{_short(stats['max'])}, mean {_short(stats['mean'])}, standard deviation "
-            f"{_short(stats['std'])}. They are learned as they are, so the model (and its "
-            "export) predicts in these units.")
+        report.notes.append(message(
+            "data.targets", column=d.label_column, min=_short(stats["min"]),
+            max=_short(stats["max"]), mean=_short(stats["mean"]), std=_short(stats["std"])))
         if max(abs(stats["mean"]), stats["std"]) > LARGE_TARGETS:
-            report.warnings.append(
-                f"The targets are large (mean {_short(stats['mean'])}, standard deviation "
-                f"{_short(stats['std'])}): a model starts near 0 and learns large numbers "
-                "slowly. Rescale the column in the file to a few units (divide it by 1,000, or "
-                "subtract a typical value), and scale the predictions back.")
+            report.warnings.append(message("data.large_targets", mean=_short(stats["mean"]),
+                                           std=_short(stats["std"])))
         import pandas as pd
 
         max_length = config.task.max_length
@@ -159,8 +154,8 @@ class RegressionTask(Task):
             fallback = guess[field]
             if not fallback:
                 require_columns(table, {f"{role} column": wanted})
-            report.notes.append(f"The validation file has no column '{wanted}'; using "
-                                f"'{fallback}' instead.")
+            report.notes.append(message("data.validation_column", wanted=wanted,
+                                        fallback=fallback))
             mapping[role] = fallback
         distinct_columns(mapping)
         found = DataReport()
@@ -168,12 +163,13 @@ class RegressionTask(Task):
         frame = _rows(table, raw, mapping, found)
         check_rows_kept(table, raw, mapping, len(frame))
         for reason, count in found.dropped.items():
-            report.drop(f"{reason} (validation file)", count)
+            report.drop(message("drop.in_validation_file", reason=reason), count)
         report.notes += table.notes + found.notes
         report.warnings += table.warnings
         if not len(frame):
-            raise UserError("empty_validation", f"No usable rows remain in {table.path.name}.",
-                            "Check that its rows have a text and a number.")
+            raise UserError("empty_validation", message("error.empty_validation",
+                                                        file=table.path.name),
+                            message("fix.empty_validation_scores"))
         report.rows_read += len(table)
         return frame
 
@@ -289,12 +285,12 @@ def _rows(table: Table, raw, roles: dict[str, str], report: DataReport):
     for role in ("text", "pair"):
         if role in frame:
             empty = frame[role].str.strip() == ""
-            report.drop(f"empty '{roles[role]}'", int(empty.sum()))
+            report.drop(message("drop.empty", column=roles[role]), int(empty.sum()))
             frame = frame[~empty]
     targets, notes = read_targets(frame["label"], roles["label"], table.path.name)
     report.notes += notes
     blank = targets.isna()
-    report.drop(f"no number in '{roles['label']}' (blank or NA)", int(blank.sum()))
+    report.drop(message("drop.no_number", column=roles["label"]), int(blank.sum()))
     frame = frame[~blank].drop(columns="label")
     frame["labels"] = targets[~blank].astype(float)
     report.duplicates += int(frame.duplicated().sum())
@@ -332,9 +328,8 @@ def read_targets(cells, column: str, file_name: str):
                 "decimal point (3.5, 1500).")
     numbers[comma] = pd.to_numeric(text[comma].str.replace(",", ".", regex=False))
     example = text[comma].iloc[0]
-    return numbers, [f"The numbers in '{column}' of {file_name} are written with decimal commas "
-                     f"(like '{example}'); they are read as decimals "
-                     f"('{example}' is {float(example.replace(',', '.')):g})."]
+    return numbers, [message("data.decimal_commas", column=column, file=file_name,
+                             example=example, value=f"{float(example.replace(',', '.')):g}")]
 
 
 def _refuse(text, bad, column: str, file_name: str, why: str, fix: str):
@@ -397,13 +392,10 @@ def _decimal_comma_column(table: Table, taken: set) -> str:
 def target_warnings(targets, column: str) -> list[str]:
     distinct = np.unique(targets.to_numpy(dtype=float))
     if len(distinct) == 1:
-        return [f"Every target in '{column}' is {_short(distinct[0])}: the model can only learn "
-                "to predict that value, and Pearson and Spearman cannot be computed (they show "
-                "as 0). Map the column that holds the scores, or add rows with other values."]
+        return [message("data.one_target", column=column, value=_short(distinct[0]))]
     if len(distinct) == 2 and all(float(v).is_integer() for v in distinct):
-        return [f"'{column}' holds only two values ({_short(distinct[0])} and "
-                f"{_short(distinct[1])}): if they are classes, classification (or "
-                "pair-classification) predicts them as classes, with accuracy and F1."]
+        return [message("data.two_targets", column=column, first=_short(distinct[0]),
+                        second=_short(distinct[1]))]
     return []
 
 
@@ -437,8 +429,7 @@ def _short(value: float, digits: int = 3) -> str:
 
 def random_split(frame, share: float, seed: int, report: DataReport):
     if share <= 0:
-        report.warnings.append("No validation data: metrics cannot be computed and the best "
-                               "checkpoint cannot be chosen.")
+        report.warnings.append(message("data.no_validation"))
         return frame, frame.iloc[0:0]
     take = min(len(frame) - 1, max(1, int(round(len(frame) * share))))
     held = np.zeros(len(frame), dtype=bool)
