@@ -239,6 +239,114 @@ CATALOGUE = {
     "data.separator_unused_other": QT_TRANSLATE_NOOP(
         "core", "No cell of '{column}' in {file} contains the separator '{given}', so each row "
         "has one label. Its cells are separated by {other}: is that the separator?"),
+    # Question answering data (core.tasks.question_answering, core.qa_data)
+    "count.question": QT_TRANSLATE_NOOP("core", "{count:,} question"),
+    "count.questions": QT_TRANSLATE_NOOP("core", "{count:,} questions"),
+    "count.context": QT_TRANSLATE_NOOP("core", "{count:,} context"),
+    "count.contexts": QT_TRANSLATE_NOOP("core", "{count:,} contexts"),
+    "count.training_question": QT_TRANSLATE_NOOP("core", "{count:,} training question"),
+    "count.training_questions": QT_TRANSLATE_NOOP("core", "{count:,} training questions"),
+    "count.validation_question": QT_TRANSLATE_NOOP("core", "{count:,} validation question"),
+    "count.validation_questions": QT_TRANSLATE_NOOP("core", "{count:,} validation questions"),
+    "count.unanswerable_question": QT_TRANSLATE_NOOP("core", "{count:,} unanswerable question"),
+    "count.unanswerable_questions": QT_TRANSLATE_NOOP(
+        "core", "{count:,} unanswerable questions"),
+    "count.training_window": QT_TRANSLATE_NOOP("core", "{count:,} training window"),
+    "count.training_windows": QT_TRANSLATE_NOOP("core", "{count:,} training windows"),
+    "count.answer": QT_TRANSLATE_NOOP("core", "{count:,} answer"),
+    "count.answers": QT_TRANSLATE_NOOP("core", "{count:,} answers"),
+    "count.answer_start": QT_TRANSLATE_NOOP("core", "{count:,} answer start"),
+    "count.answer_starts": QT_TRANSLATE_NOOP("core", "{count:,} answer starts"),
+    "which.training": QT_TRANSLATE_NOOP("core", "training"),
+    "which.validation": QT_TRANSLATE_NOOP("core", "validation"),
+    "error.answer_column_empty": QT_TRANSLATE_NOOP(
+        "core", "The answer column '{column}' of {file} is empty in every row, so there is no "
+        "answer to learn to find."),
+    "fix.no_answers": QT_TRANSLATE_NOOP(
+        "core", "Map the answer column to the column that holds the answers (copied from the "
+        "contexts)."),
+    "data.file_column_guessed": QT_TRANSLATE_NOOP(
+        "core", "{file} has no column '{wanted}'; using '{fallback}' instead."),
+    "data.no_answer_start": QT_TRANSLATE_NOOP(
+        "core", "{file} has no column '{wanted}'; its answers are found in their contexts."),
+    "data.question_limit": QT_TRANSLATE_NOOP(
+        "core", "Using {questions:,} of the questions (row limit)."),
+    "data.no_validation_qa": QT_TRANSLATE_NOOP(
+        "core", "No validation data: exact match and F1 cannot be computed and the best "
+        "checkpoint cannot be chosen."),
+    "data.too_few_questions": QT_TRANSLATE_NOOP(
+        "core", "Too few questions to hold any out for validation."),
+    "data.questions_held_out": QT_TRANSLATE_NOOP(
+        "core", "{questions} about {contexts} are held out for validation; the model never "
+        "trains on those contexts."),
+    "error.window_too_small": QT_TRANSLATE_NOOP(
+        "core", "No {which} question fits in a window of {max_length} tokens that shares "
+        "{stride} tokens with the next (the shortest question has {shortest} tokens)."),
+    "fix.window_too_small": QT_TRANSLATE_NOOP(
+        "core", "Raise the window length (task.max_length; 384 is usual) or lower the context "
+        "overlap (task.doc_stride)."),
+    "drop.question_too_long": QT_TRANSLATE_NOOP(
+        "core", "{which} question too long for the window"),
+    "data.question_too_long": QT_TRANSLATE_NOOP(
+        "core", "{questions} leaves no room for the context in a window of {max_length} tokens "
+        "with an overlap of {stride} (longest: {longest:,} tokens; first: '{first}'); they were "
+        "left out. Raise the window length or lower the context overlap to keep them."),
+    "data.questions_too_long": QT_TRANSLATE_NOOP(
+        "core", "{questions} leave no room for the context in a window of {max_length} tokens "
+        "with an overlap of {stride} (longest: {longest:,} tokens; first: '{first}'); they were "
+        "left out. Raise the window length or lower the context overlap to keep them."),
+    "error.all_unanswerable": QT_TRANSLATE_NOOP(
+        "core", "Every one of the {questions} has an empty answer, so there is no answer to "
+        "learn to find."),
+    "data.unanswerable": QT_TRANSLATE_NOOP(
+        "core", "{questions} (empty answer), kept: the model also learns to answer nothing when "
+        "the context does not hold the answer (SQuAD 2.0 style)."),
+    "data.mostly_unanswerable": QT_TRANSLATE_NOOP(
+        "core", "{unanswerable:,} of the {questions:,} training questions ({share:.0%}) have no "
+        "answer. If that is not meant, check the answer column: empty cells mean "
+        "'unanswerable'."),
+    "data.windows": QT_TRANSLATE_NOOP(
+        "core", "{several:,} of {contexts} need more than one window of {max_length} tokens "
+        "(windows overlap by {stride}); the {questions} make {windows}."),
+    "data.long_contexts": QT_TRANSLATE_NOOP(
+        "core", "Most contexts are longer than a window: a window length of 384 tokens (usual "
+        "for question answering) would need fewer windows."),
+    "drop.empty_question": QT_TRANSLATE_NOOP("core", "empty question ({file})"),
+    "drop.empty_context": QT_TRANSLATE_NOOP("core", "empty context ({file})"),
+    "drop.answer_not_in_context": QT_TRANSLATE_NOOP(
+        "core", "answer not in its context ({file})"),
+    "data.answer_found": QT_TRANSLATE_NOOP(
+        "core", "In {file}, {answers} had no start position and was found by searching the "
+        "context for the answer text (its first occurrence)."),
+    "data.answers_found": QT_TRANSLATE_NOOP(
+        "core", "In {file}, {answers} had no start position and were found by searching the "
+        "context for the answer text (its first occurrence)."),
+    "data.answer_moved": QT_TRANSLATE_NOOP(
+        "core", "In {file}, {starts} did not point at the answer text and was moved to its "
+        "nearest occurrence in the context."),
+    "data.answers_moved": QT_TRANSLATE_NOOP(
+        "core", "In {file}, {starts} did not point at the answer text and were moved to its "
+        "nearest occurrence in the context."),
+    "fix.answers_in_context": QT_TRANSLATE_NOOP(
+        "core", "Check that '{answer}' holds answers copied exactly (same spelling and case) "
+        "from the contexts in '{context}', and that the columns are mapped to the right roles."),
+    "data.first_missing_answer": QT_TRANSLATE_NOOP("core", "first: {where}, answer '{answer}'"),
+    "error.answers_not_in_context": QT_TRANSLATE_NOOP(
+        "core", "In {file}, {answers} of {read:,} rows cannot be found in their context "
+        "({first}), which leaves {questions} to train on."),
+    "data.answer_not_in_context": QT_TRANSLATE_NOOP(
+        "core", "In {file}, {answers} is not in its context ({first}); that question was left "
+        "out. {fix}"),
+    "data.answers_not_in_context": QT_TRANSLATE_NOOP(
+        "core", "In {file}, {answers} are not in their context ({first}); those questions were "
+        "left out. {fix}"),
+    "error.no_questions": QT_TRANSLATE_NOOP(
+        "core", "No usable rows remain in {file}: every row's question or context is empty."),
+    "fix.no_questions": QT_TRANSLATE_NOOP(
+        "core", "Map the question and context columns to columns that hold them."),
+    "where.question_id": QT_TRANSLATE_NOOP("core", "question id '{id}'"),
+    "where.row": QT_TRANSLATE_NOOP("core", "row {row}"),
+    "where.line": QT_TRANSLATE_NOOP("core", "line {line}"),
     # The Results page's headline (Task.headline)
     "headline.perplexity": QT_TRANSLATE_NOOP("core", "Validation perplexity {perplexity:.2f}."),
     "headline.loss": QT_TRANSLATE_NOOP("core", "Validation loss {loss:.4f}."),

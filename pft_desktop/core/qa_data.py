@@ -18,6 +18,7 @@ from pathlib import Path
 
 from pft_desktop.core.data import DataReport, Table, counted
 from pft_desktop.core.errors import UserError
+from pft_desktop.core.messages import message
 from pft_desktop.core.files import inner_suffix, open_bytes, read_head
 
 # The columns a SQuAD-style file becomes: the names datasets' "squad" gives the same data.
@@ -206,21 +207,18 @@ def read_questions(table: Table, columns: dict[str, str], report: DataReport):
         out["answer"].append(placed[0][0] if placed else "")
         out["answer_start"].append(placed[0][1] if placed else -1)
     for reason in ("empty question", "empty context"):
-        report.drop(f"{reason} ({table.path.name})", how_many[reason])
-    report.drop(f"answer not in its context ({table.path.name})", len(missing))
+        report.drop(message(f"drop.{reason.replace(' ', '_')}", file=table.path.name),
+                    how_many[reason])
+    report.drop(message("drop.answer_not_in_context", file=table.path.name), len(missing))
     frame = pd.DataFrame(out)
     _check_answers_placed(table, columns, missing, len(raw), len(frame), report)
     found, moved = how_many["found"], how_many["moved"]
     if found:
-        report.notes.append(
-            f"In {table.path.name}, {counted(found, 'answer')} had no start position and "
-            f"{'was' if found == 1 else 'were'} found by searching the context for the answer "
-            "text (its first occurrence).")
+        report.notes.append(message("data.answer_found" if found == 1 else "data.answers_found",
+                                    file=table.path.name, answers=counted(found, "answer")))
     if moved:
-        report.notes.append(
-            f"In {table.path.name}, {counted(moved, 'answer start')} did not point at the "
-            f"answer text and {'was' if moved == 1 else 'were'} moved to its nearest "
-            "occurrence in the context.")
+        report.notes.append(message("data.answer_moved" if moved == 1 else "data.answers_moved",
+                                    file=table.path.name, starts=counted(moved, "answer start")))
     return frame
 
 
@@ -230,38 +228,36 @@ def _check_answers_placed(table: Table, columns: dict, missing: list, read: int,
     which almost none are (the answer or context column is probably the wrong one)."""
     if not missing and kept:
         return
-    fix = (f"Check that '{columns['answer_column']}' holds answers copied exactly (same "
-           f"spelling and case) from the contexts in '{columns['context_column']}', and that "
-           "the columns are mapped to the right roles.")
+    fix = message("fix.answers_in_context", answer=columns["answer_column"],
+                  context=columns["context_column"])
     if missing:
         row, text = missing[0]
-        first = f"first: {where(table, row)}, answer '{_short(text)}'"
+        first = message("data.first_missing_answer", where=where(table, row),
+                        answer=_short(text))
         if kept == 0 or (read >= JUDGED_FROM_ROWS and kept < KEEP_AT_LEAST * read):
-            raise UserError("answer_not_in_context", f"In {table.path.name}, "
-                            f"{counted(len(missing), 'answer')} of {read:,} rows cannot be "
-                            f"found in their context ({first}), which leaves "
-                            f"{counted(kept, 'question')} to train on.", fix)
-        one = len(missing) == 1
-        report.warnings.append(
-            f"In {table.path.name}, {counted(len(missing), 'answer')} "
-            f"{'is not in its' if one else 'are not in their'} context ({first}); "
-            f"{'that question was' if one else 'those questions were'} left out. {fix}")
+            raise UserError("answer_not_in_context", message(
+                "error.answers_not_in_context", file=table.path.name,
+                answers=counted(len(missing), "answer"), read=read, first=first,
+                questions=counted(kept, "question")), fix)
+        report.warnings.append(message(
+            "data.answer_not_in_context" if len(missing) == 1 else "data.answers_not_in_context",
+            file=table.path.name, answers=counted(len(missing), "answer"), first=first,
+            fix=fix))
     if not kept:
-        raise UserError("no_questions", f"No usable rows remain in {table.path.name}: every "
-                        "row's question or context is empty.", "Map the question and context "
-                        "columns to columns that hold them.")
+        raise UserError("no_questions", message("error.no_questions", file=table.path.name),
+                        message("fix.no_questions"))
 
 
 def where(table: Table, row: int) -> str:
     """A row as the person finds it: the question id of a SQuAD file, the spreadsheet row of
     a CSV (its header is row 1), the line of a JSON Lines file."""
     if table.format == "squad":
-        return f"question id '{table.dataset[row]['id']}'"
+        return message("where.question_id", id=table.dataset[row]["id"])
     if table.format in ("csv", "excel"):
-        return f"row {row + 1 + int(table.has_header)}"
+        return message("where.row", row=row + 1 + int(table.has_header))
     if table.format == "json" and inner_suffix(table.path) != ".json":
-        return f"line {row + 1}"
-    return f"row {row + 1}"
+        return message("where.line", line=row + 1)
+    return message("where.row", row=row + 1)
 
 
 def _short(text: str) -> str:

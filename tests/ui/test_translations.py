@@ -185,6 +185,16 @@ def test_other_tasks_data_messages_render_in_chinese(chinese):
     assert sent_error["message"].startswith("No row of tags.csv has a label")
     assert core_error(sent_error).startswith("tags.csv 中没有任何一行有标签：标签列 'tags'")
 
+    from pft_desktop.core.tasks.question_answering import _say_split
+
+    qa = DataReport()
+    _say_split(qa, 0.1, pd.DataFrame({"context": ["a", "a", "b"]}))
+    sent = DataReport(**json.loads(json.dumps(qa.to_dict())))
+    assert str(qa.notes[0]) == "3 questions about 2 contexts are held out for validation; " \
+        "the model never trains on those contexts."
+    assert core_text(sent.restored(sent.notes)[0]).startswith(
+        "关于 2 段上下文的 3 个问题已留出用于验证")
+
 
 def test_english_stays_english(qtbot, tmp_path, monkeypatch):
     from wizard_helpers import close_window

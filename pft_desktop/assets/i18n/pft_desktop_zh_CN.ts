@@ -3986,6 +3986,218 @@ Start it with &apos;sbatch job.sbatch&apos; in that folder, or &apos;./launch.sh
         <translation>{file} 的 &apos;{column}&apos; 中没有单元格包含分隔符 &apos;{given}&apos;，因此每行只有一个标签。其单元格以 {other} 分隔：这是分隔符吗？</translation>
     </message>
     <message>
+        <source>{count:,} question</source>
+        <translation>{count:,} 个问题</translation>
+    </message>
+    <message>
+        <source>{count:,} questions</source>
+        <translation>{count:,} 个问题</translation>
+    </message>
+    <message>
+        <source>{count:,} context</source>
+        <translation>{count:,} 段上下文</translation>
+    </message>
+    <message>
+        <source>{count:,} contexts</source>
+        <translation>{count:,} 段上下文</translation>
+    </message>
+    <message>
+        <source>{count:,} training question</source>
+        <translation>{count:,} 个训练问题</translation>
+    </message>
+    <message>
+        <source>{count:,} training questions</source>
+        <translation>{count:,} 个训练问题</translation>
+    </message>
+    <message>
+        <source>{count:,} validation question</source>
+        <translation>{count:,} 个验证问题</translation>
+    </message>
+    <message>
+        <source>{count:,} validation questions</source>
+        <translation>{count:,} 个验证问题</translation>
+    </message>
+    <message>
+        <source>{count:,} unanswerable question</source>
+        <translation>{count:,} 个无答案问题</translation>
+    </message>
+    <message>
+        <source>{count:,} unanswerable questions</source>
+        <translation>{count:,} 个无答案问题</translation>
+    </message>
+    <message>
+        <source>{count:,} training window</source>
+        <translation>{count:,} 个训练窗口</translation>
+    </message>
+    <message>
+        <source>{count:,} training windows</source>
+        <translation>{count:,} 个训练窗口</translation>
+    </message>
+    <message>
+        <source>{count:,} answer</source>
+        <translation>{count:,} 个答案</translation>
+    </message>
+    <message>
+        <source>{count:,} answers</source>
+        <translation>{count:,} 个答案</translation>
+    </message>
+    <message>
+        <source>{count:,} answer start</source>
+        <translation>{count:,} 个答案起始位置</translation>
+    </message>
+    <message>
+        <source>{count:,} answer starts</source>
+        <translation>{count:,} 个答案起始位置</translation>
+    </message>
+    <message>
+        <source>training</source>
+        <translation>训练</translation>
+    </message>
+    <message>
+        <source>validation</source>
+        <translation>验证</translation>
+    </message>
+    <message>
+        <source>The answer column &apos;{column}&apos; of {file} is empty in every row, so there is no answer to learn to find.</source>
+        <translation>{file} 的答案列 &apos;{column}&apos; 每一行都为空，没有可供学习查找的答案。</translation>
+    </message>
+    <message>
+        <source>Map the answer column to the column that holds the answers (copied from the contexts).</source>
+        <translation>请将答案列指定为包含答案（从上下文中复制而来）的列。</translation>
+    </message>
+    <message>
+        <source>{file} has no column &apos;{wanted}&apos;; using &apos;{fallback}&apos; instead.</source>
+        <translation>{file} 中没有 &apos;{wanted}&apos; 列；改用 &apos;{fallback}&apos;。</translation>
+    </message>
+    <message>
+        <source>{file} has no column &apos;{wanted}&apos;; its answers are found in their contexts.</source>
+        <translation>{file} 中没有 &apos;{wanted}&apos; 列；将在上下文中查找其答案。</translation>
+    </message>
+    <message>
+        <source>Using {questions:,} of the questions (row limit).</source>
+        <translation>使用其中的 {questions:,} 个问题（行数上限）。</translation>
+    </message>
+    <message>
+        <source>No validation data: exact match and F1 cannot be computed and the best checkpoint cannot be chosen.</source>
+        <translation>没有验证数据：无法计算精确匹配和 F1，也无法选出最佳检查点。</translation>
+    </message>
+    <message>
+        <source>Too few questions to hold any out for validation.</source>
+        <translation>问题太少，无法留出一部分用于验证。</translation>
+    </message>
+    <message>
+        <source>{questions} about {contexts} are held out for validation; the model never trains on those contexts.</source>
+        <translation>关于 {contexts}的 {questions}已留出用于验证；模型不会在这些上下文上训练。</translation>
+    </message>
+    <message>
+        <source>No {which} question fits in a window of {max_length} tokens that shares {stride} tokens with the next (the shortest question has {shortest} tokens).</source>
+        <translation>没有任何{which}问题能放进长度为 {max_length} 个词元、与下一窗口重叠 {stride} 个词元的窗口（最短的问题有 {shortest} 个词元）。</translation>
+    </message>
+    <message>
+        <source>Raise the window length (task.max_length; 384 is usual) or lower the context overlap (task.doc_stride).</source>
+        <translation>请增大窗口长度（task.max_length；通常为 384），或减小上下文重叠（task.doc_stride）。</translation>
+    </message>
+    <message>
+        <source>{which} question too long for the window</source>
+        <translation>{which}问题太长，窗口放不下</translation>
+    </message>
+    <message>
+        <source>{questions} leaves no room for the context in a window of {max_length} tokens with an overlap of {stride} (longest: {longest:,} tokens; first: &apos;{first}&apos;); they were left out. Raise the window length or lower the context overlap to keep them.</source>
+        <translation>{questions}在长度为 {max_length} 个词元、重叠 {stride} 的窗口中没有给上下文留下空间（最长：{longest:,} 个词元；第一个：&apos;{first}&apos;）；已略去。要保留它，请增大窗口长度或减小上下文重叠。</translation>
+    </message>
+    <message>
+        <source>{questions} leave no room for the context in a window of {max_length} tokens with an overlap of {stride} (longest: {longest:,} tokens; first: &apos;{first}&apos;); they were left out. Raise the window length or lower the context overlap to keep them.</source>
+        <translation>{questions}在长度为 {max_length} 个词元、重叠 {stride} 的窗口中没有给上下文留下空间（最长：{longest:,} 个词元；第一个：&apos;{first}&apos;）；已略去。要保留它们，请增大窗口长度或减小上下文重叠。</translation>
+    </message>
+    <message>
+        <source>Every one of the {questions} has an empty answer, so there is no answer to learn to find.</source>
+        <translation>全部 {questions}的答案都为空，没有可供学习查找的答案。</translation>
+    </message>
+    <message>
+        <source>{questions} (empty answer), kept: the model also learns to answer nothing when the context does not hold the answer (SQuAD 2.0 style).</source>
+        <translation>{questions}（答案为空）已保留：当上下文中没有答案时，模型也会学会不作回答（SQuAD 2.0 方式）。</translation>
+    </message>
+    <message>
+        <source>{unanswerable:,} of the {questions:,} training questions ({share:.0%}) have no answer. If that is not meant, check the answer column: empty cells mean &apos;unanswerable&apos;.</source>
+        <translation>{questions:,} 个训练问题中有 {unanswerable:,} 个（{share:.0%}）没有答案。如果这不是有意的，请检查答案列：空单元格表示“无答案”。</translation>
+    </message>
+    <message>
+        <source>{several:,} of {contexts} need more than one window of {max_length} tokens (windows overlap by {stride}); the {questions} make {windows}.</source>
+        <translation>{contexts}中有 {several:,} 段需要不止一个 {max_length} 词元的窗口（窗口重叠 {stride}）；{questions}共生成 {windows}。</translation>
+    </message>
+    <message>
+        <source>Most contexts are longer than a window: a window length of 384 tokens (usual for question answering) would need fewer windows.</source>
+        <translation>大多数上下文比一个窗口长：使用 384 个词元的窗口长度（问答任务的常用值）所需的窗口会更少。</translation>
+    </message>
+    <message>
+        <source>empty question ({file})</source>
+        <translation>问题为空（{file}）</translation>
+    </message>
+    <message>
+        <source>empty context ({file})</source>
+        <translation>上下文为空（{file}）</translation>
+    </message>
+    <message>
+        <source>answer not in its context ({file})</source>
+        <translation>答案不在其上下文中（{file}）</translation>
+    </message>
+    <message>
+        <source>In {file}, {answers} had no start position and was found by searching the context for the answer text (its first occurrence).</source>
+        <translation>在 {file} 中，{answers}没有起始位置，已通过在上下文中搜索答案文本找到（取第一次出现的位置）。</translation>
+    </message>
+    <message>
+        <source>In {file}, {answers} had no start position and were found by searching the context for the answer text (its first occurrence).</source>
+        <translation>在 {file} 中，{answers}没有起始位置，已通过在上下文中搜索答案文本找到（取第一次出现的位置）。</translation>
+    </message>
+    <message>
+        <source>In {file}, {starts} did not point at the answer text and was moved to its nearest occurrence in the context.</source>
+        <translation>在 {file} 中，{starts}没有指向答案文本，已移到上下文中最近的出现位置。</translation>
+    </message>
+    <message>
+        <source>In {file}, {starts} did not point at the answer text and were moved to its nearest occurrence in the context.</source>
+        <translation>在 {file} 中，{starts}没有指向答案文本，已移到上下文中最近的出现位置。</translation>
+    </message>
+    <message>
+        <source>Check that &apos;{answer}&apos; holds answers copied exactly (same spelling and case) from the contexts in &apos;{context}&apos;, and that the columns are mapped to the right roles.</source>
+        <translation>请检查 &apos;{answer}&apos; 中的答案是否从 &apos;{context}&apos; 的上下文中原样复制（拼写和大小写相同），以及各列是否指定到了正确的角色。</translation>
+    </message>
+    <message>
+        <source>first: {where}, answer &apos;{answer}&apos;</source>
+        <translation>第一个：{where}，答案 &apos;{answer}&apos;</translation>
+    </message>
+    <message>
+        <source>In {file}, {answers} of {read:,} rows cannot be found in their context ({first}), which leaves {questions} to train on.</source>
+        <translation>在 {file} 中，{read:,} 行里有 {answers}在其上下文中找不到（{first}），只剩 {questions}可供训练。</translation>
+    </message>
+    <message>
+        <source>In {file}, {answers} is not in its context ({first}); that question was left out. {fix}</source>
+        <translation>在 {file} 中，{answers}不在其上下文中（{first}）；该问题已略去。{fix}</translation>
+    </message>
+    <message>
+        <source>In {file}, {answers} are not in their context ({first}); those questions were left out. {fix}</source>
+        <translation>在 {file} 中，{answers}不在其上下文中（{first}）；这些问题已略去。{fix}</translation>
+    </message>
+    <message>
+        <source>No usable rows remain in {file}: every row&apos;s question or context is empty.</source>
+        <translation>{file} 中没有剩下可用的行：每一行的问题或上下文都为空。</translation>
+    </message>
+    <message>
+        <source>Map the question and context columns to columns that hold them.</source>
+        <translation>请将问题列和上下文列指定为实际包含它们的列。</translation>
+    </message>
+    <message>
+        <source>question id &apos;{id}&apos;</source>
+        <translation>问题 ID &apos;{id}&apos;</translation>
+    </message>
+    <message>
+        <source>row {row}</source>
+        <translation>第 {row} 行</translation>
+    </message>
+    <message>
+        <source>line {line}</source>
+        <translation>第 {line} 行</translation>
+    </message>
+    <message>
         <source>Validation perplexity {perplexity:.2f}.</source>
         <translation>验证困惑度 {perplexity:.2f}。</translation>
     </message>

@@ -20,6 +20,7 @@ from dataclasses import dataclass, field, replace
 
 from pft_desktop.core.data import DataReport, Table, counted, require_columns, token_length_summary
 from pft_desktop.core.errors import UserError
+from pft_desktop.core.messages import known, message
 from pft_desktop.core.qa_data import SQUAD_COLUMNS, is_squad_file
 from pft_desktop.core.tasks import onnx_usage
 from pft_desktop.core.tasks.base import (PreparedData, Role, Task, TryField, WithoutLength,
@@ -189,22 +190,22 @@ class QuestionAnsweringTask(Task):
                     f"{answer}.answer_start" in table.columns:
                 mapping["answer_start_column"] = f"{answer}.answer_start"
         if answer and answer in table.ignored_columns:  # dropped by the reader: all empty
-            raise UserError("no_answers", f"The answer column '{answer}' of {table.path.name} "
-                            "is empty in every row, so there is no answer to learn to find.",
-                            "Map the answer column to the column that holds the answers "
-                            "(copied from the contexts).")
+            raise UserError("no_answers", message("error.answer_column_empty", column=answer,
+                                                  file=table.path.name),
+                            message("fix.no_answers"))
         if report is not None:
             guess = self.guess(table)
             for key, value in mapping.items():
                 if not value or value in table.columns:
                     continue
                 if guess[key]:
-                    report.notes.append(f"{table.path.name} has no column '{value}'; using "
-                                        f"'{guess[key]}' instead.")
+                    report.notes.append(message("data.file_column_guessed",
+                                                file=table.path.name, wanted=value,
+                                                fallback=guess[key]))
                     mapping[key] = guess[key]
                 elif key == "answer_start_column":
-                    report.notes.append(f"{table.path.name} has no column '{value}'; its "
-                                        "answers are found in their contexts.")
+                    report.notes.append(message("data.no_answer_start", file=table.path.name,
+                                                wanted=value))
                     mapping[key] = ""
         require_columns(table, mapping)
         distinct_columns({key.replace("_column", ""): value for key, value in mapping.items()})
@@ -224,7 +225,7 @@ class QuestionAnsweringTask(Task):
         report.duplicates = int(frame.duplicated(["question", "context", "answer"]).sum())
         if d.max_rows and len(frame) > d.max_rows:
             frame = frame.sample(n=d.max_rows, random_state=config.training.seed)
-            report.notes.append(f"Using {d.max_rows:,} of the questions (row limit).")
+            report.notes.append(message("data.question_limit", questions=d.max_rows))
         if validation is not None:
             report.rows_read += len(validation)
             report.notes += validation.notes
@@ -431,15 +432,13 @@ def _guess_by_content(table: Table, chosen: dict) -> dict:
 
 def _say_split(report: DataReport, share: float, val_frame) -> None:
     if share <= 0:
-        report.warnings.append("No validation data: exact match and F1 cannot be computed and "
-                               "the best checkpoint cannot be chosen.")
+        report.warnings.append(message("data.no_validation_qa"))
     elif not len(val_frame):
-        report.warnings.append("Too few questions to hold any out for validation.")
+        report.warnings.append(message("data.too_few_questions"))
     else:
-        report.notes.append(
-            f"{counted(len(val_frame), 'question')} about "
-            f"{counted(val_frame['context'].nunique(), 'context')} are held out for "
-            "validation; the model never trains on those contexts.")
+        report.notes.append(message(
+            "data.questions_held_out", questions=counted(len(val_frame), "question"),
+            contexts=counted(val_frame["context"].nunique(), "context")))
 
 
 def _fit_questions(frame, tokenizer, max_length: int, stride: int, report: DataReport,
@@ -453,41 +452,31 @@ def _fit_questions(frame, tokenizer, max_length: int, stride: int, report: DataR
     if not too_long:
         return frame
     if len(too_long) == len(frame):
-        raise UserError("window_too_small", f"No {which} question fits in a window of "
-                        f"{max_length} tokens that shares {stride} tokens with the next (the "
-                        f"shortest question has {min(lengths)} tokens).", "Raise the window "
-                        "length (task.max_length; 384 is usual) or lower the context overlap "
-                        "(task.doc_stride).")
+        raise UserError("window_too_small", message(
+            "error.window_too_small", which=known(which), max_length=max_length, stride=stride,
+            shortest=min(lengths)), message("fix.window_too_small"))
     first = str(frame["question"].iloc[too_long[0]])
-    report.drop(f"{which} question too long for the window", len(too_long))
-    report.warnings.append(
-        f"{counted(len(too_long), f'{which} question')} "
-        f"{'leaves' if len(too_long) == 1 else 'leave'} no room for the context in a "
-        f"window of {max_length} tokens with an overlap of {stride} (longest: "
-        f"{max(lengths):,} tokens; first: '{first[:60]}'); they were left out. Raise the "
-        "window length or lower the context overlap to keep them.")
+    report.drop(message("drop.question_too_long", which=known(which)), len(too_long))
+    report.warnings.append(message(
+        "data.question_too_long" if len(too_long) == 1 else "data.questions_too_long",
+        questions=counted(len(too_long), f"{which} question"), max_length=max_length,
+        stride=stride, longest=max(lengths), first=first[:60]))
     return frame.drop(frame.index[too_long]).reset_index(drop=True)
 
 
 def _check_unanswerable(frame, val_frame, report: DataReport) -> None:
     unanswerable = int((frame["answer_start"] < 0).sum())
     if unanswerable == len(frame):
-        raise UserError("no_answers", "Every one of the "
-                        f"{counted(len(frame), 'training question')} has an empty answer, so "
-                        "there is no answer to learn to find.",
-                        "Map the answer column to the column that holds the answers (copied from "
-                        "the contexts).")
+        raise UserError("no_answers", message(
+            "error.all_unanswerable", questions=counted(len(frame), "training question")),
+            message("fix.no_answers"))
     total = unanswerable + int((val_frame["answer_start"] < 0).sum())
     if total:
-        report.notes.append(
-            f"{counted(total, 'unanswerable question')} (empty answer), kept: the model also "
-            "learns to answer nothing when the context does not hold the answer (SQuAD 2.0 "
-            "style).")
+        report.notes.append(message("data.unanswerable",
+                                    questions=counted(total, "unanswerable question")))
     if unanswerable > len(frame) / 2:
-        report.warnings.append(
-            f"{unanswerable:,} of the {len(frame):,} training questions "
-            f"({unanswerable / len(frame):.0%}) have no answer. If that is not meant, check "
-            "the answer column: empty cells mean 'unanswerable'.")
+        report.warnings.append(message("data.mostly_unanswerable", unanswerable=unanswerable,
+                                       questions=len(frame), share=unanswerable / len(frame)))
 
 
 def encode_windows(frame, tokenizer, max_length: int, stride: int, keep_offsets: bool):
@@ -588,14 +577,13 @@ def _report_windows(report: DataReport, frame, val_frame, train_set, evaluation,
         windows = pd.concat([windows, counts])
     per_context = windows.groupby(level=0).max()
     several = int((per_context > 1).sum())
-    report.notes.append(
-        f"{several:,} of {counted(len(per_context), 'context')} need more than one window of "
-        f"{max_length} tokens (windows overlap by {stride}); the "
-        f"{counted(len(frame), 'training question')} make "
-        f"{counted(len(train_set), 'training window')}.")
+    report.notes.append(message(
+        "data.windows", several=several, contexts=counted(len(per_context), "context"),
+        max_length=max_length, stride=stride,
+        questions=counted(len(frame), "training question"),
+        windows=counted(len(train_set), "training window")))
     if several > len(per_context) / 2 and max_length < 384:
-        report.notes.append("Most contexts are longer than a window: a window length of 384 "
-                            "tokens (usual for question answering) would need fewer windows.")
+        report.notes.append(message("data.long_contexts"))
 
 
 def _scores(evaluation: Evaluation, predictions, label_ids) -> dict:
