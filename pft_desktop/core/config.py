@@ -223,6 +223,13 @@ class MethodSettings:
     use_rslora: bool = option(
         False, "LoRA: scale the update by alpha/sqrt(rank) instead of alpha/rank (rank-"
         "stabilized), so high ranks keep learning.", label="rsLoRA", advanced=True)
+    train_word_embeddings: bool = option(
+        True, "Full fine-tuning for classification, tagging and question answering: train "
+        "the word embeddings too. Turning it off leaves them as pretrained: they are about "
+        "half of a small encoder's weights and their update about half of its step time on a "
+        "CPU (benchmarks/bench_time_to_accuracy.py). Keep it on for a model whose embeddings "
+        "were not well pretrained. Language modelling always trains them.",
+        label="Train word embeddings", advanced=True)
     trainable_top_layers: int = option(
         0, "With 'freeze': also train this many of the top transformer layers besides the "
         "head.", label="Trainable top layers", minimum=0, maximum=1000, unset="head only")

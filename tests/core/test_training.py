@@ -140,6 +140,28 @@ def test_freeze_trains_only_head_and_top_layer(tmp_path, tiny_encoder, sentiment
                    for name in changed)
 
 
+@pytest.mark.parametrize("train_word_embeddings", [False, True])
+def test_full_fine_tuning_can_leave_the_word_embeddings(tmp_path, tiny_encoder, sentiment_csv,
+                                                        train_word_embeddings):
+    """Classification can leave the word embeddings as pretrained (half the step time on a CPU
+    for a small encoder); everything else, position embeddings included, still trains."""
+    config = classification_config(tiny_encoder, sentiment_csv, max_steps=3)
+    config.method.kind = "full"
+    config.method.train_word_embeddings = train_word_embeddings
+    run_training(config, tmp_path / "run")
+    before = _weights(tiny_encoder / "model.safetensors")
+    after = _weights(tmp_path / "run" / "model" / "model.safetensors")
+    changed = {name for name, value in after.items()
+               if name in before and not before[name].equal(value)}
+    word = "bert.embeddings.word_embeddings.weight"
+    assert (word in changed) is train_word_embeddings
+    assert "bert.embeddings.position_embeddings.weight" in changed
+    assert any(name.startswith("bert.encoder.layer.0.") for name in changed)
+    started = next(e for e in events.read_events(tmp_path / "run") if e["type"] == "started")
+    frozen = started["total_parameters"] - started["trainable_parameters"]
+    assert frozen == (0 if train_word_embeddings else before[word].numel())
+
+
 def test_lora_saves_an_adapter_and_leaves_base_weights(tmp_path, tiny_encoder, sentiment_csv):
     config = classification_config(tiny_encoder, sentiment_csv, max_steps=5)
     config.method.kind = "lora"
@@ -172,6 +194,25 @@ def test_causal_lm_learns_responses_only(tmp_path, tiny_chat_decoder, qa_csv):
                                                        rel=1e-6)
     report = json.loads((tmp_path / "run" / "data_report.json").read_text())
     assert any("chat template" in note for note in report["notes"])
+
+
+def test_full_language_modelling_trains_its_word_embeddings(tmp_path, tiny_chat_decoder, qa_csv):
+    """A language model's word embeddings are its vocabulary (often tied to the output layer):
+    full fine-tuning always trains them."""
+    from pft_desktop.core.config import RunConfig
+
+    config = RunConfig()
+    config.model.name_or_path = str(tiny_chat_decoder)
+    config.data.train_file = str(qa_csv)
+    config.data.prompt_column, config.data.response_column = "prompt", "response"
+    config.task.kind, config.task.max_length = "causal-lm", 64
+    config.method.kind = "full"
+    config.training.max_steps, config.training.learning_rate = 2, 5e-3
+    assert run_training(config, tmp_path / "run").status == "finished"
+    before = _weights(tiny_chat_decoder / "model.safetensors")
+    after = _weights(tmp_path / "run" / "model" / "model.safetensors")
+    word = next(name for name in before if name.endswith("embed_tokens.weight"))
+    assert not before[word].equal(after[word])
 
 
 def test_causal_lm_masks_prompt_tokens(tiny_chat_decoder, qa_csv):

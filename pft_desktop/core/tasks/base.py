@@ -91,6 +91,10 @@ class Task:
     pipeline_tag = ""    # the model card's pipeline tag
     saves_merged = False  # save LoRA merged into the model (a base for later fine-tuning)
     trains_head = False  # LoRA: train and save the head in full (no peft task type does it)
+    # Full fine-tuning may leave the word embeddings as pretrained (the setting
+    # method.train_word_embeddings): the task predicts from the text, not over a vocabulary
+    # whose output layer shares them.
+    word_embeddings_optional = False
 
     # -- the model -------------------------------------------------------------------------
     def fits(self, heads: list[str]) -> bool:

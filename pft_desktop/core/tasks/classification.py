@@ -54,6 +54,7 @@ class ClassificationTask(Task):
     auto_class = "AutoModelForSequenceClassification"
     onnx = True
     peft_task_type = "SEQ_CLS"
+    word_embeddings_optional = True
     default_best_metric = "eval_f1"
     pipeline_tag = "text-classification"
     model_hint = "Choose an encoder such as BERT or RoBERTa, or a decoder with a classification " \

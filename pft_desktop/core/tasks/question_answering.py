@@ -120,6 +120,7 @@ class QuestionAnsweringTask(Task):
     auto_class = "AutoModelForQuestionAnswering"
     onnx = True
     peft_task_type = "QUESTION_ANS"
+    word_embeddings_optional = True
     default_best_metric = "eval_f1"
     pipeline_tag = "question-answering"
     model_hint = "Choose an encoder such as BERT, RoBERTa, DistilBERT, ELECTRA or DeBERTa."

@@ -54,6 +54,7 @@ class RegressionTask(Task):
     auto_class = "AutoModelForSequenceClassification"
     onnx = True
     peft_task_type = "SEQ_CLS"
+    word_embeddings_optional = True
     # Pearson, not RMSE: the recipe takes any metric not ending in "loss" as higher-is-better.
     default_best_metric = "eval_pearson"
     pipeline_tag = "text-classification"  # transformers' pipeline returns the raw value

@@ -57,6 +57,7 @@ class TokenClassificationTask(Task):
     auto_class = "AutoModelForTokenClassification"
     onnx = True
     peft_task_type = "TOKEN_CLS"
+    word_embeddings_optional = True
     default_best_metric = "eval_f1"
     pipeline_tag = "token-classification"
     model_hint = "Choose an encoder with a fast tokenizer, such as BERT, RoBERTa, DeBERTa, " \

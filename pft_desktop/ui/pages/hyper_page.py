@@ -34,8 +34,8 @@ LORA = ["lora_r", "lora_alpha", "lora_dropout", "lora_target_modules"]
 ADVANCED_TRAINING = ["gradient_accumulation", "weight_decay", "warmup_ratio", "scheduler",
                      "max_grad_norm", "save_steps", "save_total_limit", "logging_steps",
                      "early_stopping_patience", "metric_for_best", "neftune_noise_alpha"]
-ADVANCED_METHOD = ["trainable_top_layers", "use_dora", "use_rslora", "gradient_checkpointing",
-                   "precision"]
+ADVANCED_METHOD = ["trainable_top_layers", "train_word_embeddings", "use_dora", "use_rslora",
+                   "gradient_checkpointing", "precision"]
 OPTIONAL_TRAINING = ["neftune_noise_alpha"]  # shown only for the tasks that name them
 TASK_FIELDS = ["max_length", "max_target_length", "source_prefix", "doc_stride", "system_prompt",
                "chat_template", "train_on_prompt", "packing"]
@@ -224,6 +224,8 @@ class HyperparametersPage(WizardPage):
             self.advanced_training.set_row_visible(name, name in task.training_settings)
         self.advanced_method.set_row_visible("trainable_top_layers",
                                              config.method.kind == "freeze")
+        self.advanced_method.set_row_visible(
+            "train_word_embeddings", config.method.kind == "full" and task.word_embeddings_optional)
         self._update_estimate()
 
     def leave(self) -> None:

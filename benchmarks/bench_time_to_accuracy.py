@@ -1,0 +1,206 @@
+"""Time to accuracy: how soon pft-desktop's defaults reach the accuracy of the script a careful
+engineer would write, on SST-2 with all-MiniLM-L6-v2, for full fine-tuning and for LoRA.
+
+Both arms train on the same SST-2 training sample with the same batch size, learning rate,
+warmup, schedule, length and LoRA settings, and evaluate on all 872 sentences of dev.tsv every
+``--eval-every`` steps. The script is what the transformers documentation teaches, done
+carefully: tokenize once with ``datasets.map``, dynamic padding (DataCollatorWithPadding),
+length-grouped batches, the Trainer's default fused AdamW, no checkpoints. The app arm is
+``run_training`` with a RunConfig holding the same values, and the app's own defaults for
+everything else.
+
+The figure is the training time (evaluations excluded, on both sides alike) until the first
+evaluation at or above the script's final accuracy, for each arm; the ratio script/app is
+the speed-up. Arms alternate (script, app, script, app, ...) so a change in the machine's load
+touches both.
+
+    .venv/bin/python benchmarks/bench_time_to_accuracy.py [--rows 8000] [--rounds 2]
+        [--methods full,lora] [--eval-every 50] [--app-set method.train_embeddings=true]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import statistics
+import tempfile
+import time
+from pathlib import Path
+
+from common import SST2, require_inputs, sample_sentences
+
+BATCH, MAX_LENGTH, WARMUP, DECAY, SEED = 32, 64, 0.06, 0.01, 42
+LEARNING_RATE = {"full": 5e-5, "lora": 5e-4}
+LORA = {"r": 8, "alpha": 16, "dropout": 0.05}
+
+
+def dev_set():
+    import pandas as pd
+
+    frame = pd.read_csv(SST2 / "dev.tsv", sep="\t", quoting=3)
+    text = "sentence" if "sentence" in frame else "content"  # dev.tsv names it 'content'
+    return list(frame[text]), [int(x) for x in frame["label"]]
+
+
+def curve_from(times_and_accuracies: list[tuple[float, float]]) -> list[tuple[float, float]]:
+    return [(round(t, 2), round(a, 4)) for t, a in times_and_accuracies]
+
+
+def run_script(model: Path, train: Path, method: str, args, workdir: Path) -> dict:
+    """The careful hand-written script."""
+    import datasets
+    import numpy as np
+    from transformers import (AutoModelForSequenceClassification, AutoTokenizer,
+                              DataCollatorWithPadding, Trainer, TrainerCallback,
+                              TrainingArguments, set_seed)
+
+    started = time.monotonic()
+    texts, labels = sample_sentences(train, rows=args.rows)
+    dev_texts, dev_labels = dev_set()
+    tokenizer = AutoTokenizer.from_pretrained(model)
+
+    def encode(batch):
+        return tokenizer(batch["text"], truncation=True, max_length=MAX_LENGTH)
+
+    train_set = datasets.Dataset.from_dict({"text": texts, "label": labels}).map(
+        encode, batched=True, remove_columns=["text"])
+    dev = datasets.Dataset.from_dict({"text": dev_texts, "label": dev_labels}).map(
+        encode, batched=True, remove_columns=["text"])
+    set_seed(SEED)
+    net = AutoModelForSequenceClassification.from_pretrained(model, num_labels=2)
+    if method == "lora":
+        from peft import LoraConfig, get_peft_model
+
+        net = get_peft_model(net, LoraConfig(task_type="SEQ_CLS", r=LORA["r"],
+                                             lora_alpha=LORA["alpha"],
+                                             lora_dropout=LORA["dropout"],
+                                             target_modules=["query", "value"]))
+
+    class Clock(TrainerCallback):
+        """Training time at each evaluation, evaluations left out."""
+
+        def __init__(self):
+            self.points, self.eval_time, self.start = [], 0.0, 0.0
+
+        def on_train_begin(self, *a, **k):
+            self.start = time.monotonic()
+
+        def on_evaluate(self, args_, state, control, metrics=None, **k):
+            self.eval_time += metrics["eval_runtime"]
+            self.points.append((time.monotonic() - self.start - self.eval_time,
+                                metrics["eval_accuracy"]))
+
+    clock = Clock()
+    training = TrainingArguments(
+        output_dir=str(workdir / "script"), num_train_epochs=args.epochs,
+        per_device_train_batch_size=BATCH, per_device_eval_batch_size=64,
+        learning_rate=LEARNING_RATE[method], warmup_steps=WARMUP,  # a share below 1 weight_decay=DECAY,
+        seed=SEED, train_sampling_strategy="group_by_length", eval_strategy="steps",
+        eval_steps=args.eval_every, save_strategy="no", report_to="none", disable_tqdm=True,
+        use_cpu=True, logging_strategy="no")
+    Trainer(model=net, args=training, train_dataset=train_set, eval_dataset=dev,
+            processing_class=tokenizer, data_collator=DataCollatorWithPadding(tokenizer),
+            compute_metrics=lambda p: {"accuracy": float(
+                (np.argmax(p.predictions, -1) == p.label_ids).mean())},
+            callbacks=[clock]).train()
+    return {"curve": curve_from(clock.points), "wall_s": round(time.monotonic() - started, 1)}
+
+
+def run_app(model: Path, train: Path, method: str, args, workdir: Path) -> dict:
+    """pft-desktop's recipe with the same values and its own defaults for the rest."""
+    import pandas as pd
+
+    from pft_desktop.cli_flags import parse_setting
+    from pft_desktop.core.config import RunConfig
+    from pft_desktop.core.recipe import run_training
+
+    started = time.monotonic()
+    texts, labels = sample_sentences(train, rows=args.rows)
+    data = workdir / "train.tsv"
+    pd.DataFrame({"label": labels, "sentence": texts}).to_csv(data, sep="\t", index=False)
+    config = RunConfig()
+    config.model.name_or_path, config.data.train_file = str(model), str(data)
+    dev_texts, dev_labels = dev_set()
+    pd.DataFrame({"label": dev_labels, "sentence": dev_texts}).to_csv(
+        workdir / "dev.tsv", sep="\t", index=False)
+    config.data.validation_file = str(workdir / "dev.tsv")
+    config.data.text_column, config.data.label_column = "sentence", "label"
+    config.task.max_length = MAX_LENGTH
+    config.method.kind = method
+    config.method.lora_r, config.method.lora_alpha = LORA["r"], LORA["alpha"]
+    config.method.lora_dropout = LORA["dropout"]
+    config.method.lora_target_modules = ["query", "value"] if method == "lora" else []
+    training = config.training
+    training.epochs, training.batch_size = args.epochs, BATCH
+    training.learning_rate, training.warmup_ratio = LEARNING_RATE[method], WARMUP
+    training.weight_decay, training.seed = DECAY, SEED
+    training.eval_steps, training.eval_max_rows = args.eval_every, 0
+    training.save_steps = 100000
+    data = config.to_dict()
+    for item in args.app_set:
+        section, name, value = parse_setting(item)
+        data[section][name] = value
+    config = RunConfig.from_dict(data)
+    run_dir = Path(tempfile.mkdtemp(dir=workdir)) / "run"
+    outcome = run_training(config, run_dir)
+    assert outcome.status == "finished", outcome
+    points, eval_time = [], 0.0
+    for line in (run_dir / "events.jsonl").read_text().splitlines():
+        event = json.loads(line)
+        if event.get("type") == "eval" and not event.get("final"):
+            eval_time += event.get("eval_runtime") or 0.0
+            points.append((event["elapsed_s"] - eval_time, event["eval_accuracy"]))
+    return {"curve": curve_from(points), "wall_s": round(time.monotonic() - started, 1)}
+
+
+def time_to(curve: list[tuple[float, float]], target: float) -> float | None:
+    return next((t for t, accuracy in curve if accuracy >= target - 1e-9), None)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--rows", type=int, default=8000, help="SST-2 training sentences")
+    parser.add_argument("--epochs", type=float, default=1.0)
+    parser.add_argument("--eval-every", type=int, default=50)
+    parser.add_argument("--rounds", type=int, default=2)
+    parser.add_argument("--methods", default="full,lora")
+    parser.add_argument("--app-set", action="append", default=[],
+                        help="a config override for the app arm (section.field=value)")
+    parser.add_argument("--json", type=Path, help="also write every curve here")
+    args = parser.parse_args()
+    model, train = require_inputs()
+    results = {}
+    with tempfile.TemporaryDirectory() as tmp:
+        for method in args.methods.split(","):
+            for round_ in range(args.rounds):
+                for arm, run in (("script", run_script), ("app", run_app)):
+                    workdir = Path(tempfile.mkdtemp(dir=tmp))
+                    result = run(model, train, method, args, workdir)
+                    results.setdefault(method, {}).setdefault(arm, []).append(result)
+                    curve = result["curve"]
+                    print(f"{method} round {round_ + 1} {arm}: final accuracy {curve[-1][1]:.4f} "
+                          f"after {curve[-1][0]:.0f} s of training ({result['wall_s']:.0f} s "
+                          f"in all)", flush=True)
+    if args.json:
+        args.json.write_text(json.dumps(results, indent=1))
+    print(f"\nSST-2, all-MiniLM-L6-v2, {args.rows} training sentences, {args.epochs:g} epoch(s), "
+          f"batch {BATCH}, evaluation on 872 dev sentences every {args.eval_every} steps; "
+          f"medians of {args.rounds} rounds; app overrides: {args.app_set or 'none'}")
+    print("| method | script final acc | app final acc | script time to it | app time to it "
+          "| speed-up |")
+    print("|---|---|---|---|---|---|")
+    for method, arms in results.items():
+        target = statistics.median(r["curve"][-1][1] for r in arms["script"])
+        script_t = [time_to(r["curve"], target) for r in arms["script"]]
+        app_t = [time_to(r["curve"], target) for r in arms["app"]]
+        app_final = statistics.median(r["curve"][-1][1] for r in arms["app"])
+        script_s = statistics.median(t for t in script_t if t is not None)
+        reached = [t for t in app_t if t is not None]
+        app_s = statistics.median(reached) if len(reached) == len(app_t) else None
+        speed = f"**{script_s / app_s:.2f}x**" if app_s else "not reached"
+        print(f"| {method} | {target:.4f} | {app_final:.4f} | {script_s:.0f} s | "
+              f"{f'{app_s:.0f} s' if app_s else 'not reached'} | {speed} |")
+
+
+if __name__ == "__main__":
+    main()
