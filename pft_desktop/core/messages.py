@@ -347,6 +347,88 @@ CATALOGUE = {
     "where.question_id": QT_TRANSLATE_NOOP("core", "question id '{id}'"),
     "where.row": QT_TRANSLATE_NOOP("core", "row {row}"),
     "where.line": QT_TRANSLATE_NOOP("core", "line {line}"),
+    # Image classification data (core.tasks.image_classification)
+    "error.no_images": QT_TRANSLATE_NOOP("core", "No usable images were found in {source}."),
+    "fix.no_images": QT_TRANSLATE_NOOP(
+        "core", "Check that the folder (or the table's image column) holds .jpg, .png, .bmp, "
+        ".gif or .webp files that open in an image viewer."),
+    "data.image_limit": QT_TRANSLATE_NOOP("core", "Using {images:,} of the images (row limit)."),
+    "error.one_image_class": QT_TRANSLATE_NOOP(
+        "core", "All the usable images of {source} have one class ({label}), so there is nothing "
+        "to tell apart."),
+    "fix.one_image_class": QT_TRANSLATE_NOOP("core", "Add images of at least one other class."),
+    "data.sample_images": QT_TRANSLATE_NOOP("core", "Sample images: {samples}."),
+    "error.image_columns": QT_TRANSLATE_NOOP(
+        "core", "{file} needs an image path column and a label column."),
+    "fix.image_columns": QT_TRANSLATE_NOOP(
+        "core", "Name them with data.image_column and data.label_column (--image-column, "
+        "--label-column)."),
+    "error.missing_images": QT_TRANSLATE_NOOP(
+        "core", "None of the image paths in the column '{column}' of {file} names a file that "
+        "exists (the first is {first})."),
+    "fix.missing_images": QT_TRANSLATE_NOOP(
+        "core", "Write the paths relative to the table's folder ({folder}) or as absolute "
+        "paths, and check the image column is mapped."),
+    "drop.unseen_class": QT_TRANSLATE_NOOP("core", "validation class not seen in training"),
+    "data.unseen_classes": QT_TRANSLATE_NOOP(
+        "core", "{source} has {classes} that the training data does not have ({names}); those "
+        "images were left out of validation. Add examples of them to the training data, or "
+        "correct the names."),
+    "error.empty_validation_images": QT_TRANSLATE_NOOP(
+        "core", "No usable images remain in {source}."),
+    "fix.empty_validation_images": QT_TRANSLATE_NOOP(
+        "core", "Check that it holds images of the training data's classes (the same folder or "
+        "label names)."),
+    "error.too_few_images": QT_TRANSLATE_NOOP(
+        "core", "Fewer than two classes have two images or more ({listed}): too little to learn "
+        "to tell classes apart or to hold any out for validation."),
+    "fix.too_few_images": QT_TRANSLATE_NOOP(
+        "core", "Add images so that at least two classes have several each."),
+    "data.single_image": QT_TRANSLATE_NOOP(
+        "core", "{classes} has a single image ({names}): a class seen once is barely learned and "
+        "cannot be held out for validation. Add images."),
+    "data.single_images": QT_TRANSLATE_NOOP(
+        "core", "{classes} have a single image ({names}): a class seen once is barely learned "
+        "and cannot be held out for validation. Add images."),
+    # Sequence-to-sequence data (core.tasks.seq2seq)
+    "count.target": QT_TRANSLATE_NOOP("core", "{count:,} target"),
+    "count.targets": QT_TRANSLATE_NOOP("core", "{count:,} targets"),
+    "data.no_validation_seq2seq": QT_TRANSLATE_NOOP(
+        "core", "No validation data: ROUGE and BLEU cannot be computed and the best checkpoint "
+        "cannot be chosen."),
+    "data.source_prefix": QT_TRANSLATE_NOOP("core", "Every source starts with the prefix {prefix}."),
+    "data.t5_prefix": QT_TRANSLATE_NOOP(
+        "core", "{model} models expect a task prefix before every source, as in their "
+        "pretraining: set the source prefix (task.source_prefix), e.g. 'summarize: ' or "
+        "'translate English to German: '."),
+    "data.eos_added": QT_TRANSLATE_NOOP(
+        "core", "The tokenizer does not end targets with its end token; it is added so that the "
+        "model learns where to stop."),
+    "data.targets_cut": QT_TRANSLATE_NOOP(
+        "core", "{targets} of {total:,} are longer than the max target length ({max_target} "
+        "tokens) and are cut: the model learns to stop mid-sentence. Raise "
+        "task.max_target_length to about {p95}."),
+    "data.validation_source_column": QT_TRANSLATE_NOOP(
+        "core", "The validation file has no column '{wanted}'; using '{fallback}' as its source "
+        "column."),
+    "data.validation_target_column": QT_TRANSLATE_NOOP(
+        "core", "The validation file has no column '{wanted}'; using '{fallback}' as its target "
+        "column."),
+    "error.few_pairs_one": QT_TRANSLATE_NOOP(
+        "core", "Only {rows} of the {read:,} in {file} has both a source and a target: the "
+        "column '{column}' is empty in {empty}."),
+    "error.few_pairs": QT_TRANSLATE_NOOP(
+        "core", "Only {rows} of the {read:,} in {file} have both a source and a target: the "
+        "column '{column}' is empty in {empty}."),
+    "fix.few_pairs": QT_TRANSLATE_NOOP(
+        "core", "Map the source and target columns to the columns that hold the texts."),
+    "data.no_targets": QT_TRANSLATE_NOOP("core", "No targets."),
+    "data.target_tokens": QT_TRANSLATE_NOOP(
+        "core", "Target tokens: median {median}, max {max}; {targets} ({share:.1%}) longer than "
+        "the max target length {max_target} is cut."),
+    "data.target_tokens_cut": QT_TRANSLATE_NOOP(
+        "core", "Target tokens: median {median}, max {max}; {targets} ({share:.1%}) longer than "
+        "the max target length {max_target} are cut."),
     # The Results page's headline (Task.headline)
     "headline.perplexity": QT_TRANSLATE_NOOP("core", "Validation perplexity {perplexity:.2f}."),
     "headline.loss": QT_TRANSLATE_NOOP("core", "Validation loss {loss:.4f}."),

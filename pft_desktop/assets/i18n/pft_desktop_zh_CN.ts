@@ -4198,6 +4198,138 @@ Start it with &apos;sbatch job.sbatch&apos; in that folder, or &apos;./launch.sh
         <translation>第 {line} 行</translation>
     </message>
     <message>
+        <source>No usable images were found in {source}.</source>
+        <translation>在 {source} 中没有找到可用的图片。</translation>
+    </message>
+    <message>
+        <source>Check that the folder (or the table&apos;s image column) holds .jpg, .png, .bmp, .gif or .webp files that open in an image viewer.</source>
+        <translation>请检查该文件夹（或表格的图片列）是否包含能用图片查看器打开的 .jpg、.png、.bmp、.gif 或 .webp 文件。</translation>
+    </message>
+    <message>
+        <source>Using {images:,} of the images (row limit).</source>
+        <translation>使用其中的 {images:,} 张图片（行数上限）。</translation>
+    </message>
+    <message>
+        <source>All the usable images of {source} have one class ({label}), so there is nothing to tell apart.</source>
+        <translation>{source} 中所有可用图片都属于同一个类别（{label}），没有可以区分的内容。</translation>
+    </message>
+    <message>
+        <source>Add images of at least one other class.</source>
+        <translation>请至少再加入一个其他类别的图片。</translation>
+    </message>
+    <message>
+        <source>Sample images: {samples}.</source>
+        <translation>示例图片：{samples}。</translation>
+    </message>
+    <message>
+        <source>{file} needs an image path column and a label column.</source>
+        <translation>{file} 需要一个图片路径列和一个标签列。</translation>
+    </message>
+    <message>
+        <source>Name them with data.image_column and data.label_column (--image-column, --label-column).</source>
+        <translation>请用 data.image_column 和 data.label_column（--image-column、--label-column）指定它们。</translation>
+    </message>
+    <message>
+        <source>None of the image paths in the column &apos;{column}&apos; of {file} names a file that exists (the first is {first}).</source>
+        <translation>{file} 的 &apos;{column}&apos; 列中没有任何图片路径指向存在的文件（第一个是 {first}）。</translation>
+    </message>
+    <message>
+        <source>Write the paths relative to the table&apos;s folder ({folder}) or as absolute paths, and check the image column is mapped.</source>
+        <translation>请把路径写成相对于表格所在文件夹（{folder}）的路径或绝对路径，并检查是否已指定图片列。</translation>
+    </message>
+    <message>
+        <source>validation class not seen in training</source>
+        <translation>验证类别未在训练数据中出现</translation>
+    </message>
+    <message>
+        <source>{source} has {classes} that the training data does not have ({names}); those images were left out of validation. Add examples of them to the training data, or correct the names.</source>
+        <translation>{source} 中有 {classes}是训练数据中没有的（{names}）；这些图片未用于验证。请在训练数据中加入这些类别的样本，或更正名称。</translation>
+    </message>
+    <message>
+        <source>No usable images remain in {source}.</source>
+        <translation>{source} 中没有剩下可用的图片。</translation>
+    </message>
+    <message>
+        <source>Check that it holds images of the training data&apos;s classes (the same folder or label names).</source>
+        <translation>请检查其中是否包含训练数据中各类别的图片（文件夹名或标签名相同）。</translation>
+    </message>
+    <message>
+        <source>Fewer than two classes have two images or more ({listed}): too little to learn to tell classes apart or to hold any out for validation.</source>
+        <translation>有两张或更多图片的类别不足两个（{listed}）：太少了，既学不会区分类别，也无法留出数据用于验证。</translation>
+    </message>
+    <message>
+        <source>Add images so that at least two classes have several each.</source>
+        <translation>请增加图片，使至少两个类别各有多张图片。</translation>
+    </message>
+    <message>
+        <source>{classes} has a single image ({names}): a class seen once is barely learned and cannot be held out for validation. Add images.</source>
+        <translation>{classes}只有一张图片（{names}）：只出现一次的类别几乎学不到，也无法留出用于验证。请增加图片。</translation>
+    </message>
+    <message>
+        <source>{classes} have a single image ({names}): a class seen once is barely learned and cannot be held out for validation. Add images.</source>
+        <translation>{classes}只有一张图片（{names}）：只出现一次的类别几乎学不到，也无法留出用于验证。请增加图片。</translation>
+    </message>
+    <message>
+        <source>{count:,} target</source>
+        <translation>{count:,} 个目标文本</translation>
+    </message>
+    <message>
+        <source>{count:,} targets</source>
+        <translation>{count:,} 个目标文本</translation>
+    </message>
+    <message>
+        <source>No validation data: ROUGE and BLEU cannot be computed and the best checkpoint cannot be chosen.</source>
+        <translation>没有验证数据：无法计算 ROUGE 和 BLEU，也无法选出最佳检查点。</translation>
+    </message>
+    <message>
+        <source>Every source starts with the prefix {prefix}.</source>
+        <translation>每个源文本都以前缀 {prefix} 开头。</translation>
+    </message>
+    <message>
+        <source>{model} models expect a task prefix before every source, as in their pretraining: set the source prefix (task.source_prefix), e.g. &apos;summarize: &apos; or &apos;translate English to German: &apos;.</source>
+        <translation>{model} 模型要求每个源文本前都有任务前缀，与其预训练时一致：请设置源文本前缀（task.source_prefix），例如 &apos;summarize: &apos; 或 &apos;translate English to German: &apos;。</translation>
+    </message>
+    <message>
+        <source>The tokenizer does not end targets with its end token; it is added so that the model learns where to stop.</source>
+        <translation>分词器不会在目标文本末尾加上结束词元；已自动添加，以便模型学会在何处停止。</translation>
+    </message>
+    <message>
+        <source>{targets} of {total:,} are longer than the max target length ({max_target} tokens) and are cut: the model learns to stop mid-sentence. Raise task.max_target_length to about {p95}.</source>
+        <translation>{total:,} 个目标文本中有 {targets}超过最大目标长度（{max_target} 个词元）而被截断：模型会学会在句子中间停止。请把 task.max_target_length 提高到约 {p95}。</translation>
+    </message>
+    <message>
+        <source>The validation file has no column &apos;{wanted}&apos;; using &apos;{fallback}&apos; as its source column.</source>
+        <translation>验证文件中没有 &apos;{wanted}&apos; 列；改用 &apos;{fallback}&apos; 作为其源文本列。</translation>
+    </message>
+    <message>
+        <source>The validation file has no column &apos;{wanted}&apos;; using &apos;{fallback}&apos; as its target column.</source>
+        <translation>验证文件中没有 &apos;{wanted}&apos; 列；改用 &apos;{fallback}&apos; 作为其目标文本列。</translation>
+    </message>
+    <message>
+        <source>Only {rows} of the {read:,} in {file} has both a source and a target: the column &apos;{column}&apos; is empty in {empty}.</source>
+        <translation>{file} 的 {read:,} 行中只有 {rows}同时有源文本和目标文本：&apos;{column}&apos; 列在 {empty}中为空。</translation>
+    </message>
+    <message>
+        <source>Only {rows} of the {read:,} in {file} have both a source and a target: the column &apos;{column}&apos; is empty in {empty}.</source>
+        <translation>{file} 的 {read:,} 行中只有 {rows}同时有源文本和目标文本：&apos;{column}&apos; 列在 {empty}中为空。</translation>
+    </message>
+    <message>
+        <source>Map the source and target columns to the columns that hold the texts.</source>
+        <translation>请将源文本列和目标文本列指定为包含这些文本的列。</translation>
+    </message>
+    <message>
+        <source>No targets.</source>
+        <translation>没有目标文本。</translation>
+    </message>
+    <message>
+        <source>Target tokens: median {median}, max {max}; {targets} ({share:.1%}) longer than the max target length {max_target} is cut.</source>
+        <translation>目标文本词元数：中位数 {median}，最大 {max}；{targets}（{share:.1%}）超过最大目标长度 {max_target}，被截断。</translation>
+    </message>
+    <message>
+        <source>Target tokens: median {median}, max {max}; {targets} ({share:.1%}) longer than the max target length {max_target} are cut.</source>
+        <translation>目标文本词元数：中位数 {median}，最大 {max}；{targets}（{share:.1%}）超过最大目标长度 {max_target}，被截断。</translation>
+    </message>
+    <message>
         <source>Validation perplexity {perplexity:.2f}.</source>
         <translation>验证困惑度 {perplexity:.2f}。</translation>
     </message>

@@ -12,6 +12,7 @@ from pathlib import Path
 
 from pft_desktop.core.data import DataReport, Table, counted, guess_roles, require_columns
 from pft_desktop.core.errors import UserError
+from pft_desktop.core.messages import message
 from pft_desktop.core.tasks import onnx_usage
 from pft_desktop.core.tasks.base import (PreparedData, Role, TryField, WithoutLength,
                                          clean_rows, distinct_columns)
@@ -137,19 +138,19 @@ class ImageClassificationTask(ClassificationTask):
         _report_skipped(report, train, "the training data", "")
         frame = pd.DataFrame({"image": train.paths, "label": train.labels})
         if not len(frame):
-            raise UserError("no_images", f"No usable images were found in {train.source.name}.",
-                            "Check that the folder (or the table's image column) holds .jpg, "
-                            ".png, .bmp, .gif or .webp files that open in an image viewer.")
+            raise UserError("no_images", message("error.no_images", source=train.source.name),
+                            message("fix.no_images"))
         frame["label"], label_notes = normalize_labels(frame["label"], train.source.name)
         report.notes += label_notes
         if d.max_rows and len(frame) > d.max_rows:
             frame = frame.sample(n=d.max_rows, random_state=config.training.seed)
-            report.notes.append(f"Using {d.max_rows:,} of the images (row limit).")
+            report.notes.append(message("data.image_limit", images=d.max_rows))
         label_names = _label_order(frame["label"].unique())
         if len(label_names) < 2:
-            raise UserError("one_label", f"All the usable images of {train.source.name} have "
-                            f"one class ({label_names[0]}), so there is nothing to tell apart.",
-                            "Add images of at least one other class.")
+            raise UserError("one_label", message("error.one_image_class",
+                                                 source=train.source.name,
+                                                 label=label_names[0]),
+                            message("fix.one_image_class"))
         report.warnings += _check_class_sizes(frame["label"])
         label2id = {name: i for i, name in enumerate(label_names)}
         frame["labels"] = frame["label"].map(label2id)
@@ -166,17 +167,16 @@ class ImageClassificationTask(ClassificationTask):
         report.counts_name = "Images per class"
         report.label_counts = {name: int(counts.get(name, 0)) for name in label_names}
         if min(report.label_counts.values()) < 0.05 * max(report.label_counts.values()):
-            report.warnings.append("The classes are very unbalanced; macro F1 is the metric to "
-                                   "watch, not accuracy.")
+            report.warnings.append(message("data.unbalanced"))
         sizes = dict(zip(train.paths, train.sizes))
         note = size_note([sizes[p] for p in train_frame["image"] if p in sizes], processor)
         if note:
             report.notes.append(note)
         samples = samples_per_class(train_frame["image"], train_frame["label"])
         report.samples = samples  # the Data page shows them as thumbnails
-        report.notes.append("Sample images: " + "; ".join(
+        report.notes.append(message("data.sample_images", samples="; ".join(
             f"{label}: {', '.join(Path(p).name for p in paths)}"
-            for label, paths in samples.items()) + ".")
+            for label, paths in samples.items())))
         return PreparedData(
             train=image_dataset(train_frame["image"], train_frame["labels"], processor),
             validation=image_dataset(val_frame["image"], val_frame["labels"], processor)
@@ -218,9 +218,9 @@ class ImageClassificationTask(ClassificationTask):
                      "label": roles["label"] or guess["label_column"]}
         require_columns(table, {"image column": roles["image"], "label column": roles["label"]})
         if not all(roles.values()):
-            raise UserError("missing_column", f"{table.path.name} needs an image path column "
-                            "and a label column.", "Name them with data.image_column and "
-                            "data.label_column (--image-column, --label-column).")
+            raise UserError("missing_column", message("error.image_columns",
+                                                      file=table.path.name),
+                            message("fix.image_columns"))
         distinct_columns(roles)
         report = DataReport()
         frame = clean_rows(table.dataset.to_pandas(), list(roles.values()), report)
@@ -231,11 +231,9 @@ class ImageClassificationTask(ClassificationTask):
         found.warnings += table.warnings
         if not found.paths and found.skipped.get(MISSING):
             first = found.skipped[MISSING][0]
-            raise UserError("missing_images", f"None of the image paths in the column "
-                            f"'{roles['image']}' of {table.path.name} names a file that exists "
-                            f"(the first is {first}).", "Write the paths relative to the "
-                            f"table's folder ({table.path.parent}) or as absolute paths, and "
-                            "check the image column is mapped.")
+            raise UserError("missing_images", message(
+                "error.missing_images", column=roles["image"], file=table.path.name,
+                first=first), message("fix.missing_images", folder=str(table.path.parent)))
         return found
 
     def _validation_images(self, config, label2id: dict, report: DataReport, sink):
@@ -254,17 +252,15 @@ class ImageClassificationTask(ClassificationTask):
         if unknown is not None and unknown.any():
             counts = frame.loc[unknown, "label"].value_counts()
             listed = _some(f"{name} ({n:,})" for name, n in counts.items())
-            report.drop("validation class not seen in training", int(unknown.sum()))
-            report.warnings.append(
-                f"{found.source.name} has {counted(len(counts), 'class', 'classes')} that the "
-                f"training data does not have ({listed}); "
-                "those images were left out of validation. Add examples of them to the "
-                "training data, or correct the names.")
+            report.drop(message("drop.unseen_class"), int(unknown.sum()))
+            report.warnings.append(message(
+                "data.unseen_classes", source=found.source.name,
+                classes=counted(len(counts), "class", "classes"), names=listed))
             frame = frame[~unknown]
         if not len(frame):
-            raise UserError("empty_validation", f"No usable images remain in "
-                            f"{found.source.name}.", "Check that it holds images of the "
-                            "training data's classes (the same folder or label names).")
+            raise UserError("empty_validation", message("error.empty_validation_images",
+                                                        source=found.source.name),
+                            message("fix.empty_validation_images"))
         frame["labels"] = frame["label"].map(label2id)
         return frame.reset_index(drop=True)
 
@@ -358,17 +354,14 @@ def _check_class_sizes(labels) -> list[str]:
     out); warn about classes of a single image."""
     counts = labels.value_counts()
     if int((counts >= 2).sum()) < 2:
-        raise UserError("too_few_examples", "Fewer than two classes have two images or more "
-                        f"({_some(f'{name} ({n:,})' for name, n in counts.items())}): too "
-                        "little to learn to tell classes apart or to hold any out for "
-                        "validation.", "Add images so that at least two classes have several "
-                        "each.")
+        raise UserError("too_few_examples", message(
+            "error.too_few_images", listed=_some(f"{name} ({n:,})" for name, n in counts.items())),
+            message("fix.too_few_images"))
     single = sorted(str(name) for name, n in counts.items() if n == 1)
     if not single:
         return []
-    return [f"{counted(len(single), 'class', 'classes')} "
-            f"{'has' if len(single) == 1 else 'have'} a single image ({_some(single)}): a class "
-            "seen once is barely learned and cannot be held out for validation. Add images."]
+    return [message("data.single_image" if len(single) == 1 else "data.single_images",
+                    classes=counted(len(single), "class", "classes"), names=_some(single))]
 
 
 def _report_skipped(report: DataReport, images, what: str, suffix: str) -> None:

@@ -20,6 +20,7 @@ from pft_desktop.core.data import (
     token_length_summary,
 )
 from pft_desktop.core.errors import UserError
+from pft_desktop.core.messages import message
 from pft_desktop.core.tasks.base import (PROBE_TEXTS, PreparedData, Role, Task, TryField,
                                          WithoutLength, clean_rows, distinct_columns)
 
@@ -167,7 +168,7 @@ class Seq2SeqTask(Task):
         frame = _clean(train, d.source_column, d.target_column, report, "")
         if d.max_rows and len(frame) > d.max_rows:
             frame = frame.sample(n=d.max_rows, random_state=config.training.seed)
-            report.notes.append(f"Using {d.max_rows} of the rows (row limit).")
+            report.notes.append(message("data.row_limit", rows=d.max_rows))
         if validation is not None:
             val_frame = self._validation_frame(config, validation, report)
         elif d.validation_split > 0 and len(frame) >= 2:
@@ -177,21 +178,16 @@ class Seq2SeqTask(Task):
             frame = frame.iloc[order[take:]].reset_index(drop=True)
         else:
             val_frame = frame.iloc[0:0]
-            report.warnings.append("No validation data: ROUGE and BLEU cannot be computed and "
-                                   "the best checkpoint cannot be chosen.")
+            report.warnings.append(message("data.no_validation_seq2seq"))
         report.warnings += _same_text_warning(frame, d.source_column, d.target_column)
         prefix = t.source_prefix
-        report.notes += [f"Every source starts with the prefix {prefix!r}."] if prefix else []
+        report.notes += [message("data.source_prefix", prefix=repr(prefix))] if prefix else []
         if not prefix.strip() and (self.model_type in T5_TYPES or "T5" in
                                    type(tokenizer).__name__):
-            report.warnings.append(
-                f"{self.model_type or 'T5'} models expect a task prefix before every source, "
-                "as in their pretraining: set the source prefix (task.source_prefix), e.g. "
-                "'summarize: ' or 'translate English to German: '.")
+            report.warnings.append(message("data.t5_prefix", model=self.model_type or "T5"))
         encoder = _Encoder(tokenizer, prefix, t.max_length, t.max_target_length)
         if not encoder.adds_eos:
-            report.notes.append("The tokenizer does not end targets with its end token; it is "
-                                "added so that the model learns where to stop.")
+            report.notes.append(message("data.eos_added"))
         train_set, train_targets = encoder(frame)
         val_set, val_targets = encoder(val_frame)
         report.train_rows, report.validation_rows = len(train_set), len(val_set)
@@ -205,11 +201,9 @@ class Seq2SeqTask(Task):
         report.notes.append(_target_line(targets, t.max_target_length))
         cut = sum(n > t.max_target_length for n in targets)
         if cut > CUT_TARGETS_WARN * len(targets):
-            report.warnings.append(
-                f"{counted(cut, 'target')} of {len(targets):,} are longer than the max target "
-                f"length ({t.max_target_length} tokens) and are cut: the model learns to stop "
-                "mid-sentence. Raise task.max_target_length to about "
-                f"{report.token_lengths['target']['p95']}.")
+            report.warnings.append(message(
+                "data.targets_cut", targets=counted(cut, "target"), total=len(targets),
+                max_target=t.max_target_length, p95=report.token_lengths["target"]["p95"]))
         rng = np.random.default_rng(config.training.seed)
         keep = sorted(rng.permutation(len(val_frame))[:GENERATED_ROWS]) if len(val_frame) else []
         self.validation_pairs = [(val_frame["source"][i], val_frame["target"][i]) for i in keep]
@@ -229,8 +223,8 @@ class Seq2SeqTask(Task):
             fallback = guess[f"{role}_column"]
             if not fallback:
                 require_columns(table, {f"{role} column": wanted})
-            report.notes.append(f"The validation file has no column '{wanted}'; using "
-                                f"'{fallback}' as its {role} column.")
+            report.notes.append(message(f"data.validation_{role}_column", wanted=wanted,
+                                        fallback=fallback))
             names.append(fallback)
         distinct_columns({"source": names[0], "target": names[1]})
         val_report = DataReport()
@@ -357,16 +351,17 @@ def _clean(table: Table, source: str, target: str, report: DataReport, where: st
     frame = clean_rows(raw, [source, target], own)
     report.duplicates += own.duplicates
     for reason, count in own.dropped.items():
-        report.drop(reason + where, count)
+        report.drop(message("drop.in_validation_file", reason=reason) if where else reason,
+                    count)
     if len(raw) and (not len(frame) or (len(raw) >= 20 and len(frame) < 0.05 * len(raw))):
         blanks = {column: int((raw[column].fillna("").astype(str).str.strip() == "").sum())
                   for column in (source, target)}
         emptiest = max(blanks, key=blanks.get)
-        verb = "has" if len(frame) == 1 else "have"
-        raise UserError("invalid_mapping", f"Only {counted(len(frame), 'row')} of the "
-                        f"{len(raw):,} in {table.path.name} {verb} both a source and a target: "
-                        f"the column '{emptiest}' is empty in {counted(blanks[emptiest], 'row')}.",
-                        "Map the source and target columns to the columns that hold the texts.")
+        raise UserError("invalid_mapping", message(
+            "error.few_pairs_one" if len(frame) == 1 else "error.few_pairs",
+            rows=counted(len(frame), "row"), read=len(raw), file=table.path.name,
+            column=emptiest, empty=counted(blanks[emptiest], "row")),
+            message("fix.few_pairs"))
     frame.columns = ["source", "target"]
     return frame
 
@@ -381,12 +376,13 @@ def _same_text_warning(frame, source: str, target: str) -> list[str]:
 
 def _target_line(lengths: list[int], max_target: int) -> str:
     if not lengths:
-        return "No targets."
+        return message("data.no_targets")
     cut = sum(n > max_target for n in lengths)
     ordered = sorted(lengths)
-    return (f"Target tokens: median {ordered[len(ordered) // 2]}, max {ordered[-1]}; "
-            f"{counted(cut, 'target')} ({cut / len(lengths):.1%}) longer than the max target "
-            f"length {max_target} {'is' if cut == 1 else 'are'} cut.")
+    return message("data.target_tokens" if cut == 1 else "data.target_tokens_cut",
+                   median=ordered[len(ordered) // 2], max=ordered[-1],
+                   targets=counted(cut, "target"), share=cut / len(lengths),
+                   max_target=max_target)
 
 
 class _Encoder:
