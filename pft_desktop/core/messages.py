@@ -429,6 +429,33 @@ CATALOGUE = {
     "data.target_tokens_cut": QT_TRANSLATE_NOOP(
         "core", "Target tokens: median {median}, max {max}; {targets} ({share:.1%}) longer than "
         "the max target length {max_target} are cut."),
+    # Pair classification and pretraining data (core.tasks.pairs, core.tasks.pretrain)
+    "data.same_texts": QT_TRANSLATE_NOOP(
+        "core", "In {same:,} of the {pairs:,} pairs of {file} the two texts are identical: check "
+        "that the two text columns hold different texts."),
+    "error.no_pair_column": QT_TRANSLATE_NOOP(
+        "core", "Pair classification needs a second text column, and none is mapped."),
+    "fix.no_pair_column": QT_TRANSLATE_NOOP(
+        "core", "Map the column that holds the second text of each pair (--text-pair-column), "
+        "or choose text classification for single texts."),
+    "data.pairs": QT_TRANSLATE_NOOP(
+        "core", "{pairs:,} pairs ('{first}' with '{second}'); token lengths count both texts of "
+        "a pair together, with the separator tokens."),
+    "data.text_limit": QT_TRANSLATE_NOOP("core", "Using {texts} of the texts (row limit)."),
+    "data.tokenizer_trained": QT_TRANSLATE_NOOP(
+        "core", "Trained a {kind} tokenizer with {tokens} tokens on the training texts."),
+    "error.no_mask_token": QT_TRANSLATE_NOOP(
+        "core", "This tokenizer has no mask token, so masked language modelling cannot run."),
+    "error.too_little_text": QT_TRANSLATE_NOOP(
+        "core", "The training text has {tokens} tokens, less than one block of {block}."),
+    "fix.too_little_text": QT_TRANSLATE_NOOP(
+        "core", "Lower the block size (max length) or add more text."),
+    "data.short_held_out_text": QT_TRANSLATE_NOOP(
+        "core", "The held-out text is shorter than one block, so there is no evaluation; raise "
+        "the validation share or add text."),
+    "data.packed": QT_TRANSLATE_NOOP(
+        "core", "{texts:,} texts give {tokens:,} tokens, packed into {blocks:,} blocks of "
+        "{block} ({leftover} tokens left over); {held_out:,} blocks held out."),
     # The Results page's headline (Task.headline)
     "headline.perplexity": QT_TRANSLATE_NOOP("core", "Validation perplexity {perplexity:.2f}."),
     "headline.loss": QT_TRANSLATE_NOOP("core", "Validation loss {loss:.4f}."),

@@ -4330,6 +4330,50 @@ Start it with &apos;sbatch job.sbatch&apos; in that folder, or &apos;./launch.sh
         <translation>目标文本词元数：中位数 {median}，最大 {max}；{targets}（{share:.1%}）超过最大目标长度 {max_target}，被截断。</translation>
     </message>
     <message>
+        <source>In {same:,} of the {pairs:,} pairs of {file} the two texts are identical: check that the two text columns hold different texts.</source>
+        <translation>{file} 的 {pairs:,} 个文本对中有 {same:,} 个的两段文本完全相同：请检查两个文本列是否包含不同的文本。</translation>
+    </message>
+    <message>
+        <source>Pair classification needs a second text column, and none is mapped.</source>
+        <translation>文本对分类需要第二个文本列，但尚未指定。</translation>
+    </message>
+    <message>
+        <source>Map the column that holds the second text of each pair (--text-pair-column), or choose text classification for single texts.</source>
+        <translation>请指定包含每对中第二段文本的列（--text-pair-column），或对单段文本选择文本分类。</translation>
+    </message>
+    <message>
+        <source>{pairs:,} pairs (&apos;{first}&apos; with &apos;{second}&apos;); token lengths count both texts of a pair together, with the separator tokens.</source>
+        <translation>{pairs:,} 个文本对（&apos;{first}&apos; 与 &apos;{second}&apos;）；词元长度按一对中的两段文本合计，包括分隔词元。</translation>
+    </message>
+    <message>
+        <source>Using {texts} of the texts (row limit).</source>
+        <translation>使用其中的 {texts} 段文本（行数上限）。</translation>
+    </message>
+    <message>
+        <source>Trained a {kind} tokenizer with {tokens} tokens on the training texts.</source>
+        <translation>已在训练文本上训练了一个 {kind} 分词器，共 {tokens} 个词元。</translation>
+    </message>
+    <message>
+        <source>This tokenizer has no mask token, so masked language modelling cannot run.</source>
+        <translation>此分词器没有掩码词元，无法进行掩码语言建模。</translation>
+    </message>
+    <message>
+        <source>The training text has {tokens} tokens, less than one block of {block}.</source>
+        <translation>训练文本只有 {tokens} 个词元，不足一个 {block} 词元的块。</translation>
+    </message>
+    <message>
+        <source>Lower the block size (max length) or add more text.</source>
+        <translation>请减小块大小（最大长度），或添加更多文本。</translation>
+    </message>
+    <message>
+        <source>The held-out text is shorter than one block, so there is no evaluation; raise the validation share or add text.</source>
+        <translation>留出的文本不足一个块，因此不会进行评估；请提高验证比例或添加文本。</translation>
+    </message>
+    <message>
+        <source>{texts:,} texts give {tokens:,} tokens, packed into {blocks:,} blocks of {block} ({leftover} tokens left over); {held_out:,} blocks held out.</source>
+        <translation>{texts:,} 段文本共 {tokens:,} 个词元，打包成 {blocks:,} 个 {block} 词元的块（剩余 {leftover} 个词元）；留出 {held_out:,} 个块。</translation>
+    </message>
+    <message>
         <source>Validation perplexity {perplexity:.2f}.</source>
         <translation>验证困惑度 {perplexity:.2f}。</translation>
     </message>

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from pft_desktop.core.data import LABEL_NAMES, PAIR_NAMES, TEXT_NAMES, Table, guess_roles
 from pft_desktop.core.errors import UserError
+from pft_desktop.core.messages import message
 from pft_desktop.core.tasks.base import PROBE_TEXTS, PreparedData, Role, TryField
 from pft_desktop.core.tasks.classification import ClassificationTask
 
@@ -57,8 +58,7 @@ def same_text_warning(frame, file_name: str) -> list[str]:
     same = int((frame["text"].str.strip() == frame["pair"].str.strip()).sum())
     if not len(frame) or same <= SAME_TEXT_SHARE * len(frame):
         return []
-    return [f"In {same:,} of the {len(frame):,} pairs of {file_name} the two texts are "
-            "identical: check that the two text columns hold different texts."]
+    return [message("data.same_texts", same=same, pairs=len(frame), file=file_name)]
 
 
 class PairClassificationTask(ClassificationTask):
@@ -81,15 +81,13 @@ class PairClassificationTask(ClassificationTask):
 
     def prepare(self, config, train: Table, validation: Table | None, tokenizer) -> PreparedData:
         if not config.data.text_pair_column:
-            raise UserError("invalid_mapping", "Pair classification needs a second text column, "
-                            "and none is mapped.", "Map the column that holds the second text "
-                            "of each pair (--text-pair-column), or choose text classification "
-                            "for single texts.")
+            raise UserError("invalid_mapping", message("error.no_pair_column"),
+                            message("fix.no_pair_column"))
         data = super().prepare(config, train, validation, tokenizer)
         report = data.report
-        report.notes.insert(0, f"{report.rows_kept:,} pairs ('{config.data.text_column}' with "
-                            f"'{config.data.text_pair_column}'); token lengths count both texts "
-                            "of a pair together, with the separator tokens.")
+        report.notes.insert(0, message("data.pairs", pairs=report.rows_kept,
+                                       first=config.data.text_column,
+                                       second=config.data.text_pair_column))
         columns = [config.data.text_column, config.data.text_pair_column]
         frame = train.dataset.select_columns(columns).to_pandas().fillna("").astype(str)
         frame.columns = ["text", "pair"]

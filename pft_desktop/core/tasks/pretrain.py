@@ -14,6 +14,7 @@ import numpy as np
 
 from pft_desktop.core.data import DataReport, token_length_summary
 from pft_desktop.core.errors import UserError
+from pft_desktop.core.messages import message
 from pft_desktop.core.models import ModelInfo
 from pft_desktop.core.tasks.base import (PreparedData, Role, Task, TryField, WithoutLength,
                                          last_position_probe)
@@ -168,7 +169,7 @@ class PretrainTask(Task):
             report.notes.append(self.new_head_notice(info))
         if d.max_rows and len(corpus) > d.max_rows:
             corpus = corpus.shuffle(seed=config.training.seed).select(range(d.max_rows))
-            report.notes.append(f"Using {d.max_rows} of the texts (row limit).")
+            report.notes.append(message("data.text_limit", texts=d.max_rows))
         if d.validation_file:
             val_settings = copy.copy(d)
             val_settings.train_file = d.validation_file
@@ -183,32 +184,30 @@ class PretrainTask(Task):
             vocab = config.pretrain.vocab_size or suggest_vocab_size(train_texts)
             tokenizer = train_tokenizer(train_texts, self.architecture.kind, vocab, block)
             kind = "WordPiece" if self.objective == "mlm" else "byte-level BPE"
-            report.notes.append(f"Trained a {kind} tokenizer with {len(tokenizer)} tokens on "
-                                "the training texts.")
+            report.notes.append(message("data.tokenizer_trained", kind=kind,
+                                        tokens=len(tokenizer)))
         if self.objective == "clm" and tokenizer.pad_token is None:
             tokenizer.pad_token = tokenizer.eos_token
         if self.objective == "mlm" and tokenizer.mask_token is None:
-            raise UserError("no_mask_token", "This tokenizer has no mask token, so masked "
-                            "language modelling cannot run.", self.model_hint)
+            raise UserError("no_mask_token", message("error.no_mask_token"), self.model_hint)
         train, train_stats = pack(train_texts, tokenizer, block, self.objective)
         validation, val_stats = pack(val_texts, tokenizer, block, self.objective)
         if len(train) == 0:
-            raise UserError("too_little_text", f"The training text has {train_stats['tokens']} "
-                            f"tokens, less than one block of {block}.",
-                            "Lower the block size (max length) or add more text.")
+            raise UserError("too_little_text", message(
+                "error.too_little_text", tokens=train_stats["tokens"], block=block),
+                message("fix.too_little_text"))
         if val_texts and len(validation) == 0:
-            report.warnings.append("The held-out text is shorter than one block, so there is no "
-                                   "evaluation; raise the validation share or add text.")
+            report.warnings.append(message("data.short_held_out_text"))
         report.rows_kept = len(train_texts) + len(val_texts)
         report.train_rows, report.validation_rows = len(train), len(validation)
         report.packed = {"block_size": block, "train_blocks": len(train),
                          "validation_blocks": len(validation), "train_tokens":
                          train_stats["tokens"], "leftover_tokens": train_stats["leftover"]}
         report.token_lengths = token_length_summary(train_stats["lengths"], block)
-        report.notes.append(
-            f"{len(train_texts):,} texts give {train_stats['tokens']:,} tokens, packed into "
-            f"{len(train):,} blocks of {block} ({train_stats['leftover']} tokens left over); "
-            f"{len(validation):,} blocks held out.")
+        report.notes.append(message(
+            "data.packed", texts=len(train_texts), tokens=train_stats["tokens"],
+            blocks=len(train), block=block, leftover=train_stats["leftover"],
+            held_out=len(validation)))
         return PreparedData(train=train, validation=validation if len(validation) else None,
                             report=report, validation_texts=val_texts[:5]), tokenizer
 
