@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 
 from pft_desktop.core.errors import UserError
+from pft_desktop.core.messages import message
 
 CONVERSATION_NAMES = ("messages", "conversations", "conversation", "dialog", "dialogue", "chat",
                       "turns")
@@ -30,35 +31,33 @@ def parse_turns(value, where: str) -> list[dict]:
         try:
             value = json.loads(value)
         except ValueError:
-            raise UserError("bad_conversation", f"{where} is not a conversation: its text is "
-                            f"not a JSON list of turns ({value[:60]!r}).",
-                            'Write each conversation as a list like [{"role": "user", '
-                            '"content": "…"}, {"role": "assistant", "content": "…"}], or map '
-                            "prompt and response columns instead.") from None
+            raise UserError("bad_conversation", message(
+                "error.not_json_turns", where=where, text=repr(value[:60])),
+                message("fix.not_json_turns")) from None
     if hasattr(value, "tolist"):  # a numpy array from Parquet
         value = value.tolist()
     if not isinstance(value, (list, tuple)) or not value:
-        raise UserError("bad_conversation", f"{where} is not a list of turns.",
-                        'Write each conversation as a list of {"role": …, "content": …} turns.')
+        raise UserError("bad_conversation", message("error.not_turns", where=where),
+                        message("fix.not_turns"))
     turns = []
     for number, turn in enumerate(value, 1):
         if not isinstance(turn, dict):
-            raise UserError("bad_conversation", f"{where}, turn {number} is not a "
-                            f"role/content pair ({str(turn)[:60]!r}).",
-                            'Write each turn as {"role": "user", "content": "…"}.')
+            raise UserError("bad_conversation", message(
+                "error.turn_not_pair", where=where, turn=number, text=repr(str(turn)[:60])),
+                message("fix.turn_not_pair"))
         role_key = next((key for key in ROLE_KEYS if key in turn), None)
         content_key = next((key for key in CONTENT_KEYS if key in turn), None)
         if role_key is None or content_key is None:
-            raise UserError("bad_conversation", f"{where}, turn {number} has the keys "
-                            f"{', '.join(map(str, turn)) or 'none'}; a turn needs a role "
-                            "(role or from) and a text (content or value).",
-                            "Use the OpenAI layout (role/content) or ShareGPT's (from/value).")
+            raise UserError("bad_conversation", message(
+                "error.turn_keys", where=where, turn=number,
+                keys=", ".join(map(str, turn)) or message("labels.none")),
+                message("fix.turn_keys"))
         speaker = str(turn[role_key]).strip().lower()
         role = SPEAKERS.get(speaker)
         if role is None:
-            raise UserError("bad_conversation", f"{where}, turn {number} has the role "
-                            f"{turn[role_key]!r}, which is none of system, user, assistant "
-                            "(or ShareGPT's human, gpt).", "Rename the role in the data.")
+            raise UserError("bad_conversation", message(
+                "error.turn_role", where=where, turn=number, role=repr(turn[role_key])),
+                message("fix.turn_role"))
         content = turn[content_key]
         turns.append({"role": role, "content": "" if content is None else str(content)})
     return turns
@@ -69,19 +68,19 @@ def check_turns(turns: list[dict], where: str) -> list[dict]:
     turns, with at least one assistant answer (the part that is learned)."""
     body = turns[1:] if turns and turns[0]["role"] == "system" else turns
     if any(turn["role"] == "system" for turn in body):
-        raise UserError("bad_conversation", f"{where} has a system turn after the first turn.",
-                        "Put the system prompt first, once per conversation.")
+        raise UserError("bad_conversation", message("error.late_system_turn", where=where),
+                        message("fix.late_system_turn"))
     if not any(turn["role"] == "assistant" and turn["content"].strip() for turn in body):
-        raise UserError("bad_conversation", f"{where} has no assistant answer to learn.",
-                        "Each conversation needs at least one non-empty assistant turn.")
+        raise UserError("bad_conversation", message("error.no_assistant_answer", where=where),
+                        message("fix.no_assistant_answer"))
     for before, after in zip(body, body[1:]):
         if before["role"] == after["role"]:
-            raise UserError("bad_conversation", f"{where} has two {before['role']} turns in a "
-                            "row.", "Let user and assistant take turns (merge the two).")
+            raise UserError("bad_conversation", message(
+                "error.two_turns", where=where, role=before["role"]),
+                message("fix.two_turns"))
     if body and body[0]["role"] != "user":
-        raise UserError("bad_conversation", f"{where} starts with the assistant.",
-                        "Start each conversation with the user's turn (after the system "
-                        "prompt).")
+        raise UserError("bad_conversation", message("error.assistant_first", where=where),
+                        message("fix.assistant_first"))
     return turns
 
 
@@ -121,10 +120,10 @@ def looks_like_conversation(values) -> bool:
 def layout_name(data) -> str:
     """The layout in words, for the data report."""
     if data.conversation_column:
-        return f"conversations (column '{data.conversation_column}')"
+        return message("layout.conversations", column=data.conversation_column)
     if data.input_column:
-        return "instruction / input / output (Alpaca)"
-    return "prompt / response"
+        return message("layout.alpaca")
+    return message("layout.prompt_response")
 
 
 def _text(value) -> str:

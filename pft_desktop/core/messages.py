@@ -456,6 +456,122 @@ CATALOGUE = {
     "data.packed": QT_TRANSLATE_NOOP(
         "core", "{texts:,} texts give {tokens:,} tokens, packed into {blocks:,} blocks of "
         "{block} ({leftover} tokens left over); {held_out:,} blocks held out."),
+    # Chat and preference data (core.conversations, core.tasks.causal_lm, core.tasks.preference)
+    "where.row_named": QT_TRANSLATE_NOOP("core", "Row {row}"),
+    "where.row_validation": QT_TRANSLATE_NOOP("core", "Row {row} (validation)"),
+    "drop.in_validation": QT_TRANSLATE_NOOP("core", "{reason} (validation)"),
+    "drop.not_conversation": QT_TRANSLATE_NOOP("core", "not a usable conversation"),
+    "drop.not_pair": QT_TRANSLATE_NOOP("core", "not a usable pair"),
+    "drop.same_answers": QT_TRANSLATE_NOOP("core", "chosen and rejected answers are the same"),
+    "drop.no_reply_left": QT_TRANSLATE_NOOP("core", "no reply left within the maximum length"),
+    "data.rows_dropped": QT_TRANSLATE_NOOP(
+        "core", "{rows:,} row(s) dropped; the first: {message} {fix}"),
+    "data.rows_dropped_no_fix": QT_TRANSLATE_NOOP(
+        "core", "{rows:,} row(s) dropped; the first: {message}"),
+    "data.rows_dropped_validation": QT_TRANSLATE_NOOP(
+        "core", "{rows:,} row(s) (validation) dropped; the first: {message} {fix}"),
+    "data.rows_dropped_validation_no_fix": QT_TRANSLATE_NOOP(
+        "core", "{rows:,} row(s) (validation) dropped; the first: {message}"),
+    "error.not_json_turns": QT_TRANSLATE_NOOP(
+        "core", "{where} is not a conversation: its text is not a JSON list of turns ({text})."),
+    "fix.not_json_turns": QT_TRANSLATE_NOOP(
+        "core", "Write each conversation as a list like [{{\"role\": \"user\", \"content\": "
+        "\"…\"}}, {{\"role\": \"assistant\", \"content\": \"…\"}}], or map prompt and response "
+        "columns instead."),
+    "error.not_turns": QT_TRANSLATE_NOOP("core", "{where} is not a list of turns."),
+    "fix.not_turns": QT_TRANSLATE_NOOP(
+        "core", "Write each conversation as a list of {{\"role\": …, \"content\": …}} turns."),
+    "error.turn_not_pair": QT_TRANSLATE_NOOP(
+        "core", "{where}, turn {turn} is not a role/content pair ({text})."),
+    "fix.turn_not_pair": QT_TRANSLATE_NOOP(
+        "core", "Write each turn as {{\"role\": \"user\", \"content\": \"…\"}}."),
+    "error.turn_keys": QT_TRANSLATE_NOOP(
+        "core", "{where}, turn {turn} has the keys {keys}; a turn needs a role (role or from) "
+        "and a text (content or value)."),
+    "fix.turn_keys": QT_TRANSLATE_NOOP(
+        "core", "Use the OpenAI layout (role/content) or ShareGPT's (from/value)."),
+    "error.turn_role": QT_TRANSLATE_NOOP(
+        "core", "{where}, turn {turn} has the role {role}, which is none of system, user, "
+        "assistant (or ShareGPT's human, gpt)."),
+    "fix.turn_role": QT_TRANSLATE_NOOP("core", "Rename the role in the data."),
+    "error.late_system_turn": QT_TRANSLATE_NOOP(
+        "core", "{where} has a system turn after the first turn."),
+    "fix.late_system_turn": QT_TRANSLATE_NOOP(
+        "core", "Put the system prompt first, once per conversation."),
+    "error.no_assistant_answer": QT_TRANSLATE_NOOP(
+        "core", "{where} has no assistant answer to learn."),
+    "fix.no_assistant_answer": QT_TRANSLATE_NOOP(
+        "core", "Each conversation needs at least one non-empty assistant turn."),
+    "error.two_turns": QT_TRANSLATE_NOOP("core", "{where} has two {role} turns in a row."),
+    "fix.two_turns": QT_TRANSLATE_NOOP(
+        "core", "Let user and assistant take turns (merge the two)."),
+    "error.assistant_first": QT_TRANSLATE_NOOP("core", "{where} starts with the assistant."),
+    "fix.assistant_first": QT_TRANSLATE_NOOP(
+        "core", "Start each conversation with the user's turn (after the system prompt)."),
+    "layout.conversations": QT_TRANSLATE_NOOP("core", "conversations (column '{column}')"),
+    "layout.alpaca": QT_TRANSLATE_NOOP("core", "instruction / input / output (Alpaca)"),
+    "layout.prompt_response": QT_TRANSLATE_NOOP("core", "prompt / response"),
+    "error.no_rows_left": QT_TRANSLATE_NOOP("core", "No training rows are left after cleaning."),
+    "fix.no_rows_left": QT_TRANSLATE_NOOP(
+        "core", "Check the column mapping, or raise the maximum length."),
+    "data.layout": QT_TRANSLATE_NOOP(
+        "core", "Layout: {layout}, {turns:.1f} turns per conversation on average; written with "
+        "{template}."),
+    "data.loss_all": QT_TRANSLATE_NOOP("core", "The loss is on every token."),
+    "data.loss_replies": QT_TRANSLATE_NOOP("core", "The loss is on the assistant's replies only."),
+    "data.packing": QT_TRANSLATE_NOOP(
+        "core", "Examples are packed: each batch is one row without padding, and attention does "
+        "not cross examples."),
+    "data.no_end_token": QT_TRANSLATE_NOOP(
+        "core", "The chat template ends the assistant's turn without a special token, so "
+        "generation runs to the token limit. Choose a template under Hyperparameters > Chat "
+        "template."),
+    "data.end_token": QT_TRANSLATE_NOOP(
+        "core", "Each reply ends with {token}, which is learned and stops generation."),
+    "data.end_token_cut": QT_TRANSLATE_NOOP(
+        "core", "The reply's end token {token} is not learned in the first example (cut by the "
+        "maximum length?), so the model may not learn to stop. Raise the maximum length."),
+    "data.pairs_template": QT_TRANSLATE_NOOP(
+        "core", "Pairs are written with {template}; the example shows a prompt and its chosen "
+        "answer, the part compared with the rejected one."),
+    "error.no_pairs": QT_TRANSLATE_NOOP(
+        "core", "None of the {rows:,} rows of {file} is a usable preference pair. The first "
+        "problem: {first}"),
+    "fix.no_pairs": QT_TRANSLATE_NOOP("core", "Check the prompt, chosen and rejected columns."),
+    "error.pair_differs": QT_TRANSLATE_NOOP(
+        "core", "{where}: the chosen and rejected conversations differ before their last turn."),
+    "fix.pair_differs": QT_TRANSLATE_NOOP(
+        "core", "Both must continue the same conversation; only the assistant's last answer may "
+        "differ."),
+    "error.same_answers": QT_TRANSLATE_NOOP(
+        "core", "{where} has the same chosen and rejected answer."),
+    "fix.same_answers": QT_TRANSLATE_NOOP(
+        "core", "A pair teaches something only when the two answers differ."),
+    "error.no_chosen_answer": QT_TRANSLATE_NOOP("core", "{where} has no chosen answer."),
+    "fix.no_chosen_answer": QT_TRANSLATE_NOOP(
+        "core", "Fill in the chosen column, or drop the row."),
+    "error.no_rejected_answer": QT_TRANSLATE_NOOP("core", "{where} has no rejected answer."),
+    "fix.no_rejected_answer": QT_TRANSLATE_NOOP(
+        "core", "Fill in the rejected column, or drop the row."),
+    "error.chosen_not_answer": QT_TRANSLATE_NOOP(
+        "core", "{where}: the chosen conversation does not end with an assistant's answer."),
+    "error.rejected_not_answer": QT_TRANSLATE_NOOP(
+        "core", "{where}: the rejected conversation does not end with an assistant's answer."),
+    "fix.pair_not_answer": QT_TRANSLATE_NOOP(
+        "core", "End each chosen and rejected conversation with the assistant's turn."),
+    "error.no_prompt_chosen": QT_TRANSLATE_NOOP(
+        "core", "{where} has no prompt before the chosen answer."),
+    "error.no_prompt_rejected": QT_TRANSLATE_NOOP(
+        "core", "{where} has no prompt before the rejected answer."),
+    "fix.no_prompt": QT_TRANSLATE_NOOP(
+        "core", "Map the prompt column, or give chosen and rejected as whole conversations (user "
+        "turn first)."),
+    "data.prompts_cut": QT_TRANSLATE_NOOP(
+        "core", "{prompts:,} prompt(s) cut to their last {max_prompt} tokens "
+        "(preference.max_prompt_length)."),
+    "data.answers_cut": QT_TRANSLATE_NOOP(
+        "core", "{pairs:,} pair(s) have an answer cut at the maximum length, so its end is not "
+        "compared. Raise the maximum length."),
     # The Results page's headline (Task.headline)
     "headline.perplexity": QT_TRANSLATE_NOOP("core", "Validation perplexity {perplexity:.2f}."),
     "headline.loss": QT_TRANSLATE_NOOP("core", "Validation loss {loss:.4f}."),

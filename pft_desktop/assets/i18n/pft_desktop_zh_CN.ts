@@ -4374,6 +4374,246 @@ Start it with &apos;sbatch job.sbatch&apos; in that folder, or &apos;./launch.sh
         <translation>{texts:,} 段文本共 {tokens:,} 个词元，打包成 {blocks:,} 个 {block} 词元的块（剩余 {leftover} 个词元）；留出 {held_out:,} 个块。</translation>
     </message>
     <message>
+        <source>Row {row}</source>
+        <translation>第 {row} 行</translation>
+    </message>
+    <message>
+        <source>Row {row} (validation)</source>
+        <translation>第 {row} 行（验证）</translation>
+    </message>
+    <message>
+        <source>{reason} (validation)</source>
+        <translation>{reason}（验证）</translation>
+    </message>
+    <message>
+        <source>not a usable conversation</source>
+        <translation>不是可用的对话</translation>
+    </message>
+    <message>
+        <source>not a usable pair</source>
+        <translation>不是可用的偏好对</translation>
+    </message>
+    <message>
+        <source>chosen and rejected answers are the same</source>
+        <translation>选中与拒绝的回答相同</translation>
+    </message>
+    <message>
+        <source>no reply left within the maximum length</source>
+        <translation>在最大长度内没有剩下回复</translation>
+    </message>
+    <message>
+        <source>{rows:,} row(s) dropped; the first: {message} {fix}</source>
+        <translation>已丢弃 {rows:,} 行；第一个问题：{message}{fix}</translation>
+    </message>
+    <message>
+        <source>{rows:,} row(s) dropped; the first: {message}</source>
+        <translation>已丢弃 {rows:,} 行；第一个问题：{message}</translation>
+    </message>
+    <message>
+        <source>{rows:,} row(s) (validation) dropped; the first: {message} {fix}</source>
+        <translation>已丢弃 {rows:,} 行（验证）；第一个问题：{message}{fix}</translation>
+    </message>
+    <message>
+        <source>{rows:,} row(s) (validation) dropped; the first: {message}</source>
+        <translation>已丢弃 {rows:,} 行（验证）；第一个问题：{message}</translation>
+    </message>
+    <message>
+        <source>{where} is not a conversation: its text is not a JSON list of turns ({text}).</source>
+        <translation>{where}不是对话：其文本不是由轮次组成的 JSON 列表（{text}）。</translation>
+    </message>
+    <message>
+        <source>Write each conversation as a list like [{{&quot;role&quot;: &quot;user&quot;, &quot;content&quot;: &quot;…&quot;}}, {{&quot;role&quot;: &quot;assistant&quot;, &quot;content&quot;: &quot;…&quot;}}], or map prompt and response columns instead.</source>
+        <translation>请把每段对话写成形如 [{{&quot;role&quot;: &quot;user&quot;, &quot;content&quot;: &quot;…&quot;}}, {{&quot;role&quot;: &quot;assistant&quot;, &quot;content&quot;: &quot;…&quot;}}] 的列表，或改为指定提示列和回复列。</translation>
+    </message>
+    <message>
+        <source>{where} is not a list of turns.</source>
+        <translation>{where}不是由轮次组成的列表。</translation>
+    </message>
+    <message>
+        <source>Write each conversation as a list of {{&quot;role&quot;: …, &quot;content&quot;: …}} turns.</source>
+        <translation>请把每段对话写成由 {{&quot;role&quot;: …, &quot;content&quot;: …}} 轮次组成的列表。</translation>
+    </message>
+    <message>
+        <source>{where}, turn {turn} is not a role/content pair ({text}).</source>
+        <translation>{where}的第 {turn} 轮不是 role/content 对（{text}）。</translation>
+    </message>
+    <message>
+        <source>Write each turn as {{&quot;role&quot;: &quot;user&quot;, &quot;content&quot;: &quot;…&quot;}}.</source>
+        <translation>请把每一轮写成 {{&quot;role&quot;: &quot;user&quot;, &quot;content&quot;: &quot;…&quot;}}。</translation>
+    </message>
+    <message>
+        <source>{where}, turn {turn} has the keys {keys}; a turn needs a role (role or from) and a text (content or value).</source>
+        <translation>{where}的第 {turn} 轮的键为 {keys}；每一轮需要一个角色（role 或 from）和一段文本（content 或 value）。</translation>
+    </message>
+    <message>
+        <source>Use the OpenAI layout (role/content) or ShareGPT&apos;s (from/value).</source>
+        <translation>请使用 OpenAI 格式（role/content）或 ShareGPT 格式（from/value）。</translation>
+    </message>
+    <message>
+        <source>{where}, turn {turn} has the role {role}, which is none of system, user, assistant (or ShareGPT&apos;s human, gpt).</source>
+        <translation>{where}的第 {turn} 轮角色为 {role}，不是 system、user、assistant 中的任何一个（也不是 ShareGPT 的 human、gpt）。</translation>
+    </message>
+    <message>
+        <source>Rename the role in the data.</source>
+        <translation>请在数据中重命名该角色。</translation>
+    </message>
+    <message>
+        <source>{where} has a system turn after the first turn.</source>
+        <translation>{where}在第一轮之后出现了系统轮次。</translation>
+    </message>
+    <message>
+        <source>Put the system prompt first, once per conversation.</source>
+        <translation>请把系统提示放在最前面，每段对话一次。</translation>
+    </message>
+    <message>
+        <source>{where} has no assistant answer to learn.</source>
+        <translation>{where}没有可供学习的助手回答。</translation>
+    </message>
+    <message>
+        <source>Each conversation needs at least one non-empty assistant turn.</source>
+        <translation>每段对话至少需要一个非空的助手轮次。</translation>
+    </message>
+    <message>
+        <source>{where} has two {role} turns in a row.</source>
+        <translation>{where}连续出现了两个 {role} 轮次。</translation>
+    </message>
+    <message>
+        <source>Let user and assistant take turns (merge the two).</source>
+        <translation>请让用户和助手轮流发言（合并这两轮）。</translation>
+    </message>
+    <message>
+        <source>{where} starts with the assistant.</source>
+        <translation>{where}以助手开头。</translation>
+    </message>
+    <message>
+        <source>Start each conversation with the user&apos;s turn (after the system prompt).</source>
+        <translation>请让每段对话以用户轮次开头（在系统提示之后）。</translation>
+    </message>
+    <message>
+        <source>conversations (column &apos;{column}&apos;)</source>
+        <translation>对话（&apos;{column}&apos; 列）</translation>
+    </message>
+    <message>
+        <source>instruction / input / output (Alpaca)</source>
+        <translation>指令 / 输入 / 输出（Alpaca）</translation>
+    </message>
+    <message>
+        <source>prompt / response</source>
+        <translation>提示 / 回复</translation>
+    </message>
+    <message>
+        <source>No training rows are left after cleaning.</source>
+        <translation>清理后没有剩下训练行。</translation>
+    </message>
+    <message>
+        <source>Check the column mapping, or raise the maximum length.</source>
+        <translation>请检查列的指定，或提高最大长度。</translation>
+    </message>
+    <message>
+        <source>Layout: {layout}, {turns:.1f} turns per conversation on average; written with {template}.</source>
+        <translation>格式：{layout}，每段对话平均 {turns:.1f} 轮；使用 {template} 书写。</translation>
+    </message>
+    <message>
+        <source>The loss is on every token.</source>
+        <translation>损失计算覆盖所有词元。</translation>
+    </message>
+    <message>
+        <source>The loss is on the assistant&apos;s replies only.</source>
+        <translation>损失只计算助手的回复。</translation>
+    </message>
+    <message>
+        <source>Examples are packed: each batch is one row without padding, and attention does not cross examples.</source>
+        <translation>样本已打包：每个批次是一行，没有填充，注意力不会跨越样本。</translation>
+    </message>
+    <message>
+        <source>The chat template ends the assistant&apos;s turn without a special token, so generation runs to the token limit. Choose a template under Hyperparameters &gt; Chat template.</source>
+        <translation>对话模板在助手轮次结束时没有特殊词元，因此生成会一直持续到词元上限。请在“超参数 &gt; 对话模板”中选择一个模板。</translation>
+    </message>
+    <message>
+        <source>Each reply ends with {token}, which is learned and stops generation.</source>
+        <translation>每条回复以 {token} 结尾，它会被学习，并用于停止生成。</translation>
+    </message>
+    <message>
+        <source>The reply&apos;s end token {token} is not learned in the first example (cut by the maximum length?), so the model may not learn to stop. Raise the maximum length.</source>
+        <translation>第一个样本中没有学习回复的结束词元 {token}（被最大长度截断了？），模型可能学不会停止。请提高最大长度。</translation>
+    </message>
+    <message>
+        <source>Pairs are written with {template}; the example shows a prompt and its chosen answer, the part compared with the rejected one.</source>
+        <translation>偏好对使用 {template} 书写；示例展示一个提示及其选中的回答，即与被拒绝回答相比较的部分。</translation>
+    </message>
+    <message>
+        <source>None of the {rows:,} rows of {file} is a usable preference pair. The first problem: {first}</source>
+        <translation>{file} 的 {rows:,} 行中没有任何一行是可用的偏好对。第一个问题：{first}</translation>
+    </message>
+    <message>
+        <source>Check the prompt, chosen and rejected columns.</source>
+        <translation>请检查提示列、选中列和拒绝列。</translation>
+    </message>
+    <message>
+        <source>{where}: the chosen and rejected conversations differ before their last turn.</source>
+        <translation>{where}：选中与拒绝的对话在最后一轮之前就不同。</translation>
+    </message>
+    <message>
+        <source>Both must continue the same conversation; only the assistant&apos;s last answer may differ.</source>
+        <translation>两者必须延续同一段对话；只有助手的最后一个回答可以不同。</translation>
+    </message>
+    <message>
+        <source>{where} has the same chosen and rejected answer.</source>
+        <translation>{where}的选中回答与拒绝回答相同。</translation>
+    </message>
+    <message>
+        <source>A pair teaches something only when the two answers differ.</source>
+        <translation>只有两个回答不同时，偏好对才有学习价值。</translation>
+    </message>
+    <message>
+        <source>{where} has no chosen answer.</source>
+        <translation>{where}没有选中的回答。</translation>
+    </message>
+    <message>
+        <source>Fill in the chosen column, or drop the row.</source>
+        <translation>请填写选中列，或删除该行。</translation>
+    </message>
+    <message>
+        <source>{where} has no rejected answer.</source>
+        <translation>{where}没有拒绝的回答。</translation>
+    </message>
+    <message>
+        <source>Fill in the rejected column, or drop the row.</source>
+        <translation>请填写拒绝列，或删除该行。</translation>
+    </message>
+    <message>
+        <source>{where}: the chosen conversation does not end with an assistant&apos;s answer.</source>
+        <translation>{where}：选中的对话没有以助手的回答结尾。</translation>
+    </message>
+    <message>
+        <source>{where}: the rejected conversation does not end with an assistant&apos;s answer.</source>
+        <translation>{where}：拒绝的对话没有以助手的回答结尾。</translation>
+    </message>
+    <message>
+        <source>End each chosen and rejected conversation with the assistant&apos;s turn.</source>
+        <translation>请让每段选中和拒绝的对话都以助手轮次结尾。</translation>
+    </message>
+    <message>
+        <source>{where} has no prompt before the chosen answer.</source>
+        <translation>{where}在选中的回答之前没有提示。</translation>
+    </message>
+    <message>
+        <source>{where} has no prompt before the rejected answer.</source>
+        <translation>{where}在拒绝的回答之前没有提示。</translation>
+    </message>
+    <message>
+        <source>Map the prompt column, or give chosen and rejected as whole conversations (user turn first).</source>
+        <translation>请指定提示列，或把选中和拒绝写成完整对话（以用户轮次开头）。</translation>
+    </message>
+    <message>
+        <source>{prompts:,} prompt(s) cut to their last {max_prompt} tokens (preference.max_prompt_length).</source>
+        <translation>{prompts:,} 个提示被截断为最后 {max_prompt} 个词元（preference.max_prompt_length）。</translation>
+    </message>
+    <message>
+        <source>{pairs:,} pair(s) have an answer cut at the maximum length, so its end is not compared. Raise the maximum length.</source>
+        <translation>{pairs:,} 个偏好对有回答在最大长度处被截断，其结尾不会参与比较。请提高最大长度。</translation>
+    </message>
+    <message>
         <source>Validation perplexity {perplexity:.2f}.</source>
         <translation>验证困惑度 {perplexity:.2f}。</translation>
     </message>

@@ -26,6 +26,7 @@ from pft_desktop.core.data import (
     token_length_summary,
 )
 from pft_desktop.core.errors import UserError
+from pft_desktop.core.messages import message
 from pft_desktop.core.tasks.base import (PreparedData, Role, Task, TryField, WithoutLength,
                                          last_position_probe)
 
@@ -134,7 +135,7 @@ class CausalLMTask(Task):
             keep = np.random.default_rng(config.training.seed).choice(
                 len(conversations), d.max_rows, replace=False)
             conversations = [conversations[i] for i in sorted(keep)]
-            report.notes.append(f"Using {d.max_rows} of the rows (row limit).")
+            report.notes.append(message("data.row_limit", rows=d.max_rows))
         if validation is not None:
             val_data = _validation_mapping(self, validation, d)
             val_conversations = _conversations(validation, val_data, config.task.system_prompt,
@@ -151,28 +152,26 @@ class CausalLMTask(Task):
         on_all = config.task.train_on_prompt
         train_set, lengths, too_long = _tokenize(conversations, tokenizer, max_length, on_all,
                                                  packing)
-        report.drop("no reply left within the maximum length", too_long)
+        report.drop(message("drop.no_reply_left"), too_long)
         val_set, _, val_too_long = _tokenize(val_conversations, tokenizer, max_length, on_all,
                                              packing)
-        report.drop("no reply left within the maximum length (validation)", val_too_long)
+        report.drop(message("drop.in_validation", reason=message("drop.no_reply_left")),
+                    val_too_long)
         if len(train_set) == 0:
-            raise UserError("no_rows", "No training rows are left after cleaning.",
-                            "Check the column mapping, or raise the maximum length.")
+            raise UserError("no_rows", message("error.no_rows_left"), message("fix.no_rows_left"))
         report.train_rows, report.validation_rows = len(train_set), len(val_set)
         report.rows_kept = report.train_rows + report.validation_rows
         report.token_lengths = token_length_summary(lengths, max_length)
         report.example = [list(piece) for piece in chat.highlighted_example(
             tokenizer, train_set[0]["input_ids"], train_set[0]["labels"])]
         turns = sum(len(c) for c in conversations) / max(1, len(conversations))
-        report.notes.append(f"Layout: {layout_name(d)}, {turns:.1f} turns per conversation on "
-                            f"average; written with {template}.")
-        report.notes.append("The loss is on every token." if on_all else
-                            "The loss is on the assistant's replies only.")
+        report.notes.append(message("data.layout", layout=layout_name(d), turns=turns,
+                                    template=template))
+        report.notes.append(message("data.loss_all" if on_all else "data.loss_replies"))
         stop_ids = chat.stop_token_ids(tokenizer)
         _check_end_of_turn(tokenizer, train_set[0]["labels"], on_all, report)
         if packing:
-            report.notes.append("Examples are packed: each batch is one row without padding, "
-                                "and attention does not cross examples.")
+            report.notes.append(message("data.packing"))
         return PreparedData(train=train_set, validation=val_set if len(val_set) else None,
                             report=report, extra={"stop_token_ids": stop_ids,
                                                   "packing": packing},
@@ -290,20 +289,35 @@ def _conversations(table: Table, data, system_prompt: str, report: DataReport,
     frame = table.dataset.to_pandas()
     for index, row in enumerate(frame.to_dict("records")):
         try:
-            conversations.append(row_turns(row, data, system_prompt, f"Row {index + 1}{which}"))
+            conversations.append(row_turns(row, data, system_prompt, row_where(index, which)))
         except UserError as error:
             problems.setdefault(error.kind, []).append(error)
     for code, errors in problems.items():
-        report.drop(_reason(code) + which, len(errors))
-        report.warnings.append(f"{len(errors):,} row(s){which} dropped; the first: "
-                               f"{errors[0].message} {errors[0].fix}")
+        report.drop(message("drop.in_validation", reason=_reason(code)) if which
+                    else _reason(code), len(errors))
+        report.warnings.append(rows_dropped(len(errors), which, errors[0]))
     if not conversations and problems:
         raise next(iter(problems.values()))[0]
     return conversations
 
 
 def _reason(code: str) -> str:
-    return {"bad_conversation": "not a usable conversation"}.get(code, code.replace("_", " "))
+    if code == "bad_conversation":
+        return message("drop.not_conversation")
+    return code.replace("_", " ")
+
+
+def row_where(index: int, which: str):
+    """'Row 3' or 'Row 3 (validation)': a row of the training or validation file, for
+    messages."""
+    return message("where.row_validation" if which else "where.row_named", row=index + 1)
+
+
+def rows_dropped(count: int, which: str, first: UserError):
+    """'N row(s) dropped; the first: <its error and fix>' for the data report."""
+    return message(("data.rows_dropped_validation" if which else "data.rows_dropped")
+                   + ("" if first.fix else "_no_fix"), rows=count, message=first.message,
+                   fix=first.fix)
 
 
 def _validation_mapping(task, validation: Table, data):
@@ -326,18 +340,13 @@ def _check_end_of_turn(tokenizer, labels: list, on_all: bool, report: DataReport
     stop generation (it is saved in the model's generation config)."""
     token = chat.end_of_turn_token(tokenizer)
     if token is None:
-        report.warnings.append("The chat template ends the assistant's turn without a special "
-                               "token, so generation runs to the token limit. Choose a template "
-                               "under Hyperparameters > Chat template.")
+        report.warnings.append(message("data.no_end_token"))
         return
     token_id = tokenizer.convert_tokens_to_ids(token)
     if on_all or token_id in labels:
-        report.notes.append(f"Each reply ends with {token}, which is learned and stops "
-                            "generation.")
+        report.notes.append(message("data.end_token", token=token))
     else:
-        report.warnings.append(f"The reply's end token {token} is not learned in the first "
-                               "example (cut by the maximum length?), so the model may not "
-                               "learn to stop. Raise the maximum length.")
+        report.warnings.append(message("data.end_token_cut", token=token))
 
 
 def _tokenize(conversations: list, tokenizer, max_length: int, on_all: bool, packing: bool):

@@ -18,8 +18,10 @@ from pft_desktop.core.conversations import SYSTEM_NAMES, check_turns, parse_turn
 from pft_desktop.core.data import PROMPT_NAMES, DataReport, Table, require_columns, \
     token_length_summary
 from pft_desktop.core.errors import UserError
+from pft_desktop.core.messages import message
 from pft_desktop.core.tasks.base import PreparedData, Role, Task, distinct_columns
-from pft_desktop.core.tasks.causal_lm import CausalLMTask, ensure_pad_token
+from pft_desktop.core.tasks.causal_lm import (CausalLMTask, ensure_pad_token, row_where,
+                                             rows_dropped)
 
 IGNORE = chat.IGNORE
 FIELDS = ("prompt_column", "chosen_column", "rejected_column", "system_column")
@@ -27,8 +29,8 @@ CHOSEN_NAMES = ("chosen", "chosen_response", "response_chosen", "preferred", "ac
                 "better", "winner")
 REJECTED_NAMES = ("rejected", "rejected_response", "response_rejected", "dispreferred",
                   "worse", "loser")
-REASONS = {"bad_conversation": "not a usable conversation", "bad_pair": "not a usable pair",
-           "same_answers": "chosen and rejected answers are the same"}
+REASONS = {"bad_conversation": message("drop.not_conversation"),
+           "bad_pair": message("drop.not_pair"), "same_answers": message("drop.same_answers")}
 
 
 class PreferenceTask(CausalLMTask):
@@ -102,8 +104,7 @@ class PreferenceTask(CausalLMTask):
         report.example = [list(piece) for piece in chat.highlighted_example(
             tokenizer, first["prompt_ids"] + first["chosen_ids"],
             [IGNORE] * len(first["prompt_ids"]) + first["chosen_ids"])]
-        report.notes.append(f"Pairs are written with {template}; the example shows a prompt "
-                            "and its chosen answer, the part compared with the rejected one.")
+        report.notes.append(message("data.pairs_template", template=template))
         method = config.preference.method
         return PreparedData(train=train_set, validation=val_set if len(val_set) else None,
                             report=report, validation_texts=[_last_user(p[0])
@@ -120,7 +121,7 @@ class PreferenceTask(CausalLMTask):
         if d.max_rows and len(pairs) > d.max_rows:
             keep = np.random.default_rng(seed).choice(len(pairs), d.max_rows, replace=False)
             pairs = [pairs[i] for i in sorted(keep)]
-            report.notes.append(f"Using {d.max_rows} of the rows (row limit).")
+            report.notes.append(message("data.row_limit", rows=d.max_rows))
         if validation is not None:
             report.rows_read += len(validation)
             return pairs, read_pairs(validation, _validation_mapping(self, validation, d),
@@ -181,18 +182,19 @@ def read_pairs(table: Table, data, system_prompt: str, report: DataReport, which
     pairs, problems = [], {}
     for index, row in enumerate(table.dataset.to_pandas().to_dict("records")):
         try:
-            pairs.append(row_pair(row, data, system_prompt, f"Row {index + 1}{which}"))
+            pairs.append(row_pair(row, data, system_prompt, row_where(index, which)))
         except UserError as error:
             problems.setdefault(error.kind, []).append(error)
     for kind, errors in problems.items():
-        report.drop(REASONS.get(kind, kind.replace("_", " ")) + which, len(errors))
-        report.warnings.append(f"{len(errors):,} row(s){which} dropped; the first: "
-                               f"{errors[0].message} {errors[0].fix}".strip())
+        reason = REASONS.get(kind) or kind.replace("_", " ")
+        report.drop(message("drop.in_validation", reason=reason) if which else reason,
+                    len(errors))
+        report.warnings.append(rows_dropped(len(errors), which, errors[0]))
     if not pairs and problems:
         first = next(iter(problems.values()))[0]
-        raise UserError("no_pairs", f"None of the {len(table):,} rows of {table.path.name} is a "
-                        f"usable preference pair. The first problem: {first.message}",
-                        first.fix or "Check the prompt, chosen and rejected columns.")
+        raise UserError("no_pairs", message("error.no_pairs", rows=len(table),
+                                            file=table.path.name, first=first.message),
+                        first.fix or message("fix.no_pairs"))
     return pairs
 
 
@@ -205,12 +207,11 @@ def row_pair(row: dict, data, system_prompt: str, where: str) -> tuple[list, str
     rejected = _split(prompt, cell_turns(row.get(data.rejected_column), "assistant", where),
                       "rejected", where)
     if chosen[0] != rejected[0]:
-        raise UserError("bad_pair", f"{where}: the chosen and rejected conversations differ "
-                        "before their last turn.", "Both must continue the same conversation; "
-                        "only the assistant's last answer may differ.")
+        raise UserError("bad_pair", message("error.pair_differs", where=where),
+                        message("fix.pair_differs"))
     if chosen[1].strip() == rejected[1].strip():
-        raise UserError("same_answers", f"{where} has the same chosen and rejected answer.",
-                        "A pair teaches something only when the two answers differ.")
+        raise UserError("same_answers", message("error.same_answers", where=where),
+                        message("fix.same_answers"))
     prefix = chosen[0]
     system = _text(row.get(data.system_column)) if data.system_column else ""
     system = system or system_prompt
@@ -240,19 +241,17 @@ def _split(prompt: list, answer: list, which: str, where: str) -> tuple[list, st
     """(turns before the answer, the answer's text). ``answer`` may be the reply alone or
     the whole conversation (repeating the prompt, or holding it when there is no prompt)."""
     if not answer:
-        raise UserError("bad_pair", f"{where} has no {which} answer.",
-                        f"Fill in the {which} column, or drop the row.")
+        raise UserError("bad_pair", message(f"error.no_{which}_answer", where=where),
+                        message(f"fix.no_{which}_answer"))
     turns = answer if answer[:len(prompt)] == prompt and len(answer) > len(prompt) \
         else prompt + answer
     last = turns[-1]
     if last["role"] != "assistant" or not last["content"].strip():
-        raise UserError("bad_pair", f"{where}: the {which} conversation does not end with an "
-                        "assistant's answer.", "End each chosen and rejected conversation with "
-                        "the assistant's turn.")
+        raise UserError("bad_pair", message(f"error.{which}_not_answer", where=where),
+                        message("fix.pair_not_answer"))
     if not any(turn["role"] == "user" for turn in turns[:-1]):
-        raise UserError("bad_pair", f"{where} has no prompt before the {which} answer.",
-                        "Map the prompt column, or give chosen and rejected as whole "
-                        "conversations (user turn first).")
+        raise UserError("bad_pair", message(f"error.no_prompt_{which}", where=where),
+                        message("fix.no_prompt"))
     return turns[:-1], last["content"]
 
 
@@ -299,11 +298,10 @@ def tokenize_pairs(pairs: list, tokenizer, max_length: int, max_prompt: int,
         rows["rejected_ids"].append(answers[1])
         rows["length"].append(len(prompt) + max(map(len, answers)))
     if cut_prompts:
-        report.notes.append(f"{cut_prompts:,} prompt(s) cut to their last {max_prompt} tokens "
-                            "(preference.max_prompt_length).")
+        report.notes.append(message("data.prompts_cut", prompts=cut_prompts,
+                                    max_prompt=max_prompt))
     if cut_answers:
-        report.warnings.append(f"{cut_answers:,} pair(s) have an answer cut at the maximum "
-                               "length, so its end is not compared. Raise the maximum length.")
+        report.warnings.append(message("data.answers_cut", pairs=cut_answers))
     return datasets.Dataset.from_dict(rows), lengths
 
 
