@@ -198,20 +198,19 @@ def tables_kept():
 
 def _read_table(path: str | Path, encoding: str, delimiter: str, header: str) -> Table:
     if header not in HEADER_CHOICES:
-        raise UserError("invalid_config", f"'{header}' is not a choice for 'First row is a "
-                        "header'.", "Choose auto (detect it), yes or no.")
+        raise UserError("invalid_config", message("error.header_choice", header=header),
+                        message("fix.header_choice"))
     path = Path(path).expanduser()
     if not path.exists():
         raise UserError("missing_file", message("error.data_missing", path=str(path)),
                         message("fix.data_missing"))
     if path.is_dir():
-        raise UserError("missing_file", f"{path} is a folder, not a data file.",
-                        f"Choose a file inside it ({READABLE}); for pretraining, a folder of "
-                        ".txt files can be chosen as the data itself.")
+        raise UserError("missing_file", message("error.data_folder", path=str(path)),
+                        message("fix.data_folder", readable=known(READABLE)))
     fmt = detect_format(path)
     if path.stat().st_size == 0:
-        raise UserError("empty_file", f"The data file {path.name} is empty.",
-                        "Choose a file with a header row and at least a few rows of data.")
+        raise UserError("empty_file", message("error.data_empty", file=path.name),
+                        message("fix.data_empty"))
     if fmt == "text":
         table = _load_text(path, encoding, delimiter, header)
     elif fmt == "csv":
@@ -222,8 +221,8 @@ def _read_table(path: str | Path, encoding: str, delimiter: str, header: str) ->
         dataset, notes = load_records(path, fmt)
         table = Table(path, fmt, dataset, "utf-8", notes=notes)
     if len(table) == 0:
-        raise UserError("header_only", f"{path.name} has a header but no data rows.",
-                        "Add rows below the header, or choose another file.")
+        raise UserError("header_only", message("error.header_only", file=path.name),
+                        message("fix.header_only"))
     return _drop_empty_columns(table)
 
 
@@ -239,16 +238,15 @@ def _load_text(path: Path, encoding: str, delimiter: str, header: str) -> Table:
     if delimiter or tab_table(read_sample(path, facts.encoding)):
         table = _table(path, "csv", load_delimited(path, facts.encoding, delimiter, header))
         if not delimiter:
-            table.notes.insert(0, f"{path.name} is read as a tab-separated table: every line "
-                               "has the same number of tabs.")
+            table.notes.insert(0, message("data.read_as_tsv", file=path.name))
         return table
     dataset = load_lines([path], [facts.encoding])
     if not len(dataset):
-        raise UserError("empty_file", f"The data file {path.name} holds only blank lines.",
-                        "Choose a file with text in it.")
+        raise UserError("empty_file", message("error.blank_lines", file=path.name),
+                        message("fix.blank_lines"))
     table = Table(path, "txt", dataset, facts.encoding, has_header=False)  # as a folder is
-    table.notes.append(f"{path.name} is read as plain text: one text per non-blank line "
-                       f"({len(dataset):,}), in a column '{TEXT_COLUMN}'.")
+    table.notes.append(message("data.read_as_text", file=path.name, lines=len(dataset),
+                               column=TEXT_COLUMN))
     if facts.nul_bytes:
         table.dataset = remove_nul(dataset)
         table.warnings.append(nul_warning(path, facts))
@@ -261,8 +259,8 @@ def _load_excel(path: Path, header: str) -> Table:
 
     rows, notes = read_excel_rows(path)
     if not rows:
-        raise UserError("empty_file", f"The first sheet of {path.name} is empty.",
-                        "Put the data on the first sheet, or save the sheet as CSV.")
+        raise UserError("empty_file", message("error.empty_sheet", file=path.name),
+                        message("fix.empty_sheet"))
     has_header = header == "yes" or (header == "auto" and first_row_is_header(rows))
     width = max(len(row) for row in rows)
     names, renamed = column_names(rows[0] if has_header else [], width)
@@ -409,14 +407,13 @@ def require_columns(table: Table, wanted: dict[str, str]) -> None:
     missing = [(role, name) for role, name in wanted.items() if name and name not in table.columns]
     if missing:
         role, name = missing[0]
-        fix = "Map one of the file's columns instead."
+        fix = message("fix.missing_column")
         if table.format == "txt":
-            fix = (f"{table.path.name} is read as plain text, one text per line (column "
-                   f"'{TEXT_COLUMN}'). If it is a table, name it .csv or .tsv, or choose its "
-                   f"delimiter ({FORMAT_CHOICE}).")
-        raise UserError("missing_column",
-                        f"The column '{name}' (mapped as {role.replace('_', ' ')}) is not in "
-                        f"{table.path.name}. Its columns are: {', '.join(table.columns)}.", fix)
+            fix = message("fix.missing_column_text", file=table.path.name, column=TEXT_COLUMN,
+                          where=known(FORMAT_CHOICE))
+        raise UserError("missing_column", message(
+            "error.missing_column", column=name, role=role.replace("_", " "),
+            file=table.path.name, columns=", ".join(table.columns)), fix)
 
 
 def token_length_summary(lengths: list[int], max_length: int) -> dict:

@@ -572,6 +572,41 @@ CATALOGUE = {
     "data.answers_cut": QT_TRANSLATE_NOOP(
         "core", "{pairs:,} pair(s) have an answer cut at the maximum length, so its end is not "
         "compared. Raise the maximum length."),
+    # Reading a data file (core.data), continued
+    "formats.readable": QT_TRANSLATE_NOOP(
+        "core", "CSV, TSV, JSON Lines (.jsonl), JSON, Parquet, Excel (.xlsx) or plain text "
+        "(.txt)"),
+    "error.header_choice": QT_TRANSLATE_NOOP(
+        "core", "'{header}' is not a choice for 'First row is a header'."),
+    "fix.header_choice": QT_TRANSLATE_NOOP("core", "Choose auto (detect it), yes or no."),
+    "error.data_folder": QT_TRANSLATE_NOOP("core", "{path} is a folder, not a data file."),
+    "fix.data_folder": QT_TRANSLATE_NOOP(
+        "core", "Choose a file inside it ({readable}); for pretraining, a folder of .txt files "
+        "can be chosen as the data itself."),
+    "error.data_empty": QT_TRANSLATE_NOOP("core", "The data file {file} is empty."),
+    "fix.data_empty": QT_TRANSLATE_NOOP(
+        "core", "Choose a file with a header row and at least a few rows of data."),
+    "error.header_only": QT_TRANSLATE_NOOP("core", "{file} has a header but no data rows."),
+    "fix.header_only": QT_TRANSLATE_NOOP(
+        "core", "Add rows below the header, or choose another file."),
+    "data.read_as_tsv": QT_TRANSLATE_NOOP(
+        "core", "{file} is read as a tab-separated table: every line has the same number of "
+        "tabs."),
+    "error.blank_lines": QT_TRANSLATE_NOOP("core", "The data file {file} holds only blank lines."),
+    "fix.blank_lines": QT_TRANSLATE_NOOP("core", "Choose a file with text in it."),
+    "data.read_as_text": QT_TRANSLATE_NOOP(
+        "core", "{file} is read as plain text: one text per non-blank line ({lines:,}), in a "
+        "column '{column}'."),
+    "error.empty_sheet": QT_TRANSLATE_NOOP("core", "The first sheet of {file} is empty."),
+    "fix.empty_sheet": QT_TRANSLATE_NOOP(
+        "core", "Put the data on the first sheet, or save the sheet as CSV."),
+    "error.missing_column": QT_TRANSLATE_NOOP(
+        "core", "The column '{column}' (mapped as {role}) is not in {file}. Its columns are: "
+        "{columns}."),
+    "fix.missing_column": QT_TRANSLATE_NOOP("core", "Map one of the file's columns instead."),
+    "fix.missing_column_text": QT_TRANSLATE_NOOP(
+        "core", "{file} is read as plain text, one text per line (column '{column}'). If it is "
+        "a table, name it .csv or .tsv, or choose its delimiter ({where})."),
     # The Results page's headline (Task.headline)
     "headline.perplexity": QT_TRANSLATE_NOOP("core", "Validation perplexity {perplexity:.2f}."),
     "headline.loss": QT_TRANSLATE_NOOP("core", "Validation loss {loss:.4f}."),

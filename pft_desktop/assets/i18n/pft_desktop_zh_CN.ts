@@ -4614,6 +4614,78 @@ Start it with &apos;sbatch job.sbatch&apos; in that folder, or &apos;./launch.sh
         <translation>{pairs:,} 个偏好对有回答在最大长度处被截断，其结尾不会参与比较。请提高最大长度。</translation>
     </message>
     <message>
+        <source>CSV, TSV, JSON Lines (.jsonl), JSON, Parquet, Excel (.xlsx) or plain text (.txt)</source>
+        <translation>CSV、TSV、JSON Lines（.jsonl）、JSON、Parquet、Excel（.xlsx）或纯文本（.txt）</translation>
+    </message>
+    <message>
+        <source>&apos;{header}&apos; is not a choice for &apos;First row is a header&apos;.</source>
+        <translation>&apos;{header}&apos; 不是“首行为表头”的可选值。</translation>
+    </message>
+    <message>
+        <source>Choose auto (detect it), yes or no.</source>
+        <translation>请选择 auto（自动检测）、yes 或 no。</translation>
+    </message>
+    <message>
+        <source>{path} is a folder, not a data file.</source>
+        <translation>{path} 是文件夹，不是数据文件。</translation>
+    </message>
+    <message>
+        <source>Choose a file inside it ({readable}); for pretraining, a folder of .txt files can be chosen as the data itself.</source>
+        <translation>请选择其中的一个文件（{readable}）；预训练时，也可以直接选择一个包含 .txt 文件的文件夹作为数据。</translation>
+    </message>
+    <message>
+        <source>The data file {file} is empty.</source>
+        <translation>数据文件 {file} 是空的。</translation>
+    </message>
+    <message>
+        <source>Choose a file with a header row and at least a few rows of data.</source>
+        <translation>请选择一个有表头行且至少有几行数据的文件。</translation>
+    </message>
+    <message>
+        <source>{file} has a header but no data rows.</source>
+        <translation>{file} 有表头，但没有数据行。</translation>
+    </message>
+    <message>
+        <source>Add rows below the header, or choose another file.</source>
+        <translation>请在表头下方添加数据行，或选择其他文件。</translation>
+    </message>
+    <message>
+        <source>{file} is read as a tab-separated table: every line has the same number of tabs.</source>
+        <translation>{file} 按制表符分隔的表格读取：每一行的制表符数量相同。</translation>
+    </message>
+    <message>
+        <source>The data file {file} holds only blank lines.</source>
+        <translation>数据文件 {file} 只有空行。</translation>
+    </message>
+    <message>
+        <source>Choose a file with text in it.</source>
+        <translation>请选择一个包含文本的文件。</translation>
+    </message>
+    <message>
+        <source>{file} is read as plain text: one text per non-blank line ({lines:,}), in a column &apos;{column}&apos;.</source>
+        <translation>{file} 按纯文本读取：每个非空行为一段文本（共 {lines:,} 行），放在 &apos;{column}&apos; 列中。</translation>
+    </message>
+    <message>
+        <source>The first sheet of {file} is empty.</source>
+        <translation>{file} 的第一个工作表是空的。</translation>
+    </message>
+    <message>
+        <source>Put the data on the first sheet, or save the sheet as CSV.</source>
+        <translation>请把数据放在第一个工作表中，或把该工作表另存为 CSV。</translation>
+    </message>
+    <message>
+        <source>The column &apos;{column}&apos; (mapped as {role}) is not in {file}. Its columns are: {columns}.</source>
+        <translation>&apos;{column}&apos; 列（指定为{role}）不在 {file} 中。该文件的列有：{columns}。</translation>
+    </message>
+    <message>
+        <source>Map one of the file&apos;s columns instead.</source>
+        <translation>请改为指定该文件中的某一列。</translation>
+    </message>
+    <message>
+        <source>{file} is read as plain text, one text per line (column &apos;{column}&apos;). If it is a table, name it .csv or .tsv, or choose its delimiter ({where}).</source>
+        <translation>{file} 按纯文本读取，每行一段文本（&apos;{column}&apos; 列）。如果它是表格，请将其命名为 .csv 或 .tsv，或选择其分隔符（{where}）。</translation>
+    </message>
+    <message>
         <source>Validation perplexity {perplexity:.2f}.</source>
         <translation>验证困惑度 {perplexity:.2f}。</translation>
     </message>
