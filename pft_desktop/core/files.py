@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from pft_desktop.core.errors import UserError
+from pft_desktop.core.messages import known, message
 
 FORMATS = {".csv": "csv", ".tsv": "csv", ".tab": "csv", ".txt": "text", ".jsonl": "json",
            ".json": "json", ".ndjson": "json", ".parquet": "parquet", ".pq": "parquet",
@@ -55,14 +56,14 @@ def detect_format(path: Path) -> str:
     """'csv', 'json', 'parquet', 'excel' or 'text' from the file's name, or a UserError."""
     suffix = inner_suffix(path)
     if suffix in SAVE_AS:
-        raise UserError("unsupported_format", f"{path.name} is {SAVE_AS[suffix]}, which "
-                        "pft-desktop does not read.", "Open it in its spreadsheet program and "
-                        "save it as CSV (UTF-8) or as an Excel .xlsx workbook.")
+        raise UserError("unsupported_format", message("error.save_as", file=path.name,
+                                                      kind=SAVE_AS[suffix]),
+                        message("fix.save_as"))
     fmt = FORMATS.get(suffix)
     if fmt is None or (is_compressed(path) and fmt in ("parquet", "excel")):
-        raise UserError("unsupported_format", f"{path.name} is not a file type pft-desktop "
-                        "reads.", f"Save the data as {READABLE}; .csv, .tsv, .jsonl and .txt "
-                        "files may also be gzip-compressed (.csv.gz).")
+        raise UserError("unsupported_format", message("error.unsupported_format",
+                                                      file=path.name),
+                        message("fix.unsupported_format", readable=known(READABLE)))
     return fmt
 
 
@@ -78,9 +79,9 @@ def read_head(path: Path, size: int = _HEAD) -> bytes:
         with open_bytes(path) as handle:
             return handle.read(size)
     except (OSError, EOFError) as exc:  # gzip.BadGzipFile is an OSError
-        raise UserError("unreadable", f"{path.name} cannot be decompressed ({exc}).",
-                        "Check that the file is a complete gzip file, or decompress it and "
-                        "choose the plain file.") from None
+        raise UserError("unreadable", message("error.not_gzip", file=path.name,
+                                              error=str(exc)),
+                        message("fix.not_gzip")) from None
 
 
 def _utf16_bom(head: bytes) -> bool:
@@ -100,14 +101,14 @@ def binary_kind(head: bytes) -> str:
 
 
 def refuse_binary(path: Path, kind: str) -> UserError:
-    fix = "Check that this is the right file; export the data from its program as CSV (UTF-8)."
+    fix = message("fix.binary")
     if kind.startswith("a zip archive"):
-        fix = "If it is an Excel workbook, name it .xlsx; otherwise export the data as CSV."
+        fix = message("fix.binary_zip")
     elif kind.startswith("gzip"):
-        fix = "Name it with .gz at the end (data.csv.gz), or decompress it."
+        fix = message("fix.binary_gzip")
     elif kind.startswith("a Parquet"):
-        fix = "Name it .parquet."
-    return UserError("undecodable", f"{path.name} contains {kind}, not text.", fix)
+        fix = message("fix.binary_parquet")
+    return UserError("undecodable", message("error.binary", file=path.name, kind=kind), fix)
 
 
 @dataclass
@@ -138,24 +139,23 @@ def text_facts(path: Path, wanted: str = "") -> TextFacts:
         try:
             decoder = codecs.getincrementaldecoder(encoding)()
         except LookupError:
-            raise UserError("undecodable", f"'{wanted}' is not a known text encoding.",
-                            "Leave the encoding empty to detect it, or use utf-8 or cp1252 ("
-                            + FORMAT_CHOICE + ").") from None
+            raise UserError("undecodable", message("error.unknown_encoding", encoding=wanted),
+                            message("fix.unknown_encoding",
+                                    where=known(FORMAT_CHOICE))) from None
         try:
             facts = _decode_all(path, decoder, count_nul=not encoding.startswith("utf-16"))
         except UnicodeDecodeError as exc:
             if wanted:
-                raise UserError(
-                    "undecodable", f"{path.name} is not valid {wanted}: byte "
-                    f"{exc.object[exc.start:exc.start + 1]!r} cannot be decoded.",
-                    "Leave the encoding empty to detect it, or choose the file's encoding ("
-                    + FORMAT_CHOICE + ").") from None
+                raise UserError("undecodable", message(
+                    "error.wrong_encoding", file=path.name, encoding=wanted,
+                    byte=repr(exc.object[exc.start:exc.start + 1])),
+                    message("fix.wrong_encoding", where=known(FORMAT_CHOICE))) from None
             continue
         facts.encoding = "utf-8" if encoding == "utf-8-sig" and \
             not head.startswith(codecs.BOM_UTF8) else encoding
         return facts
-    raise UserError("undecodable", f"{path.name} cannot be decoded as text.",
-                    "Save the file as UTF-8 text.")
+    raise UserError("undecodable", message("error.undecodable", file=path.name),
+                    message("fix.undecodable"))
 
 
 def _decode_all(path: Path, decoder, count_nul: bool) -> TextFacts:
@@ -222,9 +222,10 @@ def error_chain(exc: BaseException) -> tuple[list, str]:
 
 def unreadable(path: Path, exc: BaseException) -> UserError:
     chain, _ = error_chain(exc)
-    return UserError("unreadable", f"{path.name} could not be read as {inner_suffix(path)[1:]} "
-                     f"({chain[-1].__class__.__name__}: {str(chain[-1])[:300]}).",
-                     "Check that the file is complete and in the format its name says.")
+    return UserError("unreadable", message(
+        "error.unreadable", file=path.name, format=inner_suffix(path)[1:],
+        error=f"{chain[-1].__class__.__name__}: {str(chain[-1])[:300]}"),
+        message("fix.unreadable"))
 
 
 # -- raw text ------------------------------------------------------------------------------------

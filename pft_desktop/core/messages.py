@@ -607,6 +607,43 @@ CATALOGUE = {
     "fix.missing_column_text": QT_TRANSLATE_NOOP(
         "core", "{file} is read as plain text, one text per line (column '{column}'). If it is "
         "a table, name it .csv or .tsv, or choose its delimiter ({where})."),
+    # A file that cannot be read (core.files)
+    "error.save_as": QT_TRANSLATE_NOOP(
+        "core", "{file} is {kind}, which pft-desktop does not read."),
+    "fix.save_as": QT_TRANSLATE_NOOP(
+        "core", "Open it in its spreadsheet program and save it as CSV (UTF-8) or as an Excel "
+        ".xlsx workbook."),
+    "error.unsupported_format": QT_TRANSLATE_NOOP(
+        "core", "{file} is not a file type pft-desktop reads."),
+    "fix.unsupported_format": QT_TRANSLATE_NOOP(
+        "core", "Save the data as {readable}; .csv, .tsv, .jsonl and .txt files may also be "
+        "gzip-compressed (.csv.gz)."),
+    "error.not_gzip": QT_TRANSLATE_NOOP("core", "{file} cannot be decompressed ({error})."),
+    "fix.not_gzip": QT_TRANSLATE_NOOP(
+        "core", "Check that the file is a complete gzip file, or decompress it and choose the "
+        "plain file."),
+    "error.binary": QT_TRANSLATE_NOOP("core", "{file} contains {kind}, not text."),
+    "fix.binary": QT_TRANSLATE_NOOP(
+        "core", "Check that this is the right file; export the data from its program as CSV "
+        "(UTF-8)."),
+    "fix.binary_zip": QT_TRANSLATE_NOOP(
+        "core", "If it is an Excel workbook, name it .xlsx; otherwise export the data as CSV."),
+    "fix.binary_gzip": QT_TRANSLATE_NOOP(
+        "core", "Name it with .gz at the end (data.csv.gz), or decompress it."),
+    "fix.binary_parquet": QT_TRANSLATE_NOOP("core", "Name it .parquet."),
+    "error.unknown_encoding": QT_TRANSLATE_NOOP(
+        "core", "'{encoding}' is not a known text encoding."),
+    "fix.unknown_encoding": QT_TRANSLATE_NOOP(
+        "core", "Leave the encoding empty to detect it, or use utf-8 or cp1252 ({where})."),
+    "error.wrong_encoding": QT_TRANSLATE_NOOP(
+        "core", "{file} is not valid {encoding}: byte {byte} cannot be decoded."),
+    "fix.wrong_encoding": QT_TRANSLATE_NOOP(
+        "core", "Leave the encoding empty to detect it, or choose the file's encoding ({where})."),
+    "error.undecodable": QT_TRANSLATE_NOOP("core", "{file} cannot be decoded as text."),
+    "fix.undecodable": QT_TRANSLATE_NOOP("core", "Save the file as UTF-8 text."),
+    "error.unreadable": QT_TRANSLATE_NOOP("core", "{file} could not be read as {format} ({error})."),
+    "fix.unreadable": QT_TRANSLATE_NOOP(
+        "core", "Check that the file is complete and in the format its name says."),
     # The Results page's headline (Task.headline)
     "headline.perplexity": QT_TRANSLATE_NOOP("core", "Validation perplexity {perplexity:.2f}."),
     "headline.loss": QT_TRANSLATE_NOOP("core", "Validation loss {loss:.4f}."),

@@ -4686,6 +4686,82 @@ Start it with &apos;sbatch job.sbatch&apos; in that folder, or &apos;./launch.sh
         <translation>{file} 按纯文本读取，每行一段文本（&apos;{column}&apos; 列）。如果它是表格，请将其命名为 .csv 或 .tsv，或选择其分隔符（{where}）。</translation>
     </message>
     <message>
+        <source>{file} is {kind}, which pft-desktop does not read.</source>
+        <translation>{file} 是{kind}，pft-desktop 无法读取。</translation>
+    </message>
+    <message>
+        <source>Open it in its spreadsheet program and save it as CSV (UTF-8) or as an Excel .xlsx workbook.</source>
+        <translation>请用相应的电子表格程序打开它，另存为 CSV（UTF-8）或 Excel .xlsx 工作簿。</translation>
+    </message>
+    <message>
+        <source>{file} is not a file type pft-desktop reads.</source>
+        <translation>pft-desktop 无法读取 {file} 这种文件类型。</translation>
+    </message>
+    <message>
+        <source>Save the data as {readable}; .csv, .tsv, .jsonl and .txt files may also be gzip-compressed (.csv.gz).</source>
+        <translation>请把数据保存为 {readable}；.csv、.tsv、.jsonl 和 .txt 文件也可以用 gzip 压缩（.csv.gz）。</translation>
+    </message>
+    <message>
+        <source>{file} cannot be decompressed ({error}).</source>
+        <translation>无法解压 {file}（{error}）。</translation>
+    </message>
+    <message>
+        <source>Check that the file is a complete gzip file, or decompress it and choose the plain file.</source>
+        <translation>请检查该文件是否为完整的 gzip 文件，或先解压，再选择解压后的文件。</translation>
+    </message>
+    <message>
+        <source>{file} contains {kind}, not text.</source>
+        <translation>{file} 包含的是{kind}，不是文本。</translation>
+    </message>
+    <message>
+        <source>Check that this is the right file; export the data from its program as CSV (UTF-8).</source>
+        <translation>请确认这是正确的文件；请从其所属程序中把数据导出为 CSV（UTF-8）。</translation>
+    </message>
+    <message>
+        <source>If it is an Excel workbook, name it .xlsx; otherwise export the data as CSV.</source>
+        <translation>如果它是 Excel 工作簿，请将其命名为 .xlsx；否则请把数据导出为 CSV。</translation>
+    </message>
+    <message>
+        <source>Name it with .gz at the end (data.csv.gz), or decompress it.</source>
+        <translation>请在文件名末尾加上 .gz（如 data.csv.gz），或将其解压。</translation>
+    </message>
+    <message>
+        <source>Name it .parquet.</source>
+        <translation>请将其命名为 .parquet。</translation>
+    </message>
+    <message>
+        <source>&apos;{encoding}&apos; is not a known text encoding.</source>
+        <translation>&apos;{encoding}&apos; 不是已知的文本编码。</translation>
+    </message>
+    <message>
+        <source>Leave the encoding empty to detect it, or use utf-8 or cp1252 ({where}).</source>
+        <translation>请将编码留空以自动检测，或使用 utf-8 或 cp1252（{where}）。</translation>
+    </message>
+    <message>
+        <source>{file} is not valid {encoding}: byte {byte} cannot be decoded.</source>
+        <translation>{file} 不是有效的 {encoding}：字节 {byte} 无法解码。</translation>
+    </message>
+    <message>
+        <source>Leave the encoding empty to detect it, or choose the file&apos;s encoding ({where}).</source>
+        <translation>请将编码留空以自动检测，或选择该文件的编码（{where}）。</translation>
+    </message>
+    <message>
+        <source>{file} cannot be decoded as text.</source>
+        <translation>{file} 无法解码为文本。</translation>
+    </message>
+    <message>
+        <source>Save the file as UTF-8 text.</source>
+        <translation>请把文件保存为 UTF-8 文本。</translation>
+    </message>
+    <message>
+        <source>{file} could not be read as {format} ({error}).</source>
+        <translation>无法按 {format} 格式读取 {file}（{error}）。</translation>
+    </message>
+    <message>
+        <source>Check that the file is complete and in the format its name says.</source>
+        <translation>请检查文件是否完整，且格式与文件扩展名一致。</translation>
+    </message>
+    <message>
         <source>Validation perplexity {perplexity:.2f}.</source>
         <translation>验证困惑度 {perplexity:.2f}。</translation>
     </message>
