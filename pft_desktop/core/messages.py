@@ -644,6 +644,41 @@ CATALOGUE = {
     "error.unreadable": QT_TRANSLATE_NOOP("core", "{file} could not be read as {format} ({error})."),
     "fix.unreadable": QT_TRANSLATE_NOOP(
         "core", "Check that the file is complete and in the format its name says."),
+    # A table that cannot be read (core.tabular)
+    "fix.blank_table": QT_TRANSLATE_NOOP("core", "Choose a file with a header row and data rows."),
+    "error.unparsable_start": QT_TRANSLATE_NOOP(
+        "core", "The start of {file} cannot be read as a table with the delimiter {delimiter}: a "
+        "quoted cell never ends, or one cell is longer than the first 64 KB."),
+    "fix.unparsable_start": QT_TRANSLATE_NOOP(
+        "core", "Check the quotes near the top of the file, or choose the right delimiter "
+        "({where})."),
+    "error.open_quote_line": QT_TRANSLATE_NOOP(
+        "core", "{file} has a quote (\") on line {line} that is never closed, so the rest of the "
+        "file would be one cell."),
+    "fix.open_quote_line": QT_TRANSLATE_NOOP(
+        "core", "Add the closing quote or remove the stray one on line {line}, or save the file "
+        "again from its program."),
+    "error.open_quote": QT_TRANSLATE_NOOP(
+        "core", "{file} has a quote (\") that is never closed, so the rest of the file would be "
+        "one cell."),
+    "fix.open_quote": QT_TRANSLATE_NOOP(
+        "core", "Add the closing quote or remove the stray one, or save the file again from its "
+        "program."),
+    "where.fields": QT_TRANSLATE_NOOP(
+        "core", "line {line} has {fields} fields where the header has {header}"),
+    "where.some_fields": QT_TRANSLATE_NOOP(
+        "core", "some rows have more fields than the header"),
+    "error.ragged": QT_TRANSLATE_NOOP(
+        "core", "{file} is not a regular table: {where} (delimiter: {delimiter})."),
+    "fix.ragged": QT_TRANSLATE_NOOP(
+        "core", "Quote text that contains the delimiter, or fix that row, or choose the right "
+        "delimiter ({where})."),
+    "error.no_data_rows": QT_TRANSLATE_NOOP("core", "{file} holds no data rows."),
+    "fix.no_data_rows": QT_TRANSLATE_NOOP("core", "Add rows to the file, or choose another file."),
+    "error.invalid_bytes": QT_TRANSLATE_NOOP(
+        "core", "{file} contains bytes that are not valid text."),
+    "fix.invalid_bytes": QT_TRANSLATE_NOOP(
+        "core", "Save the file as UTF-8, or choose its encoding ({where})."),
     # The Results page's headline (Task.headline)
     "headline.perplexity": QT_TRANSLATE_NOOP("core", "Validation perplexity {perplexity:.2f}."),
     "headline.loss": QT_TRANSLATE_NOOP("core", "Validation loss {loss:.4f}."),

@@ -26,6 +26,7 @@ from pft_desktop.core.dialect import (
     title_rows,
 )
 from pft_desktop.core.errors import UserError
+from pft_desktop.core.messages import known, message
 from pft_desktop.core.files import (
     FORMAT_CHOICE,
     error_chain,
@@ -149,8 +150,8 @@ def load_delimited(path: Path, wanted_encoding: str = "", wanted_delimiter: str 
     encoding = facts.encoding
     sample = read_sample(path, encoding)
     if not sample.strip():
-        raise UserError("empty_file", f"The data file {path.name} holds only blank lines.",
-                        "Choose a file with a header row and data rows.")
+        raise UserError("empty_file", message("error.blank_lines", file=path.name),
+                        message("fix.blank_table"))
     delimiter = sniff_delimiter(sample, path, wanted_delimiter)
     rows = sample_rows(sample, delimiter)
     if not rows:
@@ -173,8 +174,8 @@ def load_delimited(path: Path, wanted_encoding: str = "", wanted_delimiter: str 
     data_start = rows[titles][1] if has_header else skip_lines
     cells = count_cells(path, encoding, delimiter, data_start, width)
     if has_header and cells.known and cells.rows == 0:
-        raise UserError("header_only", f"{path.name} has a header but no data rows.",
-                        "Add rows below the header, or choose another file.")
+        raise UserError("header_only", message("error.header_only", file=path.name),
+                        message("fix.header_only"))
     long_rows, long_lines = cells.rows_with(lambda n: n > width)
     if long_rows:
         warnings.append(_ragged(path, delimiter, cells, long_rows, long_lines, has_header))
@@ -307,10 +308,9 @@ def _without_repeated_header(dataset, header_cells: list[str]):
 
 
 def _unparsable_sample(path: Path, delimiter: str) -> UserError:
-    return UserError("unreadable", f"The start of {path.name} cannot be read as a table with "
-                     f"the delimiter {delimiter_name(delimiter)}: a quoted cell never ends, or "
-                     "one cell is longer than the first 64 KB.", "Check the quotes near the top "
-                     "of the file, or choose the right delimiter (" + FORMAT_CHOICE + ").")
+    return UserError("unreadable", message("error.unparsable_start", file=path.name,
+                                           delimiter=delimiter_name(delimiter)),
+                     message("fix.unparsable_start", where=known(FORMAT_CHOICE)))
 
 
 def explain_parse_error(exc: BaseException, path: Path, delimiter: str,
@@ -318,25 +318,25 @@ def explain_parse_error(exc: BaseException, path: Path, delimiter: str,
     chain, text = error_chain(exc)
     if "EOF inside string" in text or "EOF while reading a quoted" in text:
         line = unclosed_quote_line(path, delimiter, encoding)
-        where = f"on line {line} " if line else ""
-        return UserError("unbalanced_quotes", f"{path.name} has a quote (\") {where}that is "
-                         "never closed, so the rest of the file would be one cell.",
-                         f"Add the closing quote or remove the stray one{' on line ' + str(line) if line else ''}"
-                         ", or save the file again from its program.")
+        if line:
+            return UserError("unbalanced_quotes", message("error.open_quote_line",
+                                                          file=path.name, line=line),
+                             message("fix.open_quote_line", line=line))
+        return UserError("unbalanced_quotes", message("error.open_quote", file=path.name),
+                         message("fix.open_quote"))
     if "Expected" in text and "fields" in text:
         match = re.search(r"Expected (\d+) fields in line (\d+), saw (\d+)", text)
-        where = (f"line {match.group(2)} has {match.group(3)} fields where the header has "
-                 f"{match.group(1)}") if match else "some rows have more fields than the header"
-        return UserError("ragged_rows", f"{path.name} is not a regular table: {where} "
-                         f"(delimiter: {delimiter_name(delimiter)}).", "Quote text that contains "
-                         "the delimiter, or fix that row, or choose the right delimiter ("
-                         + FORMAT_CHOICE + ").")
+        where = message("where.fields", line=match.group(2), fields=match.group(3),
+                        header=match.group(1)) if match else message("where.some_fields")
+        return UserError("ragged_rows", message("error.ragged", file=path.name, where=where,
+                                                delimiter=delimiter_name(delimiter)),
+                         message("fix.ragged", where=known(FORMAT_CHOICE)))
     if "corresponds to no data" in text or "No columns to parse" in text:
-        return UserError("header_only", f"{path.name} holds no data rows.",
-                         "Add rows to the file, or choose another file.")
+        return UserError("header_only", message("error.no_data_rows", file=path.name),
+                         message("fix.no_data_rows"))
     if "UnicodeDecodeError" in text:
-        return UserError("undecodable", f"{path.name} contains bytes that are not valid text.",
-                         "Save the file as UTF-8, or choose its encoding (" + FORMAT_CHOICE + ").")
+        return UserError("undecodable", message("error.invalid_bytes", file=path.name),
+                         message("fix.invalid_bytes", where=known(FORMAT_CHOICE)))
     return unreadable(path, exc)
 
 

@@ -4762,6 +4762,66 @@ Start it with &apos;sbatch job.sbatch&apos; in that folder, or &apos;./launch.sh
         <translation>请检查文件是否完整，且格式与文件扩展名一致。</translation>
     </message>
     <message>
+        <source>Choose a file with a header row and data rows.</source>
+        <translation>请选择一个有表头行和数据行的文件。</translation>
+    </message>
+    <message>
+        <source>The start of {file} cannot be read as a table with the delimiter {delimiter}: a quoted cell never ends, or one cell is longer than the first 64 KB.</source>
+        <translation>无法用分隔符 {delimiter} 把 {file} 的开头读取为表格：某个带引号的单元格没有结束，或某个单元格比前 64 KB 还长。</translation>
+    </message>
+    <message>
+        <source>Check the quotes near the top of the file, or choose the right delimiter ({where}).</source>
+        <translation>请检查文件开头附近的引号，或选择正确的分隔符（{where}）。</translation>
+    </message>
+    <message>
+        <source>{file} has a quote (&quot;) on line {line} that is never closed, so the rest of the file would be one cell.</source>
+        <translation>{file} 第 {line} 行有一个引号（&quot;）始终没有闭合，文件的其余部分会变成一个单元格。</translation>
+    </message>
+    <message>
+        <source>Add the closing quote or remove the stray one on line {line}, or save the file again from its program.</source>
+        <translation>请在第 {line} 行补上闭合引号或删除多余的引号，或从原程序重新保存该文件。</translation>
+    </message>
+    <message>
+        <source>{file} has a quote (&quot;) that is never closed, so the rest of the file would be one cell.</source>
+        <translation>{file} 中有一个引号（&quot;）始终没有闭合，文件的其余部分会变成一个单元格。</translation>
+    </message>
+    <message>
+        <source>Add the closing quote or remove the stray one, or save the file again from its program.</source>
+        <translation>请补上闭合引号或删除多余的引号，或从原程序重新保存该文件。</translation>
+    </message>
+    <message>
+        <source>line {line} has {fields} fields where the header has {header}</source>
+        <translation>第 {line} 行有 {fields} 个字段，而表头有 {header} 个</translation>
+    </message>
+    <message>
+        <source>some rows have more fields than the header</source>
+        <translation>有些行的字段比表头多</translation>
+    </message>
+    <message>
+        <source>{file} is not a regular table: {where} (delimiter: {delimiter}).</source>
+        <translation>{file} 不是规整的表格：{where}（分隔符：{delimiter}）。</translation>
+    </message>
+    <message>
+        <source>Quote text that contains the delimiter, or fix that row, or choose the right delimiter ({where}).</source>
+        <translation>请给包含分隔符的文本加上引号，或修正该行，或选择正确的分隔符（{where}）。</translation>
+    </message>
+    <message>
+        <source>{file} holds no data rows.</source>
+        <translation>{file} 中没有数据行。</translation>
+    </message>
+    <message>
+        <source>Add rows to the file, or choose another file.</source>
+        <translation>请在文件中添加数据行，或选择其他文件。</translation>
+    </message>
+    <message>
+        <source>{file} contains bytes that are not valid text.</source>
+        <translation>{file} 包含不是有效文本的字节。</translation>
+    </message>
+    <message>
+        <source>Save the file as UTF-8, or choose its encoding ({where}).</source>
+        <translation>请把文件保存为 UTF-8，或选择其编码（{where}）。</translation>
+    </message>
+    <message>
         <source>Validation perplexity {perplexity:.2f}.</source>
         <translation>验证困惑度 {perplexity:.2f}。</translation>
     </message>
