@@ -679,6 +679,54 @@ CATALOGUE = {
         "core", "{file} contains bytes that are not valid text."),
     "fix.invalid_bytes": QT_TRANSLATE_NOOP(
         "core", "Save the file as UTF-8, or choose its encoding ({where})."),
+    # Multi-label data, continued (0/1 label columns)
+    "error.not_binary": QT_TRANSLATE_NOOP(
+        "core", "The label column '{column}' of {file} holds values other than 0/1 ({values}) in "
+        "{rows}, first in data row {first}."),
+    "fix.not_binary": QT_TRANSLATE_NOOP(
+        "core", "Map only columns holding 1 where the label applies and 0 where it does not "
+        "(true/false and yes/no work too), or use one column of separated labels instead."),
+    "data.not_binary": QT_TRANSLATE_NOOP(
+        "core", "In {file}, '{column}' is not 0 or 1 in {rows} ({values}; first in data row "
+        "{first}); those rows were left out."),
+    "drop.not_binary": QT_TRANSLATE_NOOP("core", "a label column not 0 or 1"),
+    "error.missing_label_column": QT_TRANSLATE_NOOP(
+        "core", "The label column {names} is not in {file}. Its columns are: {columns}."),
+    "error.missing_label_columns": QT_TRANSLATE_NOOP(
+        "core", "The label columns {names} are not in {file}. Its columns are: {columns}."),
+    "error.text_as_labels": QT_TRANSLATE_NOOP(
+        "core", "The column '{column}' is mapped as the text and as labels."),
+    "error.label_column_twice": QT_TRANSLATE_NOOP(
+        "core", "The column '{column}' is named twice among the label columns."),
+    "fix.label_columns_once": QT_TRANSLATE_NOOP(
+        "core", "Map a different column to each role, and each label column once."),
+    # Regression data, continued (a score that is not a number)
+    "count.other_row": QT_TRANSLATE_NOOP("core", "{count:,} other row"),
+    "count.other_rows": QT_TRANSLATE_NOOP("core", "{count:,} other rows"),
+    "error.not_a_number": QT_TRANSLATE_NOOP(
+        "core", "The score column '{column}' of {file} must hold numbers, but data row {row:,} "
+        "(the header not counted) has {what}{more}."),
+    "error.not_a_number_why": QT_TRANSLATE_NOOP(
+        "core", "The score column '{column}' of {file} must hold numbers, but data row {row:,} "
+        "(the header not counted) has {what}: {why}{more}."),
+    "where.empty_value": QT_TRANSLATE_NOOP("core", "an empty value"),
+    "where.value_in_row": QT_TRANSLATE_NOOP("core", "'{value}' in row {row:,}"),
+    "data.other_rows": QT_TRANSLATE_NOOP("core", "; {rows} too: {shown}"),
+    "data.other_rows_more": QT_TRANSLATE_NOOP("core", "; {rows} too: {shown} and more"),
+    "why.mixed_decimals": QT_TRANSLATE_NOOP(
+        "core", "decimal commas? Other rows write decimals with a point (like '{example}'), so "
+        "the column mixes the two ways"),
+    "why.thousands": QT_TRANSLATE_NOOP(
+        "core", "decimal commas or thousands separators? Every such value has three digits after "
+        "the comma"),
+    "fix.not_a_number": QT_TRANSLATE_NOOP(
+        "core", "Map the column that holds the numbers to predict, or correct or remove those "
+        "rows. To predict classes (text labels), choose a classification task."),
+    "fix.mixed_decimals": QT_TRANSLATE_NOOP(
+        "core", "Write every number in the column the same way, with a decimal point (3.5)."),
+    "fix.thousands": QT_TRANSLATE_NOOP(
+        "core", "Write the numbers without thousands separators and with a decimal point (3.5, "
+        "1500)."),
     # The Results page's headline (Task.headline)
     "headline.perplexity": QT_TRANSLATE_NOOP("core", "Validation perplexity {perplexity:.2f}."),
     "headline.loss": QT_TRANSLATE_NOOP("core", "Validation loss {loss:.4f}."),

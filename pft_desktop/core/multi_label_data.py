@@ -100,17 +100,15 @@ class LabelColumns:
             where = frame.index[bad.to_numpy()]
             shown = _some(sorted(set(frame.loc[where, column].astype(str))))
             if bad.mean() > BAD_CELLS_REFUSED:
-                raise UserError("not_binary", f"The label column '{column}' of {self.file_name} "
-                                f"holds values other than 0/1 ({shown}) in "
-                                f"{counted(int(bad.sum()), 'row')}, first in data row "
-                                f"{where[0] + 1}.", "Map only columns holding 1 where the label "
-                                "applies and 0 where it does not (true/false and yes/no work "
-                                "too), or use one column of separated labels instead.")
-            report.warnings.append(f"In {self.file_name}, '{column}' is not 0 or 1 in "
-                                   f"{counted(len(where), 'row')} ({shown}; first in data row "
-                                   f"{where[0] + 1}); those rows were left out.")
+                raise UserError("not_binary", message(
+                    "error.not_binary", column=column, file=self.file_name, values=shown,
+                    rows=counted(int(bad.sum()), "row"), first=int(where[0]) + 1),
+                    message("fix.not_binary"))
+            report.warnings.append(message(
+                "data.not_binary", file=self.file_name, column=column,
+                rows=counted(len(where), "row"), values=shown, first=int(where[0]) + 1))
             keep &= ~bad.to_numpy()
-        report.drop("a label column not 0 or 1", int((~keep).sum()))
+        report.drop(message("drop.not_binary"), int((~keep).sum()))
         frame.drop(index=frame.index[~keep], inplace=True)
         frame.reset_index(drop=True, inplace=True)
         flags = np.column_stack([frame[c].astype(str).str.strip().str.lower().isin(YES)
@@ -129,16 +127,15 @@ def require_label_columns(table: Table, columns: list[str]) -> None:
     """Refuse label columns the file lacks, and a labels column left out for being empty."""
     empty = [c for c in columns if c in table.ignored_columns]
     if empty:
-        raise UserError("no_labels", f"No row of {table.path.name} has a label: the label "
-                        f"column '{empty[0]}' is empty in every row.", "Map the column that "
-                        "holds the labels (or the 0/1 columns), or add labels to the rows.")
+        raise UserError("no_labels", message("error.no_labels_column", file=table.path.name,
+                                             column=empty[0]), message("fix.no_labels"))
     missing = [c for c in columns if c not in table.columns]
     if missing:
         many = len(missing) > 1
-        raise UserError("missing_column", f"The label column{'s' if many else ''} "
-                        f"{', '.join(repr(c) for c in missing)} {'are' if many else 'is'} not in "
-                        f"{table.path.name}. Its columns are: {', '.join(table.columns)}.",
-                        "Map one of the file's columns instead.")
+        raise UserError("missing_column", message(
+            "error.missing_label_columns" if many else "error.missing_label_column",
+            names=", ".join(repr(c) for c in missing), file=table.path.name,
+            columns=", ".join(table.columns)), message("fix.missing_column"))
 
 
 # -- label cells ---------------------------------------------------------------------------------

@@ -4822,6 +4822,94 @@ Start it with &apos;sbatch job.sbatch&apos; in that folder, or &apos;./launch.sh
         <translation>请把文件保存为 UTF-8，或选择其编码（{where}）。</translation>
     </message>
     <message>
+        <source>The label column &apos;{column}&apos; of {file} holds values other than 0/1 ({values}) in {rows}, first in data row {first}.</source>
+        <translation>{file} 的标签列 &apos;{column}&apos; 在 {rows}中含有 0/1 以外的值（{values}），第一处在第 {first} 个数据行。</translation>
+    </message>
+    <message>
+        <source>Map only columns holding 1 where the label applies and 0 where it does not (true/false and yes/no work too), or use one column of separated labels instead.</source>
+        <translation>请只指定这样的列：标签适用时为 1，不适用时为 0（true/false 和 yes/no 也可以）；或改用一列以分隔符分隔的标签。</translation>
+    </message>
+    <message>
+        <source>In {file}, &apos;{column}&apos; is not 0 or 1 in {rows} ({values}; first in data row {first}); those rows were left out.</source>
+        <translation>在 {file} 中，&apos;{column}&apos; 在 {rows}中不是 0 或 1（{values}；第一处在第 {first} 个数据行）；这些行已略去。</translation>
+    </message>
+    <message>
+        <source>a label column not 0 or 1</source>
+        <translation>某个标签列不是 0 或 1</translation>
+    </message>
+    <message>
+        <source>The label column {names} is not in {file}. Its columns are: {columns}.</source>
+        <translation>标签列 {names} 不在 {file} 中。该文件的列有：{columns}。</translation>
+    </message>
+    <message>
+        <source>The label columns {names} are not in {file}. Its columns are: {columns}.</source>
+        <translation>标签列 {names} 不在 {file} 中。该文件的列有：{columns}。</translation>
+    </message>
+    <message>
+        <source>The column &apos;{column}&apos; is mapped as the text and as labels.</source>
+        <translation>&apos;{column}&apos; 列同时被指定为文本和标签。</translation>
+    </message>
+    <message>
+        <source>The column &apos;{column}&apos; is named twice among the label columns.</source>
+        <translation>&apos;{column}&apos; 列在标签列中出现了两次。</translation>
+    </message>
+    <message>
+        <source>Map a different column to each role, and each label column once.</source>
+        <translation>请为每个角色指定不同的列，每个标签列只指定一次。</translation>
+    </message>
+    <message>
+        <source>{count:,} other row</source>
+        <translation>另有 {count:,} 行</translation>
+    </message>
+    <message>
+        <source>{count:,} other rows</source>
+        <translation>另有 {count:,} 行</translation>
+    </message>
+    <message>
+        <source>The score column &apos;{column}&apos; of {file} must hold numbers, but data row {row:,} (the header not counted) has {what}{more}.</source>
+        <translation>{file} 的分数列 &apos;{column}&apos; 必须是数值，但第 {row:,} 个数据行（不计表头）是 {what}{more}。</translation>
+    </message>
+    <message>
+        <source>The score column &apos;{column}&apos; of {file} must hold numbers, but data row {row:,} (the header not counted) has {what}: {why}{more}.</source>
+        <translation>{file} 的分数列 &apos;{column}&apos; 必须是数值，但第 {row:,} 个数据行（不计表头）是 {what}：{why}{more}。</translation>
+    </message>
+    <message>
+        <source>an empty value</source>
+        <translation>空值</translation>
+    </message>
+    <message>
+        <source>&apos;{value}&apos; in row {row:,}</source>
+        <translation>第 {row:,} 行的 &apos;{value}&apos;</translation>
+    </message>
+    <message>
+        <source>; {rows} too: {shown}</source>
+        <translation>；{rows}也是如此：{shown}</translation>
+    </message>
+    <message>
+        <source>; {rows} too: {shown} and more</source>
+        <translation>；{rows}也是如此：{shown} 等</translation>
+    </message>
+    <message>
+        <source>decimal commas? Other rows write decimals with a point (like &apos;{example}&apos;), so the column mixes the two ways</source>
+        <translation>是小数逗号吗？其他行用小数点书写小数（如 &apos;{example}&apos;），因此该列混用了两种写法</translation>
+    </message>
+    <message>
+        <source>decimal commas or thousands separators? Every such value has three digits after the comma</source>
+        <translation>是小数逗号还是千位分隔符？每个这样的值在逗号后都有三位数字</translation>
+    </message>
+    <message>
+        <source>Map the column that holds the numbers to predict, or correct or remove those rows. To predict classes (text labels), choose a classification task.</source>
+        <translation>请指定包含要预测的数值的列，或更正、删除这些行。若要预测类别（文本标签），请选择分类任务。</translation>
+    </message>
+    <message>
+        <source>Write every number in the column the same way, with a decimal point (3.5).</source>
+        <translation>请让该列中所有数字的写法一致，使用小数点（3.5）。</translation>
+    </message>
+    <message>
+        <source>Write the numbers without thousands separators and with a decimal point (3.5, 1500).</source>
+        <translation>请书写数字时不用千位分隔符，并使用小数点（3.5、1500）。</translation>
+    </message>
+    <message>
         <source>Validation perplexity {perplexity:.2f}.</source>
         <translation>验证困惑度 {perplexity:.2f}。</translation>
     </message>

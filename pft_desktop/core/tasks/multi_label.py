@@ -138,10 +138,9 @@ class MultiLabelTask(Task):
         require_label_columns(train, label_source)
         twice = [c for c in dict.fromkeys(label_source) if label_source.count(c) > 1]
         if d.text_column in label_source or twice:
-            what = f"'{d.text_column}' is mapped as the text and as labels" if not twice else \
-                f"'{twice[0]}' is named twice among the label columns"
-            raise UserError("invalid_mapping", f"The column {what}.",
-                            "Map a different column to each role, and each label column once.")
+            raise UserError("invalid_mapping", message(
+                "error.text_as_labels", column=d.text_column) if not twice else message(
+                "error.label_column_twice", column=twice[0]), message("fix.label_columns_once"))
         raw = train.dataset.to_pandas()
         frame = _clean(raw, d.text_column, label_source, report)
         check_rows_kept(train, raw, {"text": d.text_column}, len(frame))

@@ -16,7 +16,7 @@ import numpy as np
 
 from pft_desktop.core.data import DataReport, Table, counted, require_columns, token_length_summary
 from pft_desktop.core.errors import UserError
-from pft_desktop.core.messages import message
+from pft_desktop.core.messages import joined, message
 from pft_desktop.core.tasks import onnx_usage
 from pft_desktop.core.tasks.base import (PROBE_TEXTS, PreparedData, Role, Task, TryField,
                                          WithoutLength, distinct_columns, uses_text_pair)
@@ -311,22 +311,17 @@ def read_targets(cells, column: str, file_name: str):
     comma = bad & text.str.fullmatch(DECIMAL_COMMA)
     other = bad & ~comma
     if other.any():
-        _refuse(text, other, column, file_name, "",
-                "Map the column that holds the numbers to predict, or correct or remove those "
-                "rows. To predict classes (text labels), choose a classification task.")
+        _refuse(text, other, column, file_name, "", message("fix.not_a_number"))
     if not comma.any():
         return numbers, []
     with_point = ~missing & ~bad & text.str.contains(".", regex=False)
     if with_point.any():
         _refuse(text, comma, column, file_name,
-                f"decimal commas? Other rows write decimals with a point (like "
-                f"'{text[with_point].iloc[0]}'), so the column mixes the two ways",
-                "Write every number in the column the same way, with a decimal point (3.5).")
+                message("why.mixed_decimals", example=text[with_point].iloc[0]),
+                message("fix.mixed_decimals"))
     if text[comma].str.fullmatch(r"[+-]?\d{1,3},\d{3}").all():
-        _refuse(text, comma, column, file_name,
-                "decimal commas or thousands separators? Every such value has three digits "
-                "after the comma", "Write the numbers without thousands separators and with a "
-                "decimal point (3.5, 1500).")
+        _refuse(text, comma, column, file_name, message("why.thousands"),
+                message("fix.thousands"))
     numbers[comma] = pd.to_numeric(text[comma].str.replace(",", ".", regex=False))
     example = text[comma].iloc[0]
     return numbers, [message("data.decimal_commas", column=column, file=file_name,
@@ -336,13 +331,15 @@ def read_targets(cells, column: str, file_name: str):
 def _refuse(text, bad, column: str, file_name: str, why: str, fix: str):
     rows = text[bad]
     first_row, first = int(rows.index[0]) + 1, rows.iloc[0]
-    shown = [f"'{value}' in row {int(i) + 1:,}" for i, value in rows.iloc[1:6].items()]
-    more = f"; {counted(len(rows) - 1, 'other row')} too: {', '.join(shown)}" \
-        f"{' and more' if len(rows) > 6 else ''}" if len(rows) > 1 else ""
-    what = f"'{first}'" if first else "an empty value"
-    raise UserError("not_a_number", f"The score column '{column}' of {file_name} must hold "
-                    f"numbers, but data row {first_row:,} (the header not counted) has {what}"
-                    f"{': ' + why if why else ''}{more}.", fix)
+    shown = [message("where.value_in_row", value=value, row=int(i) + 1)
+             for i, value in rows.iloc[1:6].items()]
+    more = message("data.other_rows_more" if len(rows) > 6 else "data.other_rows",
+                   rows=counted(len(rows) - 1, "other row"), shown=joined(shown)) \
+        if len(rows) > 1 else ""
+    what = f"'{first}'" if first else message("where.empty_value")
+    raise UserError("not_a_number", message(
+        "error.not_a_number_why" if why else "error.not_a_number", column=column,
+        file=file_name, row=first_row, what=what, why=why, more=more), fix)
 
 
 def _target_column(table: Table, taken: set) -> str:
