@@ -11,7 +11,15 @@ and warm; medians and ratios printed.
 
     .venv/bin/python benchmarks/bench_first_step.py [--rounds 3] [--methods lora,full]
 
-Measured 2026-12-02 on the 2 development cores, shared with other work the whole time (other
+Measured 2026-12-02 on the 2 development cores, free (load average 0.5 to 1.9 at 14:54 UTC):
+
+    median seconds to step 1         cold     warm  cold/warm  one step
+    lora                             7.72     4.15       1.9x      2.13
+    full                             5.47     0.97       5.7x      0.24
+
+Warm runs had started (data checked, model loaded, Trainer built) at 0.30 to 0.35 s; a LoRA
+run's first step then took 3.8 s, where a bare peft model's first step takes 0.16 s: not yet
+explained. Earlier the same day, on the cores shared with other work the whole time (other
 people's tests and benchmarks), medians of 3. At load average 5.9 to 7.7 (14:17 UTC):
 
     median seconds to step 1         cold     warm  cold/warm  one step

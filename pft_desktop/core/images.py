@@ -13,6 +13,7 @@ from pathlib import Path
 
 from pft_desktop.core.data import counted
 from pft_desktop.core.errors import UserError
+from pft_desktop.core.messages import known, message
 
 IMAGE_SUFFIXES = (".jpg", ".jpeg", ".png", ".bmp", ".gif", ".webp")
 SHOWN = 3                 # file names named in a message before "and N more"
@@ -58,8 +59,8 @@ def list_folder(folder: str | Path) -> ImageList:
     belong to it). Nothing is opened here; refuses a folder that is not laid out by class."""
     root = Path(folder).expanduser()
     if not root.is_dir():
-        raise UserError("missing_file", f"The image folder {root} does not exist.",
-                        "Check the path and choose the folder again.")
+        raise UserError("missing_file", message("error.image_folder_missing", path=str(root)),
+                        message("fix.image_folder_missing"))
     found = ImageList(root)
     classes = sorted(p for p in root.iterdir() if p.is_dir() and not p.name.startswith("."))
     loose = sorted(p for p in root.iterdir() if p.is_file() and not p.name.startswith("."))
@@ -81,9 +82,9 @@ def list_folder(folder: str | Path) -> ImageList:
         found.paths += [str(p.resolve()) for p in images]
         found.labels += [folder_of_class.name] * len(images)
     if empty:
-        found.warnings.append(f"{counted(len(empty), 'class folder')} of {root.name} "
-                              f"{'holds' if len(empty) == 1 else 'hold'} no images and "
-                              f"{'is' if len(empty) == 1 else 'are'} left out: {some(empty)}.")
+        found.warnings.append(message(
+            "data.empty_class_folder" if len(empty) == 1 else "data.empty_class_folders",
+            folders=counted(len(empty), "class folder"), root=root.name, names=some(empty)))
     return found
 
 
@@ -154,27 +155,25 @@ def _name(path: str, source: Path) -> str:
 def skipped_messages(images: ImageList, what: str) -> tuple[list[str], list[str]]:
     """(notes, warnings) naming a few of the files left out, per reason."""
     notes, warnings = [], []
+    what = known(what)
     for reason, names in images.skipped.items():
-        one = len(names) == 1
-        was = "was" if one else "were"
+        plural = "" if len(names) == 1 else "s"
         if reason == NOT_IMAGE:
-            notes.append(f"{counted(len(names), 'file')} in {what} {'is' if one else 'are'} not "
-                         f"{'an image' if one else 'images'} ({', '.join(IMAGE_SUFFIXES)}) and "
-                         f"{was} skipped: {some(names)}.")
+            notes.append(message("data.not_image" + plural, files=counted(len(names), "file"),
+                                 what=what, suffixes=", ".join(IMAGE_SUFFIXES),
+                                 names=some(names)))
         elif reason == OUTSIDE:
-            warnings.append(f"{counted(len(names), 'image')} of {what} {'lies' if one else 'lie'}"
-                            f" directly in the folder, outside the class subfolders, and {was} "
-                            f"skipped: {some(names)}. Move {'it' if one else 'them'} into the "
-                            "class's subfolder.")
+            warnings.append(message("data.outside_image" + plural,
+                                    images=counted(len(names), "image"), what=what,
+                                    names=some(names)))
         elif reason == UNREADABLE:
-            warnings.append(f"{counted(len(names), 'file')} in {what} cannot be opened as "
-                            f"{'an image' if one else 'images'} (damaged, or not what the name "
-                            f"says) and {was} skipped: {some(names)}.")
+            warnings.append(message("data.unreadable_image" + plural,
+                                    files=counted(len(names), "file"), what=what,
+                                    names=some(names)))
         elif reason == MISSING:
-            warnings.append(f"{counted(len(names), 'image path')} in {what} "
-                            f"{'names a file that does' if one else 'name files that do'} not "
-                            f"exist and {was} left out: {some(names)}. Relative paths are read "
-                            "from the table's folder.")
+            warnings.append(message("data.missing_image" + plural,
+                                    paths=counted(len(names), "image path"), what=what,
+                                    names=some(names)))
     return notes, warnings
 
 

@@ -727,6 +727,51 @@ CATALOGUE = {
     "fix.thousands": QT_TRANSLATE_NOOP(
         "core", "Write the numbers without thousands separators and with a decimal point (3.5, "
         "1500)."),
+    # Images left out (core.images)
+    "what.training_data": QT_TRANSLATE_NOOP("core", "the training data"),
+    "what.validation_data": QT_TRANSLATE_NOOP("core", "the validation data"),
+    "drop.not_image": QT_TRANSLATE_NOOP("core", "not an image file"),
+    "drop.unreadable_image": QT_TRANSLATE_NOOP("core", "cannot be opened as an image"),
+    "drop.missing_image": QT_TRANSLATE_NOOP("core", "image file not found"),
+    "drop.outside_image": QT_TRANSLATE_NOOP("core", "not inside a class subfolder"),
+    "count.file": QT_TRANSLATE_NOOP("core", "{count:,} file"),
+    "count.files": QT_TRANSLATE_NOOP("core", "{count:,} files"),
+    "count.image": QT_TRANSLATE_NOOP("core", "{count:,} image"),
+    "count.images": QT_TRANSLATE_NOOP("core", "{count:,} images"),
+    "count.image_path": QT_TRANSLATE_NOOP("core", "{count:,} image path"),
+    "count.image_paths": QT_TRANSLATE_NOOP("core", "{count:,} image paths"),
+    "count.class_folder": QT_TRANSLATE_NOOP("core", "{count:,} class folder"),
+    "count.class_folders": QT_TRANSLATE_NOOP("core", "{count:,} class folders"),
+    "error.image_folder_missing": QT_TRANSLATE_NOOP(
+        "core", "The image folder {path} does not exist."),
+    "fix.image_folder_missing": QT_TRANSLATE_NOOP(
+        "core", "Check the path and choose the folder again."),
+    "data.empty_class_folder": QT_TRANSLATE_NOOP(
+        "core", "{folders} of {root} holds no images and is left out: {names}."),
+    "data.empty_class_folders": QT_TRANSLATE_NOOP(
+        "core", "{folders} of {root} hold no images and are left out: {names}."),
+    "data.not_image": QT_TRANSLATE_NOOP(
+        "core", "{files} in {what} is not an image ({suffixes}) and was skipped: {names}."),
+    "data.not_images": QT_TRANSLATE_NOOP(
+        "core", "{files} in {what} are not images ({suffixes}) and were skipped: {names}."),
+    "data.outside_image": QT_TRANSLATE_NOOP(
+        "core", "{images} of {what} lies directly in the folder, outside the class subfolders, "
+        "and was skipped: {names}. Move it into the class's subfolder."),
+    "data.outside_images": QT_TRANSLATE_NOOP(
+        "core", "{images} of {what} lie directly in the folder, outside the class subfolders, "
+        "and were skipped: {names}. Move them into the class's subfolder."),
+    "data.unreadable_image": QT_TRANSLATE_NOOP(
+        "core", "{files} in {what} cannot be opened as an image (damaged, or not what the name "
+        "says) and was skipped: {names}."),
+    "data.unreadable_images": QT_TRANSLATE_NOOP(
+        "core", "{files} in {what} cannot be opened as images (damaged, or not what the name "
+        "says) and were skipped: {names}."),
+    "data.missing_image": QT_TRANSLATE_NOOP(
+        "core", "{paths} in {what} names a file that does not exist and was left out: {names}. "
+        "Relative paths are read from the table's folder."),
+    "data.missing_images": QT_TRANSLATE_NOOP(
+        "core", "{paths} in {what} name files that do not exist and were left out: {names}. "
+        "Relative paths are read from the table's folder."),
     # The Results page's headline (Task.headline)
     "headline.perplexity": QT_TRANSLATE_NOOP("core", "Validation perplexity {perplexity:.2f}."),
     "headline.loss": QT_TRANSLATE_NOOP("core", "Validation loss {loss:.4f}."),

@@ -4910,6 +4910,110 @@ Start it with &apos;sbatch job.sbatch&apos; in that folder, or &apos;./launch.sh
         <translation>请书写数字时不用千位分隔符，并使用小数点（3.5、1500）。</translation>
     </message>
     <message>
+        <source>the training data</source>
+        <translation>训练数据</translation>
+    </message>
+    <message>
+        <source>the validation data</source>
+        <translation>验证数据</translation>
+    </message>
+    <message>
+        <source>not an image file</source>
+        <translation>不是图片文件</translation>
+    </message>
+    <message>
+        <source>cannot be opened as an image</source>
+        <translation>无法作为图片打开</translation>
+    </message>
+    <message>
+        <source>image file not found</source>
+        <translation>找不到图片文件</translation>
+    </message>
+    <message>
+        <source>not inside a class subfolder</source>
+        <translation>不在类别子文件夹中</translation>
+    </message>
+    <message>
+        <source>{count:,} file</source>
+        <translation>{count:,} 个文件</translation>
+    </message>
+    <message>
+        <source>{count:,} files</source>
+        <translation>{count:,} 个文件</translation>
+    </message>
+    <message>
+        <source>{count:,} image</source>
+        <translation>{count:,} 张图片</translation>
+    </message>
+    <message>
+        <source>{count:,} images</source>
+        <translation>{count:,} 张图片</translation>
+    </message>
+    <message>
+        <source>{count:,} image path</source>
+        <translation>{count:,} 个图片路径</translation>
+    </message>
+    <message>
+        <source>{count:,} image paths</source>
+        <translation>{count:,} 个图片路径</translation>
+    </message>
+    <message>
+        <source>{count:,} class folder</source>
+        <translation>{count:,} 个类别文件夹</translation>
+    </message>
+    <message>
+        <source>{count:,} class folders</source>
+        <translation>{count:,} 个类别文件夹</translation>
+    </message>
+    <message>
+        <source>The image folder {path} does not exist.</source>
+        <translation>图片文件夹 {path} 不存在。</translation>
+    </message>
+    <message>
+        <source>Check the path and choose the folder again.</source>
+        <translation>请检查路径并重新选择文件夹。</translation>
+    </message>
+    <message>
+        <source>{folders} of {root} holds no images and is left out: {names}.</source>
+        <translation>{root} 中有 {folders}不含图片，已略去：{names}。</translation>
+    </message>
+    <message>
+        <source>{folders} of {root} hold no images and are left out: {names}.</source>
+        <translation>{root} 中有 {folders}不含图片，已略去：{names}。</translation>
+    </message>
+    <message>
+        <source>{files} in {what} is not an image ({suffixes}) and was skipped: {names}.</source>
+        <translation>{what}中有 {files}不是图片（{suffixes}），已跳过：{names}。</translation>
+    </message>
+    <message>
+        <source>{files} in {what} are not images ({suffixes}) and were skipped: {names}.</source>
+        <translation>{what}中有 {files}不是图片（{suffixes}），已跳过：{names}。</translation>
+    </message>
+    <message>
+        <source>{images} of {what} lies directly in the folder, outside the class subfolders, and was skipped: {names}. Move it into the class&apos;s subfolder.</source>
+        <translation>{what}中有 {images}直接位于文件夹中、不在类别子文件夹里，已跳过：{names}。请把它移到对应类别的子文件夹中。</translation>
+    </message>
+    <message>
+        <source>{images} of {what} lie directly in the folder, outside the class subfolders, and were skipped: {names}. Move them into the class&apos;s subfolder.</source>
+        <translation>{what}中有 {images}直接位于文件夹中、不在类别子文件夹里，已跳过：{names}。请把它们移到对应类别的子文件夹中。</translation>
+    </message>
+    <message>
+        <source>{files} in {what} cannot be opened as an image (damaged, or not what the name says) and was skipped: {names}.</source>
+        <translation>{what}中有 {files}无法作为图片打开（已损坏，或与文件名所示格式不符），已跳过：{names}。</translation>
+    </message>
+    <message>
+        <source>{files} in {what} cannot be opened as images (damaged, or not what the name says) and were skipped: {names}.</source>
+        <translation>{what}中有 {files}无法作为图片打开（已损坏，或与文件名所示格式不符），已跳过：{names}。</translation>
+    </message>
+    <message>
+        <source>{paths} in {what} names a file that does not exist and was left out: {names}. Relative paths are read from the table&apos;s folder.</source>
+        <translation>{what}中有 {paths}指向不存在的文件，已略去：{names}。相对路径从表格所在文件夹开始解析。</translation>
+    </message>
+    <message>
+        <source>{paths} in {what} name files that do not exist and were left out: {names}. Relative paths are read from the table&apos;s folder.</source>
+        <translation>{what}中有 {paths}指向不存在的文件，已略去：{names}。相对路径从表格所在文件夹开始解析。</translation>
+    </message>
+    <message>
         <source>Validation perplexity {perplexity:.2f}.</source>
         <translation>验证困惑度 {perplexity:.2f}。</translation>
     </message>

@@ -12,7 +12,7 @@ from pathlib import Path
 
 from pft_desktop.core.data import DataReport, Table, counted, guess_roles, require_columns
 from pft_desktop.core.errors import UserError
-from pft_desktop.core.messages import message
+from pft_desktop.core.messages import known, message
 from pft_desktop.core.tasks import onnx_usage
 from pft_desktop.core.tasks.base import (PreparedData, Role, TryField, WithoutLength,
                                          clean_rows, distinct_columns)
@@ -368,7 +368,8 @@ def _report_skipped(report: DataReport, images, what: str, suffix: str) -> None:
     from pft_desktop.core.images import skipped_messages
 
     for reason, names in images.skipped.items():
-        report.drop(reason + suffix, len(names))
+        report.drop(message("drop.in_validation", reason=known(reason)) if suffix
+                    else known(reason), len(names))
     notes, warnings = skipped_messages(images, what)
     report.notes += notes
     report.warnings += warnings
