@@ -15,7 +15,18 @@ the speed-up. Arms alternate (script, app, script, app, ...) so a change in the 
 touches both.
 
     .venv/bin/python benchmarks/bench_time_to_accuracy.py [--rows 8000] [--rounds 2]
-        [--methods full,lora] [--eval-every 50] [--app-set method.train_embeddings=true]
+        [--methods full,lora] [--eval-every 50] [--app-set method.train_word_embeddings=false]
+
+Measured so far (2026-12-02, 2 CPU cores, load average 1 to 3, one round, full fine-tuning,
+--rows 4000 --eval-every 25 --app-set method.train_word_embeddings=false): the script reached
+0.790 after 28 s of training (0.510, 0.765, 0.773, 0.790 at 12, 18, 24, 28 s); the app 0.788
+after 53 s (6.8, 36.5, 42.5, 47.9, 52.7 s), so not faster. Its first 25 steps took 6.8 s
+against the script's 12.2 s (no dense update of the 12M word-embedding weights; a bare
+MiniLM-L6 step went from 291 to 123 ms without it), then 30 s passed before the next
+evaluation: not yet explained (a best-checkpoint save is the first suspect). Leaving the word
+embeddings as pretrained is therefore a setting, not the default. Dropped: bf16 autocast
+(AMX here: 291 -> 166 ms a step, but 422 ms -> 13.9 s with AVX2 kernels, as on the other
+machines).
 """
 
 from __future__ import annotations
