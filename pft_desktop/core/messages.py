@@ -772,6 +772,34 @@ CATALOGUE = {
     "data.missing_images": QT_TRANSLATE_NOOP(
         "core", "{paths} in {what} name files that do not exist and were left out: {names}. "
         "Relative paths are read from the table's folder."),
+    # A table read with rows left out (core.tabular), continued
+    "delimiter.tab": QT_TRANSLATE_NOOP("core", "tab"),
+    "delimiter.comma": QT_TRANSLATE_NOOP("core", "comma"),
+    "delimiter.semicolon": QT_TRANSLATE_NOOP("core", "semicolon"),
+    "delimiter.vertical_bar": QT_TRANSLATE_NOOP("core", "vertical bar"),
+    "where.lines_more": QT_TRANSLATE_NOOP("core", "lines {lines} and {more:,} more"),
+    "where.lines": QT_TRANSLATE_NOOP("core", "lines {lines} and {last}"),
+    "where.header": QT_TRANSLATE_NOOP("core", "header"),
+    "where.first_row": QT_TRANSLATE_NOOP("core", "first row"),
+    "data.title_line": QT_TRANSLATE_NOOP(
+        "core", "The first line of {file} ('{shown}') is not part of the table (a title or "
+        "comments) and was skipped."),
+    "data.title_lines": QT_TRANSLATE_NOOP(
+        "core", "The first {lines} lines of {file} ('{shown}'…) are not part of the table (a "
+        "title or comments) and were skipped."),
+    "error.ragged_rows": QT_TRANSLATE_NOOP(
+        "core", "{file} is not a regular table: line {line} has {fields} fields where the "
+        "{above} has {width} ({long_rows:,} of {rows:,} rows have too many cells, {lines}; "
+        "delimiter: {delimiter})."),
+    "fix.ragged_rows": QT_TRANSLATE_NOOP(
+        "core", "Quote text that contains the delimiter, fix those rows, or choose the right "
+        "delimiter ({where})."),
+    "data.ragged_row": QT_TRANSLATE_NOOP(
+        "core", "{rows} of {file} has more cells than the {above} ({width}) and was left out: "
+        "{lines}. Quote text that contains the {delimiter}, or fix that row, to keep it."),
+    "data.ragged_rows": QT_TRANSLATE_NOOP(
+        "core", "{rows} of {file} have more cells than the {above} ({width}) and were left out: "
+        "{lines}. Quote text that contains the {delimiter}, or fix those rows, to keep them."),
     # The Results page's headline (Task.headline)
     "headline.perplexity": QT_TRANSLATE_NOOP("core", "Validation perplexity {perplexity:.2f}."),
     "headline.loss": QT_TRANSLATE_NOOP("core", "Validation loss {loss:.4f}."),

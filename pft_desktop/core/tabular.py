@@ -44,7 +44,7 @@ LINES_NAMED = 5
 
 
 def delimiter_name(delimiter: str) -> str:
-    return DELIMITER_NAMES.get(delimiter, repr(delimiter))
+    return known(DELIMITER_NAMES.get(delimiter, repr(delimiter)))
 
 
 def lines_text(lines: list[int], total: int) -> str:
@@ -52,10 +52,10 @@ def lines_text(lines: list[int], total: int) -> str:
     shown = [str(n) for n in lines[:LINES_NAMED]]
     more = total - len(shown)
     if more > 0:
-        return f"lines {', '.join(shown)} and {more:,} more"
+        return message("where.lines_more", lines=", ".join(shown), more=more)
     if len(shown) == 1:
-        return f"line {shown[0]}"
-    return f"lines {', '.join(shown[:-1])} and {shown[-1]}"
+        return message("where.line", line=shown[0])
+    return message("where.lines", lines=", ".join(shown[:-1]), last=shown[-1])
 
 
 # -- counting cells ------------------------------------------------------------------------------
@@ -161,10 +161,9 @@ def load_delimited(path: Path, wanted_encoding: str = "", wanted_delimiter: str 
     skip_lines = rows[titles - 1][1] if titles else 0
     if titles:
         shown = rows[0][0][0].strip()[:60] if rows[0][0] else ""
-        first = "The first line" if titles == 1 else f"The first {titles} lines"
-        notes.append(f"{first} of {path.name} ('{shown}'{'…' if titles > 1 else ''}) "
-                     f"{'is' if titles == 1 else 'are'} not part of the table (a title or "
-                     f"comments) and {'was' if titles == 1 else 'were'} skipped.")
+        notes.append(message("data.title_line", file=path.name, shown=shown) if titles == 1
+                     else message("data.title_lines", lines=titles, file=path.name,
+                                  shown=shown))
     table_rows = [row for row, _ in rows[titles:]]
     has_header = header == "yes" or (header == "auto" and first_row_is_header(table_rows))
     header_cells = table_rows[0] if has_header else []
@@ -239,21 +238,18 @@ def _ragged(path: Path, delimiter: str, cells: CellCounts, long_rows: int,
             long_lines: list[int], has_header: bool) -> str:
     """Rows with more cells than the header: a few are left out with a warning naming them;
     more than 1% means the delimiter or the quoting is wrong, and the file is refused."""
-    width, above = cells.width, "header" if has_header else "first row"
+    width, above = cells.width, message("where.header" if has_header else "where.first_row")
     if long_rows > RAGGED_DROPPED_AT_MOST * max(1, cells.rows):
         first = long_lines[0]
-        raise UserError(
-            "ragged_rows", f"{path.name} is not a regular table: line {first} has "
-            f"{cells.most_on(first)} fields where the {above} has {width} ({long_rows:,} of "
-            f"{cells.rows:,} rows have too many cells, {lines_text(long_lines, long_rows)}; "
-            f"delimiter: {delimiter_name(delimiter)}).", "Quote text that contains the "
-            "delimiter, fix those rows, or choose the right delimiter (" + FORMAT_CHOICE + ").")
-    one = long_rows == 1
-    return (f"{_plural(long_rows, 'row')} of {path.name} {'has' if one else 'have'} more cells "
-            f"than the {above} ({width}) and {'was' if one else 'were'} left out: "
-            f"{lines_text(long_lines, long_rows)}. Quote text that contains the "
-            f"{delimiter_name(delimiter)}, or fix {'that row' if one else 'those rows'}, to keep "
-            f"{'it' if one else 'them'}.")
+        raise UserError("ragged_rows", message(
+            "error.ragged_rows", file=path.name, line=first, fields=cells.most_on(first),
+            above=above, width=width, long_rows=long_rows, rows=cells.rows,
+            lines=lines_text(long_lines, long_rows), delimiter=delimiter_name(delimiter)),
+            message("fix.ragged_rows", where=known(FORMAT_CHOICE)))
+    return message("data.ragged_row" if long_rows == 1 else "data.ragged_rows",
+                   rows=message("count.row" if long_rows == 1 else "count.rows",
+                                count=long_rows), file=path.name, above=above, width=width,
+                   lines=lines_text(long_lines, long_rows), delimiter=delimiter_name(delimiter))
 
 
 def _read(path: Path, encoding: str, delimiter: str, has_header: bool, skip_lines: int,

@@ -5014,6 +5014,62 @@ Start it with &apos;sbatch job.sbatch&apos; in that folder, or &apos;./launch.sh
         <translation>{what}中有 {paths}指向不存在的文件，已略去：{names}。相对路径从表格所在文件夹开始解析。</translation>
     </message>
     <message>
+        <source>tab</source>
+        <translation>制表符</translation>
+    </message>
+    <message>
+        <source>comma</source>
+        <translation>逗号</translation>
+    </message>
+    <message>
+        <source>semicolon</source>
+        <translation>分号</translation>
+    </message>
+    <message>
+        <source>vertical bar</source>
+        <translation>竖线</translation>
+    </message>
+    <message>
+        <source>lines {lines} and {more:,} more</source>
+        <translation>第 {lines} 行及另外 {more:,} 行</translation>
+    </message>
+    <message>
+        <source>lines {lines} and {last}</source>
+        <translation>第 {lines} 和 {last} 行</translation>
+    </message>
+    <message>
+        <source>header</source>
+        <translation>表头</translation>
+    </message>
+    <message>
+        <source>first row</source>
+        <translation>首行</translation>
+    </message>
+    <message>
+        <source>The first line of {file} (&apos;{shown}&apos;) is not part of the table (a title or comments) and was skipped.</source>
+        <translation>{file} 的第一行（&apos;{shown}&apos;）不属于表格（是标题或注释），已跳过。</translation>
+    </message>
+    <message>
+        <source>The first {lines} lines of {file} (&apos;{shown}&apos;…) are not part of the table (a title or comments) and were skipped.</source>
+        <translation>{file} 的前 {lines} 行（&apos;{shown}&apos;…）不属于表格（是标题或注释），已跳过。</translation>
+    </message>
+    <message>
+        <source>{file} is not a regular table: line {line} has {fields} fields where the {above} has {width} ({long_rows:,} of {rows:,} rows have too many cells, {lines}; delimiter: {delimiter}).</source>
+        <translation>{file} 不是规整的表格：第 {line} 行有 {fields} 个字段，而{above}有 {width} 个（{rows:,} 行中有 {long_rows:,} 行单元格过多，{lines}；分隔符：{delimiter}）。</translation>
+    </message>
+    <message>
+        <source>Quote text that contains the delimiter, fix those rows, or choose the right delimiter ({where}).</source>
+        <translation>请给包含分隔符的文本加上引号，修正这些行，或选择正确的分隔符（{where}）。</translation>
+    </message>
+    <message>
+        <source>{rows} of {file} has more cells than the {above} ({width}) and was left out: {lines}. Quote text that contains the {delimiter}, or fix that row, to keep it.</source>
+        <translation>{file} 中有 {rows}的单元格比{above}（{width}）多，已略去：{lines}。要保留它，请给包含{delimiter}的文本加上引号，或修正该行。</translation>
+    </message>
+    <message>
+        <source>{rows} of {file} have more cells than the {above} ({width}) and were left out: {lines}. Quote text that contains the {delimiter}, or fix those rows, to keep them.</source>
+        <translation>{file} 中有 {rows}的单元格比{above}（{width}）多，已略去：{lines}。要保留它们，请给包含{delimiter}的文本加上引号，或修正这些行。</translation>
+    </message>
+    <message>
         <source>Validation perplexity {perplexity:.2f}.</source>
         <translation>验证困惑度 {perplexity:.2f}。</translation>
     </message>
