@@ -11,6 +11,7 @@ embedding rows. Heavy imports stay inside the functions: the window imports this
 from __future__ import annotations
 
 from pft_desktop.core.errors import UserError
+from pft_desktop.core.messages import message
 
 IGNORE = -100
 DEFAULT_TEMPLATE = "plain"
@@ -44,26 +45,22 @@ def ensure_chat_template(tokenizer, choice: str = "") -> str:
     one, else the model's own, else the default. A template whose tokens the vocabulary lacks
     is refused (new embedding rows would start untrained)."""
     if not choice and getattr(tokenizer, "chat_template", None):
-        return "the model's own chat template"
+        return message("template.own")
     name = choice or DEFAULT_TEMPLATE
     if name not in TEMPLATES:
-        raise UserError("invalid_config", f"task.chat_template = {name!r} is not a known "
-                        "template.", f"Choose one of {', '.join(TEMPLATES)}, or leave it empty "
-                        "for the model's own.")
+        raise UserError("invalid_config", message("error.unknown_template", name=repr(name)),
+                        message("fix.unknown_template", templates=", ".join(TEMPLATES)))
     vocabulary = tokenizer.get_vocab()
     missing = [token for token in TEMPLATE_TOKENS.get(name, ()) if token not in vocabulary]
     if missing:
-        raise UserError("template_tokens_missing", f"The chat template '{name}' needs the "
-                        f"tokens {', '.join(missing)}, which this model's vocabulary does not "
-                        "have.", "Choose 'zephyr' or 'plain', which end each turn with the "
-                        "model's own end token, or a model made for this template.")
+        raise UserError("template_tokens_missing", message(
+            "error.template_tokens", name=name, tokens=", ".join(missing)),
+            message("fix.template_tokens"))
     if tokenizer.eos_token is None:
-        raise UserError("no_eos_token", "The tokenizer has no end-of-sequence token, so a "
-                        "reply could never end.", "Choose a model whose tokenizer has one.")
+        raise UserError("no_eos_token", message("error.no_eos_token"),
+                        message("fix.no_eos_token"))
     tokenizer.chat_template = TEMPLATES[name]
-    return (f"the '{name}' chat template (chosen)" if choice else
-            f"the '{name}' chat template (the model has none of its own; another can be "
-            "chosen under Hyperparameters > Chat template)")
+    return message("template.chosen" if choice else "template.default", name=name)
 
 
 def render(tokenizer, turns: list[dict], generation_prompt: bool = False) -> str:
@@ -73,10 +70,9 @@ def render(tokenizer, turns: list[dict], generation_prompt: bool = False) -> str
         return tokenizer.apply_chat_template(turns, tokenize=False,
                                              add_generation_prompt=generation_prompt)
     except Exception as exc:  # jinja2's TemplateError, or the template's raise_exception
-        raise UserError("chat_template_failed", f"The model's chat template refused a "
-                        f"conversation: {str(exc)[:200]}", "Remove what it names (for example "
-                        "the system prompt, if the model takes none), or choose another "
-                        "template under Hyperparameters > Chat template.") from None
+        raise UserError("chat_template_failed", message("error.template_refused",
+                                                        error=str(exc)[:200]),
+                        message("fix.template_refused")) from None
 
 
 def render_prompt(tokenizer, messages: list[dict]) -> str:
@@ -138,9 +134,8 @@ def assistant_spans(tokenizer, turns: list[dict], text: str) -> list[tuple[int, 
         else:
             start = text.find(turn["content"], cursor)
             if start < 0:
-                raise UserError("chat_template_failed", "The chat template does not write "
-                                "the assistant's reply as it is given.", "Choose another "
-                                "template under Hyperparameters > Chat template.")
+                raise UserError("chat_template_failed", message("error.template_rewrites"),
+                                message("fix.template_rewrites"))
             end = start + len(turn["content"])
             token = end_of_turn_token(tokenizer)
             if token and text[end:].lstrip(" ").startswith(token):

@@ -800,6 +800,37 @@ CATALOGUE = {
     "data.ragged_rows": QT_TRANSLATE_NOOP(
         "core", "{rows} of {file} have more cells than the {above} ({width}) and were left out: "
         "{lines}. Quote text that contains the {delimiter}, or fix those rows, to keep them."),
+    # Chat templates (core.chat) and seq2seq, continued
+    "template.own": QT_TRANSLATE_NOOP("core", "the model's own chat template"),
+    "template.chosen": QT_TRANSLATE_NOOP("core", "the '{name}' chat template (chosen)"),
+    "template.default": QT_TRANSLATE_NOOP(
+        "core", "the '{name}' chat template (the model has none of its own; another can be "
+        "chosen under Hyperparameters > Chat template)"),
+    "error.unknown_template": QT_TRANSLATE_NOOP(
+        "core", "task.chat_template = {name} is not a known template."),
+    "fix.unknown_template": QT_TRANSLATE_NOOP(
+        "core", "Choose one of {templates}, or leave it empty for the model's own."),
+    "error.template_tokens": QT_TRANSLATE_NOOP(
+        "core", "The chat template '{name}' needs the tokens {tokens}, which this model's "
+        "vocabulary does not have."),
+    "fix.template_tokens": QT_TRANSLATE_NOOP(
+        "core", "Choose 'zephyr' or 'plain', which end each turn with the model's own end "
+        "token, or a model made for this template."),
+    "error.no_eos_token": QT_TRANSLATE_NOOP(
+        "core", "The tokenizer has no end-of-sequence token, so a reply could never end."),
+    "fix.no_eos_token": QT_TRANSLATE_NOOP("core", "Choose a model whose tokenizer has one."),
+    "error.template_refused": QT_TRANSLATE_NOOP(
+        "core", "The model's chat template refused a conversation: {error}"),
+    "fix.template_refused": QT_TRANSLATE_NOOP(
+        "core", "Remove what it names (for example the system prompt, if the model takes none), "
+        "or choose another template under Hyperparameters > Chat template."),
+    "error.template_rewrites": QT_TRANSLATE_NOOP(
+        "core", "The chat template does not write the assistant's reply as it is given."),
+    "fix.template_rewrites": QT_TRANSLATE_NOOP(
+        "core", "Choose another template under Hyperparameters > Chat template."),
+    "data.target_is_source": QT_TRANSLATE_NOOP(
+        "core", "In {same:,} of {rows:,} rows the target '{target}' is the same text as the "
+        "source '{source}': the model would learn to copy. Check the column mapping."),
     # The Results page's headline (Task.headline)
     "headline.perplexity": QT_TRANSLATE_NOOP("core", "Validation perplexity {perplexity:.2f}."),
     "headline.loss": QT_TRANSLATE_NOOP("core", "Validation loss {loss:.4f}."),

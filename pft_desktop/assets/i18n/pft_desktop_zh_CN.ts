@@ -5070,6 +5070,62 @@ Start it with &apos;sbatch job.sbatch&apos; in that folder, or &apos;./launch.sh
         <translation>{file} 中有 {rows}的单元格比{above}（{width}）多，已略去：{lines}。要保留它们，请给包含{delimiter}的文本加上引号，或修正这些行。</translation>
     </message>
     <message>
+        <source>the model&apos;s own chat template</source>
+        <translation>模型自带的对话模板</translation>
+    </message>
+    <message>
+        <source>the &apos;{name}&apos; chat template (chosen)</source>
+        <translation>&apos;{name}&apos; 对话模板（已选择）</translation>
+    </message>
+    <message>
+        <source>the &apos;{name}&apos; chat template (the model has none of its own; another can be chosen under Hyperparameters &gt; Chat template)</source>
+        <translation>&apos;{name}&apos; 对话模板（模型没有自带模板；可在“超参数 &gt; 对话模板”中选择其他模板）</translation>
+    </message>
+    <message>
+        <source>task.chat_template = {name} is not a known template.</source>
+        <translation>task.chat_template = {name} 不是已知的模板。</translation>
+    </message>
+    <message>
+        <source>Choose one of {templates}, or leave it empty for the model&apos;s own.</source>
+        <translation>请从 {templates} 中选择一个，或留空以使用模型自带的模板。</translation>
+    </message>
+    <message>
+        <source>The chat template &apos;{name}&apos; needs the tokens {tokens}, which this model&apos;s vocabulary does not have.</source>
+        <translation>对话模板 &apos;{name}&apos; 需要词元 {tokens}，但此模型的词表中没有。</translation>
+    </message>
+    <message>
+        <source>Choose &apos;zephyr&apos; or &apos;plain&apos;, which end each turn with the model&apos;s own end token, or a model made for this template.</source>
+        <translation>请选择 &apos;zephyr&apos; 或 &apos;plain&apos;（它们用模型自己的结束词元结束每一轮），或选择为此模板制作的模型。</translation>
+    </message>
+    <message>
+        <source>The tokenizer has no end-of-sequence token, so a reply could never end.</source>
+        <translation>分词器没有序列结束词元，回复将永远无法结束。</translation>
+    </message>
+    <message>
+        <source>Choose a model whose tokenizer has one.</source>
+        <translation>请选择分词器带有结束词元的模型。</translation>
+    </message>
+    <message>
+        <source>The model&apos;s chat template refused a conversation: {error}</source>
+        <translation>模型的对话模板拒绝了一段对话：{error}</translation>
+    </message>
+    <message>
+        <source>Remove what it names (for example the system prompt, if the model takes none), or choose another template under Hyperparameters &gt; Chat template.</source>
+        <translation>请删除其中指出的内容（例如模型不接受系统提示时删除系统提示），或在“超参数 &gt; 对话模板”中选择其他模板。</translation>
+    </message>
+    <message>
+        <source>The chat template does not write the assistant&apos;s reply as it is given.</source>
+        <translation>对话模板没有按原样写出助手的回复。</translation>
+    </message>
+    <message>
+        <source>Choose another template under Hyperparameters &gt; Chat template.</source>
+        <translation>请在“超参数 &gt; 对话模板”中选择其他模板。</translation>
+    </message>
+    <message>
+        <source>In {same:,} of {rows:,} rows the target &apos;{target}&apos; is the same text as the source &apos;{source}&apos;: the model would learn to copy. Check the column mapping.</source>
+        <translation>{rows:,} 行中有 {same:,} 行的目标文本 &apos;{target}&apos; 与源文本 &apos;{source}&apos; 相同：模型会学会照抄。请检查列的指定。</translation>
+    </message>
+    <message>
         <source>Validation perplexity {perplexity:.2f}.</source>
         <translation>验证困惑度 {perplexity:.2f}。</translation>
     </message>

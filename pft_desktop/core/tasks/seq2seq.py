@@ -370,8 +370,8 @@ def _same_text_warning(frame, source: str, target: str) -> list[str]:
     same = int((frame["source"].str.strip() == frame["target"].str.strip()).sum())
     if not len(frame) or same <= len(frame) / 2:
         return []
-    return [f"In {same:,} of {len(frame):,} rows the target '{target}' is the same text as the "
-            f"source '{source}': the model would learn to copy. Check the column mapping."]
+    return [message("data.target_is_source", same=same, rows=len(frame), target=target,
+                    source=source)]
 
 
 def _target_line(lengths: list[int], max_target: int) -> str:
