@@ -831,6 +831,22 @@ CATALOGUE = {
     "data.target_is_source": QT_TRANSLATE_NOOP(
         "core", "In {same:,} of {rows:,} rows the target '{target}' is the same text as the "
         "source '{source}': the model would learn to copy. Check the column mapping."),
+    # SQuAD-style JSON (core.qa_data)
+    "error.bad_squad_json": QT_TRANSLATE_NOOP(
+        "core", "{file} looks like SQuAD-style JSON but cannot be read as JSON ({error})."),
+    "fix.bad_squad_json": QT_TRANSLATE_NOOP(
+        "core", "Check that the file is complete (not cut off) and saved as UTF-8, or export it "
+        "again."),
+    "error.bad_squad": QT_TRANSLATE_NOOP(
+        "core", "{file} is not laid out as SQuAD: its 'data' must be a list of articles, each "
+        "with a list of 'paragraphs'."),
+    "fix.bad_squad": QT_TRANSLATE_NOOP(
+        "core", "Write it as {{\"data\": [{{\"title\": …, \"paragraphs\": [{{\"context\": …, "
+        "\"qas\": [{{\"id\", \"question\", \"answers\": [{{\"text\", \"answer_start\"}}]}}]}}]}}]}}, "
+        "or as a table with question, context and answer columns."),
+    "error.no_squad_questions": QT_TRANSLATE_NOOP(
+        "core", "{file} holds no questions (no 'qas' in its paragraphs)."),
+    "fix.no_squad_questions": QT_TRANSLATE_NOOP("core", "Choose a file with questions in it."),
     # The Results page's headline (Task.headline)
     "headline.perplexity": QT_TRANSLATE_NOOP("core", "Validation perplexity {perplexity:.2f}."),
     "headline.loss": QT_TRANSLATE_NOOP("core", "Validation loss {loss:.4f}."),

@@ -58,18 +58,14 @@ def load_squad(path) -> Table:
         with open_bytes(path) as handle:
             document = json.loads(handle.read().decode("utf-8-sig"))
     except (ValueError, OSError) as exc:
-        raise UserError("bad_json", f"{path.name} looks like SQuAD-style JSON but cannot be "
-                        f"read as JSON ({str(exc)[:200]}).", "Check that the file is complete "
-                        "(not cut off) and saved as UTF-8, or export it again.") from None
+        raise UserError("bad_json", message("error.bad_squad_json", file=path.name,
+                                            error=str(exc)[:200]),
+                        message("fix.bad_squad_json")) from None
     articles = document.get("data") if isinstance(document, dict) else None
     if not isinstance(articles, list) or not all(
             isinstance(a, dict) and isinstance(a.get("paragraphs"), list) for a in articles):
-        raise UserError("bad_squad", f"{path.name} is not laid out as SQuAD: its 'data' must be "
-                        "a list of articles, each with a list of 'paragraphs'.",
-                        "Write it as {\"data\": [{\"title\": …, \"paragraphs\": [{\"context\": "
-                        "…, \"qas\": [{\"id\", \"question\", \"answers\": [{\"text\", "
-                        "\"answer_start\"}]}]}]}]}, or as a table with question, context and "
-                        "answer columns.")
+        raise UserError("bad_squad", message("error.bad_squad", file=path.name),
+                        message("fix.bad_squad"))
     rows = {name: [] for name in ("id", "title", "context", "question", "answers.text",
                                   "answers.answer_start")}
     contexts = 0
@@ -90,8 +86,8 @@ def load_squad(path) -> Table:
                 rows["answers.answer_start"].append(json.dumps([a.get("answer_start")
                                                                 for a in answers]))
     if not rows["id"]:
-        raise UserError("empty_file", f"{path.name} holds no questions (no 'qas' in its "
-                        "paragraphs).", "Choose a file with questions in it.")
+        raise UserError("empty_file", message("error.no_squad_questions", file=path.name),
+                        message("fix.no_squad_questions"))
     version = document.get("version")
     note = (f"{path.name} is SQuAD-style JSON{f' (version {version})' if version else ''}: "
             f"{counted(len(rows['id']), 'question')} about {counted(contexts, 'context')} in "

@@ -5126,6 +5126,30 @@ Start it with &apos;sbatch job.sbatch&apos; in that folder, or &apos;./launch.sh
         <translation>{rows:,} 行中有 {same:,} 行的目标文本 &apos;{target}&apos; 与源文本 &apos;{source}&apos; 相同：模型会学会照抄。请检查列的指定。</translation>
     </message>
     <message>
+        <source>{file} looks like SQuAD-style JSON but cannot be read as JSON ({error}).</source>
+        <translation>{file} 看起来是 SQuAD 格式的 JSON，但无法按 JSON 读取（{error}）。</translation>
+    </message>
+    <message>
+        <source>Check that the file is complete (not cut off) and saved as UTF-8, or export it again.</source>
+        <translation>请检查文件是否完整（没有被截断）并以 UTF-8 保存，或重新导出。</translation>
+    </message>
+    <message>
+        <source>{file} is not laid out as SQuAD: its &apos;data&apos; must be a list of articles, each with a list of &apos;paragraphs&apos;.</source>
+        <translation>{file} 不是 SQuAD 的结构：其 &apos;data&apos; 必须是文章列表，每篇文章都有一个 &apos;paragraphs&apos; 列表。</translation>
+    </message>
+    <message>
+        <source>Write it as {{&quot;data&quot;: [{{&quot;title&quot;: …, &quot;paragraphs&quot;: [{{&quot;context&quot;: …, &quot;qas&quot;: [{{&quot;id&quot;, &quot;question&quot;, &quot;answers&quot;: [{{&quot;text&quot;, &quot;answer_start&quot;}}]}}]}}]}}]}}, or as a table with question, context and answer columns.</source>
+        <translation>请写成 {{&quot;data&quot;: [{{&quot;title&quot;: …, &quot;paragraphs&quot;: [{{&quot;context&quot;: …, &quot;qas&quot;: [{{&quot;id&quot;, &quot;question&quot;, &quot;answers&quot;: [{{&quot;text&quot;, &quot;answer_start&quot;}}]}}]}}]}}]}} 的形式，或写成包含问题、上下文和答案列的表格。</translation>
+    </message>
+    <message>
+        <source>{file} holds no questions (no &apos;qas&apos; in its paragraphs).</source>
+        <translation>{file} 中没有问题（其段落中没有 &apos;qas&apos;）。</translation>
+    </message>
+    <message>
+        <source>Choose a file with questions in it.</source>
+        <translation>请选择一个包含问题的文件。</translation>
+    </message>
+    <message>
         <source>Validation perplexity {perplexity:.2f}.</source>
         <translation>验证困惑度 {perplexity:.2f}。</translation>
     </message>
