@@ -235,6 +235,8 @@ TEXTS = [
     QT_TRANSLATE_NOOP("core", 'LoRA: weight-decomposed adapters (DoRA), learning magnitude and direction apart; often better at low ranks, slower per step.'),
     QT_TRANSLATE_NOOP("core", 'rsLoRA'),
     QT_TRANSLATE_NOOP("core", 'LoRA: scale the update by alpha/sqrt(rank) instead of alpha/rank (rank-stabilized), so high ranks keep learning.'),
+    QT_TRANSLATE_NOOP("core", 'Train word embeddings'),
+    QT_TRANSLATE_NOOP("core", "Full fine-tuning for classification, tagging and question answering: train the word embeddings too. Turning it off leaves them as pretrained: they are about half of a small encoder's weights and their update about half of its step time on a CPU (benchmarks/bench_time_to_accuracy.py). Keep it on for a model whose embeddings were not well pretrained. Language modelling always trains them."),
     QT_TRANSLATE_NOOP("core", 'Trainable top layers'),
     QT_TRANSLATE_NOOP("core", "With 'freeze': also train this many of the top transformer layers besides the head."),
     QT_TRANSLATE_NOOP("core", 'head only'),

@@ -3202,6 +3202,14 @@ Start it with &apos;sbatch job.sbatch&apos; in that folder, or &apos;./launch.sh
         <translation>LoRA：按 alpha/sqrt(秩) 而不是 alpha/秩 缩放更新（秩稳定），使高秩时也能持续学习。</translation>
     </message>
     <message>
+        <source>Train word embeddings</source>
+        <translation>训练词嵌入</translation>
+    </message>
+    <message>
+        <source>Full fine-tuning for classification, tagging and question answering: train the word embeddings too. Turning it off leaves them as pretrained: they are about half of a small encoder&apos;s weights and their update about half of its step time on a CPU (benchmarks/bench_time_to_accuracy.py). Keep it on for a model whose embeddings were not well pretrained. Language modelling always trains them.</source>
+        <translation>分类、序列标注和问答的全量微调：同时训练词嵌入。关闭后词嵌入保持预训练时的值：它们约占小型编码器权重的一半，在 CPU 上其更新约占每步时间的一半（benchmarks/bench_time_to_accuracy.py）。若模型的词嵌入未经充分预训练，请保持开启。语言建模始终训练词嵌入。</translation>
+    </message>
+    <message>
         <source>Trainable top layers</source>
         <translation>可训练的顶部层数</translation>
     </message>
