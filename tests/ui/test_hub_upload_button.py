@@ -15,8 +15,13 @@ def hub(tmp_path, monkeypatch):
     monkeypatch.setenv("PFT_SETTINGS_FILE", str(tmp_path / "settings.json"))
     monkeypatch.setenv("HF_ENDPOINT", UNREACHABLE)
     monkeypatch.setenv("HF_HOME", str(tmp_path / "hf-home"))
-    for name in ("HF_TOKEN", "HUGGING_FACE_HUB_TOKEN", "HF_HUB_OFFLINE"):
+    from pft_desktop.core import hub_env
+
+    # huggingface_hub reads TRANSFORMERS_OFFLINE as HF_HUB_OFFLINE: an earlier test's offline
+    # mode must not stay behind in either
+    for name in ("HF_TOKEN", "HUGGING_FACE_HUB_TOKEN", "HF_HUB_OFFLINE", "TRANSFORMERS_OFFLINE"):
         monkeypatch.delenv(name, raising=False)
+    monkeypatch.setattr(hub_env, "_set_here", {})
 
 
 def _upload(qtbot, dialog, repo="someone/model") -> str:

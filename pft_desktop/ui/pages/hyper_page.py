@@ -279,7 +279,9 @@ class HyperparametersPage(WizardPage):
         """Before a pretraining starts: the new model's size, a new head's notice, and what to
         expect from the time it will take (core.pretrain_guidance, from measured figures)."""
         config = self.state.config
-        if config.task.kind != "pretrain":
+        from pft_desktop.core.tasks import get_task
+
+        if "pretrain" not in get_task(config.task.kind).sections:
             return ""
         from pft_desktop.core.models import display_name
         from pft_desktop.core.pretrain import new_head_notice
