@@ -177,16 +177,21 @@ def test_lora_saves_an_adapter_and_leaves_base_weights(tmp_path, tiny_encoder, s
     assert 0 < started["trainable_parameters"] < started["total_parameters"] / 4
 
 
-def test_causal_lm_learns_responses_only(tmp_path, tiny_chat_decoder, qa_csv):
+def _chat_config(model, data, method: str, steps: int):
+    """A prompt/response causal-LM run on the tiny chat decoder."""
     from pft_desktop.core.config import RunConfig
 
     config = RunConfig()
-    config.model.name_or_path = str(tiny_chat_decoder)
-    config.data.train_file = str(qa_csv)
+    config.model.name_or_path, config.data.train_file = str(model), str(data)
     config.data.prompt_column, config.data.response_column = "prompt", "response"
     config.task.kind, config.task.max_length = "causal-lm", 64
-    config.method.kind = "lora"
-    config.training.max_steps, config.training.learning_rate = 12, 5e-3
+    config.method.kind = method
+    config.training.max_steps, config.training.learning_rate = steps, 5e-3
+    return config
+
+
+def test_causal_lm_learns_responses_only(tmp_path, tiny_chat_decoder, qa_csv):
+    config = _chat_config(tiny_chat_decoder, qa_csv, "lora", steps=12)
     outcome = run_training(config, tmp_path / "run")
     assert outcome.status == "finished", outcome
     metrics = RunFolder(tmp_path / "run").metrics()
@@ -199,15 +204,7 @@ def test_causal_lm_learns_responses_only(tmp_path, tiny_chat_decoder, qa_csv):
 def test_full_language_modelling_trains_its_word_embeddings(tmp_path, tiny_chat_decoder, qa_csv):
     """A language model's word embeddings are its vocabulary (often tied to the output layer):
     full fine-tuning always trains them."""
-    from pft_desktop.core.config import RunConfig
-
-    config = RunConfig()
-    config.model.name_or_path = str(tiny_chat_decoder)
-    config.data.train_file = str(qa_csv)
-    config.data.prompt_column, config.data.response_column = "prompt", "response"
-    config.task.kind, config.task.max_length = "causal-lm", 64
-    config.method.kind = "full"
-    config.training.max_steps, config.training.learning_rate = 2, 5e-3
+    config = _chat_config(tiny_chat_decoder, qa_csv, "full", steps=2)
     assert run_training(config, tmp_path / "run").status == "finished"
     before = _weights(tiny_chat_decoder / "model.safetensors")
     after = _weights(tmp_path / "run" / "model" / "model.safetensors")
