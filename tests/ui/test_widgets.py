@@ -43,6 +43,43 @@ def test_loss_chart_holds_100k_points_downsampled_and_clipped(qtbot):
     assert chart.smooth.y[0] == np.float64(losses[0])
 
 
+def test_a_small_live_chart_goes_quiet_between_refreshes(qtbot):
+    """A narrow chart fed a noisy series, one refresh per 5 steps: after each refresh it
+    paints and then stops. Auto-range that measured the clipped, downsampled points moved the
+    view, which changed those points, which moved the view again: this chart repainted in a
+    loop from step 285 on, a core busy for as long as the window was open."""
+    from PySide6.QtCore import QEvent, QObject
+
+    from pft_desktop.ui.widgets.charts import LiveChart
+
+    class PaintCounter(QObject):
+        paints = 0
+
+        def eventFilter(self, watched, event):
+            if event.type() == QEvent.Type.Paint:
+                self.paints += 1
+            return False
+
+    chart = LiveChart("noise")
+    qtbot.addWidget(chart)
+    series = chart.add_series("a", "#059669")
+    chart.resize(191, 150)
+    chart.show()
+    counter = PaintCounter()
+    chart.viewport().installEventFilter(counter)
+    busiest = 0
+    for step, value in enumerate(1 + np.random.default_rng(0).random(400), 1):
+        series.append(step, float(value))
+        if step % 5 == 0:
+            chart.refresh()
+            qtbot.wait(5)  # the repaint this refresh asked for
+            counter.paints = 0
+            qtbot.wait(60)  # and then nothing changed
+            busiest = max(busiest, counter.paints)
+    assert busiest <= 1
+    assert chart.curves["a"].dataBounds(1) == (series.y.min(), series.y.max())
+
+
 def test_dataset_preview_reads_rows_on_demand(tmp_path):
     import datasets
     from PySide6.QtCore import Qt

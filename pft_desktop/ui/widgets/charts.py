@@ -158,6 +158,36 @@ class Series:
         self.dirty = True
 
 
+class WholeDataCurve(pg.PlotDataItem):
+    """A curve whose auto-range extent is that of all its data, not of what clip-to-view and
+    downsampling last drew. pyqtgraph measures the drawn points, and those depend on the view
+    range and width, which the auto-range then moves: a small chart could repaint in a loop,
+    100% of a core, for as long as the window was open (pyqtgraph issue 3135)."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._extent: tuple | None = None
+
+    def setData(self, *args, **kwargs) -> None:
+        self._extent = None
+        super().setData(*args, **kwargs)
+
+    def dataBounds(self, ax: int, frac: float = 1.0, orthoRange=None):
+        if self._extent is None:
+            x, y = self.getOriginalDataset()
+            self._extent = (finite_range(x), finite_range(y))
+        return self._extent[ax]
+
+
+def finite_range(values) -> tuple:
+    """(lowest, highest) of the finite values, or (None, None) as pyqtgraph reads "no data"."""
+    if values is None or len(values) == 0:
+        return None, None
+    values = np.asarray(values, dtype=float)
+    finite = values[np.isfinite(values)]
+    return (float(finite.min()), float(finite.max())) if len(finite) else (None, None)
+
+
 class LiveChart(ThemedPlot):
     """A plot of named series that redraws only what changed since the last refresh."""
 
@@ -183,10 +213,11 @@ class LiveChart(ThemedPlot):
         series, which are drawn from the mean of each pixel's points: a wide pen over
         100,000 noisy points took 190 ms a redraw here, against 6 ms at 1 pixel."""
         series = Series()
-        curve = self.plot([], [], pen=None, name=label or name, symbol=symbol,
-                          symbolBrush=color, symbolPen=None, symbolSize=7,
-                          autoDownsampleFactor=SMOOTH_POINTS_PER_PIXEL if smooth else
-                          POINTS_PER_PIXEL)
+        curve = WholeDataCurve([], [], pen=None, name=label or name, symbol=symbol,
+                               symbolBrush=color, symbolPen=None, symbolSize=7,
+                               autoDownsampleFactor=SMOOTH_POINTS_PER_PIXEL if smooth else
+                               POINTS_PER_PIXEL)
+        self.addItem(curve)
         if smooth:
             curve.setDownsampling(auto=True, method="mean")
         self.themed_pen(curve, color, width, symbol=symbol is not None)
@@ -217,7 +248,8 @@ class LossChart(LiveChart):
         self.smooth = self.add_series("smooth", PALETTE["smooth"], 2.2, label="train (smoothed)",
                                       smooth=True)
         self.eval = self.add_series("eval", PALETTE["eval"], symbol="o", label=self.tr("eval"))
-        self.eval_line = self.plot([], [])
+        self.eval_line = WholeDataCurve([], [])
+        self.addItem(self.eval_line)
         self.themed_pen(self.eval_line, PALETTE["eval"], 1.2, pg.QtCore.Qt.PenStyle.DashLine)
         self.smoothing = smoothing
         self._ema = 0.0
