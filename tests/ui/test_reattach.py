@@ -221,11 +221,16 @@ def test_follower_is_quick_for_a_long_run(follower, tmp_path):
     assert tick < 0.05
 
 
+STEPS = 150
+
+
 def test_resume_from_the_library_continues_the_same_charts(qtbot, window, tiny_encoder,
                                                            sentiment_csv):
     """Stopped mid-run, resumed from the Runs page: the run goes on from its checkpoint and
     its charts show every step once (none missing, none repeated)."""
-    prepare(window, tiny_encoder, sentiment_csv, max_steps=40, eval_steps=100000)
+    # Long enough that Stop lands before the end: a warm runner trains the tiny model in
+    # milliseconds a step, and 40 steps could finish before the stop request was read.
+    prepare(window, tiny_encoder, sentiment_csv, max_steps=STEPS, eval_steps=100000)
     page = window.train_page
     qtbot.mouseClick(page.start_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: page.loss_chart.point_count("train") >= 3, timeout=90000)
@@ -233,17 +238,17 @@ def test_resume_from_the_library_continues_the_same_charts(qtbot, window, tiny_e
     qtbot.waitUntil(lambda: window.state.outcome is not None, timeout=60000)
     folder = RunFolder(window.state.run_dir)
     stopped_at = page.loss_chart.point_count("train")
-    assert window.state.outcome["status"] == "stopped" and stopped_at < 40
+    assert window.state.outcome["status"] == "stopped" and stopped_at < STEPS
     window.show_library()
     library = window.runs_page
     library.select_paths({str(folder.path)})
     assert library.buttons["resume"].isEnabled()
     library.buttons["resume"].click()
     assert window.stack.currentWidget() is page and page.session.is_running()
-    qtbot.waitUntil(lambda: window.state.outcome is not None, timeout=120000)
+    qtbot.waitUntil(lambda: window.state.outcome is not None, timeout=300000)
     assert window.state.outcome["status"] == "finished", window.state.outcome
     steps = list(page.loss_chart.raw.x)
-    assert steps == list(range(1, 41))
+    assert steps == list(range(1, STEPS + 1))
     assert folder.state() == "finished"
 
 
