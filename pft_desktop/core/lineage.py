@@ -111,3 +111,107 @@ def pretraining_step(config) -> PretrainingStep | None:
         eval_loss=summary.final_metrics.get("eval_loss"),
         eval_perplexity=summary.final_metrics.get("eval_perplexity"),
         seconds=summary.duration_s)
+
+
+def plain_base(config) -> str | None:
+    """The model a fine-tuning run's pretraining step continued from: what to fine-tune the
+    same way to see what the pretraining gained. None when the base was not an app-made
+    continued pretraining (one from scratch started from random weights, not a model)."""
+    parent = pretraining_run_of(config.model.name_or_path)
+    if parent is None:
+        return None
+    try:
+        pretrain_config = parent.load_config()
+    except UserError:
+        return None
+    if pretrain_config.pretrain.from_scratch:
+        return None
+    return pretrain_config.model.name_or_path or None
+
+
+# Settings a like-for-like comparison shares; the base model is what differs on purpose.
+RECIPE_KEYS = ("task.", "method.", "training.")
+NOT_RECIPE = ("training.seed", "training.output_dir", "model.name_or_path")
+
+
+@dataclass
+class BaseComparison:
+    """This run against a fine-tuning of the plain base on the same data: the gain the
+    pretraining step brought, as the benchmark measures it."""
+
+    name: str           # the plain base's run
+    base: str
+    metric: str         # e.g. eval_accuracy
+    ours: float
+    theirs: float
+    differences: list   # recipe settings that differ, e.g. ["training.learning_rate"]
+
+    def text(self) -> str:
+        from pft_desktop.core.models import display_name
+
+        label = self.metric.removeprefix("eval_")
+        text = (f"Against the plain base: run {self.name} fine-tuned {display_name(self.base)} "
+                f"on the same data to {label} {self.theirs:.3f}; this run reached "
+                f"{self.ours:.3f} ({self.ours - self.theirs:+.3f}).")
+        if self.differences:
+            shown = ", ".join(self.differences[:4])
+            more = len(self.differences) - 4
+            text += f" Its settings differ in {shown}" + (f" and {more} more" if more > 0
+                                                          else "") + "."
+        return text
+
+
+def base_comparison(folder: RunFolder, store=None) -> BaseComparison | None:
+    """The newest finished run that fine-tuned this run's plain base on the same training
+    file for the same task, with the metric this run is judged by; None when there is none
+    (or this run's base was not a continued pretraining of the app)."""
+    from pft_desktop.core.runstore import RunStore, flatten, summarize
+
+    try:
+        config = folder.load_config()
+    except UserError:
+        return None
+    base = plain_base(config)
+    if base is None:
+        return None
+    ours = summarize(folder)
+    metric = ours.best_metric
+    if not isinstance(ours.final_metrics.get(metric), (int, float)):
+        return None
+    stores = [store or RunStore(), RunStore(folder.path.parent)]
+    seen, candidates = {folder.path}, []
+    for other in (f for s in stores for f in s.folders()):
+        if other.path in seen:
+            continue
+        seen.add(other.path)
+        try:
+            other_config = other.load_config()
+        except UserError:
+            continue
+        if other_config.model.name_or_path != base or \
+                other_config.task.kind != config.task.kind or \
+                not _same_file(other_config.data.train_file, config.data.train_file):
+            continue
+        summary = summarize(other)
+        value = summary.final_metrics.get(metric)
+        if summary.status == "finished" and isinstance(value, (int, float)):
+            candidates.append((summary.started, other, other_config, value))
+    if not candidates:
+        return None
+    _, other, other_config, value = max(candidates, key=lambda c: c[0])
+    mine, theirs = flatten(config.to_dict()), flatten(other_config.to_dict())
+    differences = sorted(k for k in set(mine) | set(theirs)
+                         if k.startswith(RECIPE_KEYS) and k not in NOT_RECIPE
+                         and mine.get(k) != theirs.get(k))
+    return BaseComparison(name=other.name, base=base, metric=metric,
+                          ours=float(ours.final_metrics[metric]), theirs=float(value),
+                          differences=differences)
+
+
+def _same_file(a: str, b: str) -> bool:
+    if not a or not b:
+        return False
+    try:
+        return Path(a).expanduser().resolve() == Path(b).expanduser().resolve()
+    except OSError:
+        return a == b

@@ -116,6 +116,8 @@ class MainWindow(QMainWindow):
         self.train_page.session.finished.connect(self._run_ended)
         self.results_page.run_opened.connect(self._run_opened)
         self.results_page.fine_tune_requested.connect(self._fine_tune)
+        self.results_page.same_from_base_requested.connect(
+            lambda path, base: self.new_run_from(path, base=base))
         self._connect_library()
         self._keyboard()
         self.resize(1180, 780)
@@ -338,9 +340,11 @@ class MainWindow(QMainWindow):
         runs.deleted.connect(self._runs_deleted)
         self.compare_page.back_requested.connect(self.show_library)
 
-    def new_run_from(self, run_dir: str, more: bool = False) -> None:
-        """Fill the wizard with a run's settings ("New run from this config"), or with a
-        new run that starts from its weights ("Train more"); the pages check them again."""
+    def new_run_from(self, run_dir: str, more: bool = False, base: str | None = None) -> None:
+        """Fill the wizard with a run's settings ("New run from this config"), with a new
+        run that starts from its weights ("Train more"), or with its settings on another
+        base model (the plain base, to see what a pretraining step gained); the pages check
+        them again."""
         from pft_desktop.core.runstore import train_more_config
 
         folder = RunFolder(run_dir)
@@ -353,6 +357,8 @@ class MainWindow(QMainWindow):
         if self.train_page.session.is_running():
             self.train_page.session.detach()  # it goes on; the library lists it
         self.train_page.clear()
+        if base:
+            config.model.name_or_path = base
         self.state.config = config
         self.state.model_info = self.state.report = None
         self.state.run_dir = self.state.outcome = None

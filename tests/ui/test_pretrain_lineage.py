@@ -80,3 +80,57 @@ def test_pretraining_page_says_what_to_expect_and_names_a_new_head(qtbot, window
     note = page.pretrain_note.text()
     assert "expect about what random weights give" in note
     assert "without a masked-language-model head" not in note
+
+
+def test_a_continued_pretraining_is_compared_with_its_plain_base(qtbot, window, tmp_path,
+                                                                  tiny_encoder, sentiment_csv):
+    """Results of a run fine-tuned from a continued pretraining offers "Fine-tune <base> the
+    same way", which fills the wizard with this run's data and settings on the plain base;
+    once that run finished, the lineage shows both results and the gain."""
+    from pft_desktop.core.defaults import pretraining_defaults
+    from pft_desktop.core.lineage import base_comparison, plain_base
+    from pft_desktop.core.rundir import RunFolder
+
+    from helpers import classification_config
+
+    win, results = window, window.results_page
+    config = pretraining_defaults()
+    config.model.name_or_path = str(tiny_encoder)
+    config.data.train_file = str(write_csv(tmp_path / "corpus.csv", ["text"],
+                                           [(t,) for t, _ in sentiment_rows(200, seed=5)]))
+    config.data.text_column = "text"
+    config.task.max_length, config.training.max_steps, config.training.batch_size = 32, 3, 8
+    pre = tmp_path / "runs" / "continued"
+    assert run_training(config, pre).status == "finished"
+    fine = tmp_path / "runs" / "from-continued"
+    fine_config = classification_config(pre / "model", sentiment_csv, max_steps=3)
+    assert run_training(fine_config, fine).status == "finished"
+    assert plain_base(fine_config) == str(tiny_encoder)
+    assert base_comparison(RunFolder(fine)) is None  # nothing to compare with yet
+
+    results.open_run(str(fine))
+    qtbot.waitUntil(lambda: results.lineage.isVisible(), timeout=5000)
+    assert "Against the plain base" not in results.lineage.text()
+    assert results.base_button.isVisible()
+    assert results.base_button.text() == f"Fine-tune {tiny_encoder.name} the same way…"
+    qtbot.mouseClick(results.base_button, Qt.MouseButton.LeftButton)
+    assert win.stack.currentWidget() is win.model_page
+    wizard = win.state.config
+    assert wizard.model.name_or_path == str(tiny_encoder)
+    assert wizard.data.train_file == str(sentiment_csv)
+    assert (wizard.training.max_steps, wizard.task.kind) == (3, "classification")
+
+    # The plain base fine-tuned from the wizard's config, one setting changed on purpose.
+    wizard.training.learning_rate = 5e-4
+    plain = tmp_path / "runs" / "plain"
+    assert run_training(wizard, plain).status == "finished"
+    comparison = base_comparison(RunFolder(fine))
+    assert comparison.name == "plain" and comparison.metric == "eval_f1"
+    assert comparison.differences == ["training.learning_rate"]
+    results.open_run(str(fine))
+    qtbot.waitUntil(lambda: "Against the plain base" in results.lineage.text(), timeout=5000)
+    text = results.lineage.text()
+    assert f"run plain fine-tuned {tiny_encoder.name} on the same data to f1 " \
+           f"{comparison.theirs:.3f}; this run reached {comparison.ours:.3f}" in text
+    assert "settings differ in training.learning_rate" in text
+    assert not results.base_button.isVisible()

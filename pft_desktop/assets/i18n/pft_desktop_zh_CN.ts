@@ -1458,6 +1458,14 @@ Start it with &apos;sbatch job.sbatch&apos; in that folder, or &apos;./launch.sh
         <translation>分两步完成。1. {pretraining} 2. 此运行对其保存的模型进行了微调。</translation>
     </message>
     <message>
+        <source>Fine-tune {base} the same way…</source>
+        <translation>以相同方式微调 {base}…</translation>
+    </message>
+    <message>
+        <source>A new run with this run&apos;s data and settings from the model the pretraining started from: its result, shown here, is what the pretraining gained.</source>
+        <translation>用本次运行的数据和设置，从预训练的起点模型开始新的运行：其结果会显示在这里，即预训练带来的提升。</translation>
+    </message>
+    <message>
         <source>true</source>
         <translation>真实值</translation>
     </message>

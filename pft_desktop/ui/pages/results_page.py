@@ -35,6 +35,7 @@ class ResultsPage(WizardPage):
                                  "place to try it, and export.")
     run_opened = Signal(str)
     fine_tune_requested = Signal(str)
+    same_from_base_requested = Signal(str, str)  # (this run's folder, the plain base)
 
     def __init__(self, state, parent=None):
         super().__init__(state, parent)
@@ -59,6 +60,13 @@ class ResultsPage(WizardPage):
         self.lineage.setWordWrap(True)
         self.lineage.setVisible(False)
         self.content.addWidget(self.lineage)
+        self.base_button = QPushButton()  # the comparison that shows what pretraining gained
+        self.base_button.setVisible(False)
+        self.base_button.clicked.connect(self._same_from_base)
+        base_row = QHBoxLayout()
+        base_row.addWidget(self.base_button)
+        base_row.addStretch(1)
+        self.content.addLayout(base_row)
         self.changes = ChangesSinceStart()  # its data or libraries differ now: say so
         self.content.addWidget(self.changes)
         row = QHBoxLayout()
@@ -258,9 +266,35 @@ class ResultsPage(WizardPage):
         except UserError:
             step = None
         self.lineage.setVisible(step is not None)
-        self.lineage.setText("" if step is None else self.tr(
+        text = "" if step is None else self.tr(
             "Made in two steps. 1. {pretraining} 2. This run fine-tuned the model it "
-            "saved.").format(pretraining=core_text(step.text())))
+            "saved.").format(pretraining=core_text(step.text()))
+        self._plain_base = None
+        if step is not None:
+            from pft_desktop.core.lineage import base_comparison, plain_base
+            from pft_desktop.core.models import display_name
+
+            comparison = base_comparison(folder)
+            if comparison is not None:
+                text += " " + core_text(comparison.text())
+            else:
+                try:
+                    self._plain_base = plain_base(folder.load_config())
+                except UserError:
+                    pass
+            if self._plain_base:
+                self.base_button.setText(self.tr("Fine-tune {base} the same way…").format(
+                    base=display_name(self._plain_base)))
+                self.base_button.setToolTip(self.tr(
+                    "A new run with this run's data and settings from the model the "
+                    "pretraining started from: its result, shown here, is what the "
+                    "pretraining gained."))
+        self.base_button.setVisible(bool(self._plain_base))
+        self.lineage.setText(text)
+
+    def _same_from_base(self) -> None:
+        if self._plain_base and self.state.run_dir:
+            self.same_from_base_requested.emit(str(self.state.run_dir), self._plain_base)
 
     def _show_metrics(self, metrics: dict) -> None:
         shown = [(k, v) for k, v in sorted(metrics.items())
