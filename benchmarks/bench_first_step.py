@@ -11,15 +11,17 @@ and warm; medians and ratios printed.
 
     .venv/bin/python benchmarks/bench_first_step.py [--rounds 3] [--methods lora,full]
 
-Measured 2026-12-02 on the 2 development cores, free (load average 0.5 to 1.9 at 14:54 UTC):
+Measured 2026-12-02 on the 2 development cores, free (load average 1.3, 17:16 UTC):
 
     median seconds to step 1         cold     warm  cold/warm  one step
-    lora                             7.72     4.15       1.9x      2.13
-    full                             5.47     0.97       5.7x      0.24
+    lora                             4.97     0.62       8.0x      0.17
+    full                             5.52     1.00       5.5x      0.24
 
-Warm runs had started (data checked, model loaded, Trainer built) at 0.30 to 0.35 s; a LoRA
-run's first step then took 3.8 s, where a bare peft model's first step takes 0.16 s: not yet
-explained. Earlier the same day, on the cores shared with other work the whole time (other
+Warm runs had started (data check reused, model loaded, Trainer built) at 0.36 s. A first
+measurement at 14:54 UTC (load average 0.5 to 1.9) had LoRA at 7.72 s cold and 4.15 s warm,
+with a LoRA step taking 2.1 s instead of 0.17 s: another process was training on the same two
+cores (two processes' thread pools on 2 cores make every step several times slower), which
+also explains the first step of 3.8 s that was then "not yet explained". Earlier the same day, on the cores shared with other work the whole time (other
 people's tests and benchmarks), medians of 3. At load average 5.9 to 7.7 (14:17 UTC):
 
     median seconds to step 1         cold     warm  cold/warm  one step
