@@ -64,9 +64,43 @@ class EncodeRows:
         return encoded
 
 
+# Up to this many rows, batches are grouped by token length, tokenized once for it (SST-2's
+# 67k rows: 1.5 s on 2 cores). Grouping by characters instead left 26% more padding in the
+# batches (4,000 SST-2 sentences, batch 32: 73,030 tokens an epoch against 57,952, for 53,573
+# real), and steps 10-25% slower than a script's that groups by tokens. Beyond it, characters:
+# step 1 of a million-row file must not wait for the whole file to be tokenized.
+GROUP_BY_TOKENS_UP_TO = 100_000
+
+
+def token_lengths(texts: list, pairs: list | None, tokenizer, max_length: int) -> list[int]:
+    """Each row's token count after truncation, as EncodeRows will tokenize it."""
+    encoded = tokenizer(texts, pairs, truncation=True, max_length=max_length,
+                        return_attention_mask=False, return_token_type_ids=False)
+    return [len(ids) for ids in encoded["input_ids"]]
+
+
+def with_token_lengths(rows: datasets.Dataset, tokenizer, max_length: int) -> datasets.Dataset:
+    """``rows`` (a dataset with ``text``, maybe ``pair``, and a ``length`` in characters) with
+    ``length`` in tokens, when it has at most GROUP_BY_TOKENS_UP_TO rows; as it is beyond."""
+    if len(rows) > GROUP_BY_TOKENS_UP_TO or "length" not in rows.column_names:
+        return rows
+    import pyarrow as pa
+
+    from pft_desktop.core.mapped_columns import in_memory_dataset
+
+    table = rows.data.table
+    if rows._indices is not None:
+        table = table.take(rows._indices.column(0))
+    texts = table.column("text").fill_null("").to_pylist()
+    pairs = table.column("pair").fill_null("").to_pylist() \
+        if "pair" in table.column_names else None
+    lengths = pa.array(token_lengths(texts, pairs, tokenizer, max_length), pa.int64())
+    return in_memory_dataset(table.set_column(table.column_names.index("length"), "length",
+                                              lengths))
+
+
 def character_lengths(frame, columns: list[str]) -> list[int]:
-    """Characters per row over the text columns: what grouping batches by length sorts on.
-    Only the order matters there, and characters follow tokens closely enough without
+    """Characters per row over the text columns: the order of token lengths, roughly, without
     tokenizing every row first."""
     total = None
     for name in columns:
@@ -87,4 +121,5 @@ def tokenize_on_read(rows, tokenizer, max_length: int, keep: tuple = ("labels",)
         table = rows[texts + list(keep)].copy()
         table["length"] = character_lengths(rows, texts)
         rows = in_memory_dataset(pa.Table.from_pandas(table, preserve_index=False))
+    rows = with_token_lengths(rows, tokenizer, max_length)
     return TokenizedOnRead.wrap(rows, EncodeRows(tokenizer, max_length, keep))

@@ -352,8 +352,22 @@ def test_tokenized_on_read_reads_like_a_tokenized_dataset(tmp_path, tiny_encoder
                                              max_length=32)["input_ids"]
     picked = train.select([3, 0])
     assert picked[0] == rows[3]
-    lengths = _lengths(train)
-    assert len(lengths) == len(train) and lengths[3] == len(texts[0])
+    lengths = _lengths(train)  # batches are grouped by token counts, truncated
+    assert lengths == [len(row["input_ids"]) for row in rows]
+
+
+def test_a_file_beyond_the_threshold_groups_batches_by_characters(tmp_path, tiny_encoder,
+                                                                  monkeypatch):
+    """Tokenizing a huge file for its lengths would hold back step 1: beyond
+    GROUP_BY_TOKENS_UP_TO rows the grouping sorts on characters, untokenized."""
+    from pft_desktop.core import lazy_tokens
+    from pft_desktop.core.recipe import _lengths
+
+    monkeypatch.setattr(lazy_tokens, "GROUP_BY_TOKENS_UP_TO", 50)
+    config = classification_config(tiny_encoder, varied_csv(tmp_path / "d.csv", 80))
+    train = prepare(config).data.train
+    texts, _ = train.raw_texts(list(range(len(train))))
+    assert _lengths(train) == [len(text) for text in texts]
 
 
 def test_training_starts_without_tokenizing_every_row(tmp_path, tiny_encoder, monkeypatch):
@@ -362,6 +376,7 @@ def test_training_starts_without_tokenizing_every_row(tmp_path, tiny_encoder, mo
     from pft_desktop.core import lazy_tokens
     from pft_desktop.core.recipe import run_training
 
+    monkeypatch.setattr(lazy_tokens, "GROUP_BY_TOKENS_UP_TO", 10_000)  # a "big" file here
     config = classification_config(tiny_encoder, varied_csv(tmp_path / "d.csv", 20_000),
                                    max_steps=1, batch_size=8)
     config.data.validation_split = 0.0
