@@ -17,22 +17,19 @@ touches both.
     .venv/bin/python benchmarks/bench_time_to_accuracy.py [--rows 8000] [--rounds 2]
         [--methods full,lora] [--eval-every 50] [--app-set method.train_word_embeddings=false]
 
-Measured 2026-12-02 17:05-17:15 UTC, 2 CPU cores mostly free, --rows 4000 --eval-every 25,
-2 rounds (training seconds to each evaluation's accuracy):
+Measured 2026-12-02 17:25-17:35 UTC, 2 CPU cores free, --rows 4000 --eval-every 25, medians
+of 2 rounds: full fine-tuning, both 0.790, script 20.7 s, app 20.4 s (1.01x); LoRA (r 8, q/v),
+both 0.600, script 17.9 s, app 18.0 s (0.99x). The app's accuracy curve is the script's,
+evaluation by evaluation.
 
-    full, app defaults    script 0.790 at 21.5 s (round 1, 41 s, had a test run beside it);
-                          app 0.759/0.765/0.779/0.792 at 12.8/19.0/24.6/29.5 s: 0.73x
-    full, word embeddings left as pretrained: app 0.788 at 28 s, never the script's 0.790
-    lora (r 8, q/v)       script 0.600 at 18.3-18.6 s; app 0.556 at 19.3-20.0 s, 0.674 at
-                          23.0-23.9 s: reaches 0.600 at its last evaluation, 0.79x
-
-The app's steps take 10-25% longer than the script's on the same batches (LoRA: 25 steps in
-5.0-5.4 s against 4.2 s); logging every step is not the cause (logging every 25: 24.15 s to
-the end against 24.0 s). An earlier "30 s gap" before the second evaluation was load from
-other work: the script's arm showed the same gap when a test ran beside it. Dropped: bf16
-autocast (AMX here: 291 -> 166 ms a step, but 422 ms -> 13.9 s with AVX2 kernels, as on the
-other machines); freezing the word embeddings by default (a bare MiniLM-L6 step 291 -> 123 ms,
-but here only 5% less time for the run and 0.2 point less accuracy).
+An hour earlier the app was slower (full 0.73x, LoRA 0.79x): it grouped batches by characters,
+which left 26% more padding than grouping by tokens (73,030 padded tokens an epoch against
+57,952, for 53,573 real); core.lazy_tokens now groups by tokens up to 100,000 rows. Logging
+every step was not the cause (tried: the same time with logging every 25). An earlier "30 s
+gap" before the second evaluation was load from other work. Dropped: bf16 autocast (AMX here:
+291 -> 166 ms a step, but 422 ms -> 13.9 s with AVX2 kernels, as on the other machines);
+freezing the word embeddings by default (a bare MiniLM-L6 step 291 -> 123 ms, but to the same
+accuracy no faster here: 0.791 at 23.2 s against 0.790 at 20.9 s).
 """
 
 from __future__ import annotations
