@@ -61,6 +61,7 @@ class ResultsPage(WizardPage):
         self.lineage.setVisible(False)
         self.content.addWidget(self.lineage)
         self.base_button = QPushButton()  # the comparison that shows what pretraining gained
+        self._plain_base = None
         self.base_button.setVisible(False)
         self.base_button.clicked.connect(self._same_from_base)
         base_row = QHBoxLayout()
