@@ -71,12 +71,14 @@ def test_a_small_live_chart_goes_quiet_between_refreshes(qtbot):
     for step, value in enumerate(1 + np.random.default_rng(0).random(400), 1):
         series.append(step, float(value))
         if step % 5 == 0:
-            chart.refresh()
-            qtbot.wait(5)  # the repaint this refresh asked for
             counter.paints = 0
-            qtbot.wait(60)  # and then nothing changed
+            chart.refresh()
+            qtbot.waitUntil(lambda: counter.paints > 0, timeout=5000)  # the repaint asked for
+            qtbot.wait(20)  # (a second one may trail it on a busy machine)
+            counter.paints = 0
+            qtbot.wait(100)  # then nothing changed: a looping chart paints dozens of times
             busiest = max(busiest, counter.paints)
-    assert busiest <= 1
+    assert busiest <= 2
     assert chart.curves["a"].dataBounds(1) == (series.y.min(), series.y.max())
 
 
