@@ -4,13 +4,16 @@ two batch sizes; two lengths), each printed with the estimate the Hyperparameter
 and the measured figure side by side: peak memory and seconds per step, their ratio, and the
 share of rows within 20%.
 
-Measured 2026-12-02 on 2 CPU cores shared with other work (load average 3 to 10), 21 of the 24
-runs (the rest past a 15-minute limit; one 4-bit Llama run stopped after its first step):
-peak memory within 20% in 20 of 21 after CPU_PROCESS_BYTES was added (0 of 21 before: the
-process's own ~540 MB was not counted); seconds per step within 20% in 0 of 21, estimates 8 to
-300 times too low, and the measured figures themselves varied tenfold between neighbouring
-rows: on these shared cores a step's time is the other processes', so no FLOP rate was fitted.
-Past runs with the same settings correct it (core.estimate_history).
+Measured 2026-12-02 on 2 free CPU cores (load average 1.2 to 1.5), all 24 runs in 151 to
+165 s. With the FLOP rule then in use (2e11 FLOP/s, no fixed costs), seconds per step were
+within 20% in 2 of 24 (estimates 0.23 to 0.85 of the measured). The CPU step model in
+core.estimate (a fixed cost per step, per token per weight, attention, per trained weight) was
+fitted to that run and the demo's MiniLM steps; a second run of the grid afterwards: seconds per
+step within 20% in 16 of 24 (ratios 0.66 to 1.39; the misses are mostly steps of 0.01 to 0.02 s,
+which the run's events time to 0.01 s, and QLoRA's on the smallest model), peak memory in 22 of
+24 (0.79 to 1.02). Earlier, on cores shared with other work (load average 3 to 10), measured
+step times varied tenfold between neighbouring rows: a step's time is then the other
+processes'. Past runs with the same settings correct it (core.estimate_history).
 
 Each run is its own ``python -m pft_desktop.runner`` process (as the app starts it), so its
 peak memory is its own; seconds per step and peak memory come from the run's summary
@@ -123,7 +126,8 @@ def estimate_for(info: dict, method: str, batch: int, length: int, tokens: float
     memory = estimate_memory(info["parameters"], info["hidden"], info["layers"], info["heads"],
                              method=method, batch_size=batch, seq_len=length, on_cpu=True)
     seconds = estimate_seconds_per_step(info["parameters"], memory.trainable_parameters,
-                                        batch, tokens)
+                                        batch, tokens, layers=info["layers"],
+                                        hidden=info["hidden"])
     return memory.total, seconds
 
 

@@ -345,7 +345,7 @@ def calibrate_estimate(rounds: int = 9) -> None:
         DataCollatorForLanguageModeling
 
     from pft_desktop.core.config import PretrainSettings
-    from pft_desktop.core.estimate import estimate_seconds_per_step
+    from pft_desktop.core.estimate import flop_seconds_per_step
     from pft_desktop.core.models import demo_model_path
     from pft_desktop.core.pretrain import architecture, build_model, positions_for, \
         train_tokenizer
@@ -360,7 +360,7 @@ def calibrate_estimate(rounds: int = 9) -> None:
     ref_batch["labels"] = torch.zeros(16, dtype=torch.long)
     ref_tokens = float(ref_batch["attention_mask"].sum()) / 16
     ref_params = sum(p.numel() for p in reference.parameters())
-    arms = {"reference": (reference, ref_batch, estimate_seconds_per_step(
+    arms = {"reference": (reference, ref_batch, flop_seconds_per_step(
         ref_params, ref_params, 16, ref_tokens))}
     tokenizer = train_tokenizer(texts, "encoder", 8000, 64)
     collate = DataCollatorForLanguageModeling(tokenizer, mlm_probability=0.15)
@@ -372,7 +372,7 @@ def calibrate_estimate(rounds: int = 9) -> None:
         model = build_model(arch, tokenizer, positions_for(64))
         params = arch.parameters(len(tokenizer), positions_for(64))
         arms[size] = (model, collate([{"input_ids": b} for b in blocks]),
-                      estimate_seconds_per_step(params, params, 64, 64))
+                      flop_seconds_per_step(params, params, 64, 64))
     times = {name: [] for name in arms}
     optimizers = {name: torch.optim.AdamW(arm[0].parameters(), lr=1e-5)
                   for name, arm in arms.items()}

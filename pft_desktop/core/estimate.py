@@ -146,9 +146,37 @@ def estimate_memory(parameters: int, hidden: int, layers: int, heads: int, *, me
                     CPU_PROCESS_BYTES if on_cpu else 0)
 
 
+# Seconds a fine-tuning step takes on a CPU, fitted (least squares on relative error) to 24
+# short runs of benchmarks/bench_estimates.py on 2 free cores (BERT-like 0.46M and Llama-like
+# 3.5M models, full / LoRA / QLoRA 4-bit, batch 8 and 16, length 32 and 128) and to the demo's
+# MiniLM steps (LoRA 0.17 s, full 0.24 s): a fixed cost a step, one per token per weight
+# (forward and backward pass through every weight, trained or not: LoRA's steps measured
+# nearly as long as full fine-tuning's), one for attention (per token, layer, width and
+# position) and one per trained weight (the optimizer's update). 2026-12-02.
+CPU_STEP_SECONDS = 9.6e-3
+CPU_SECONDS_PER_TOKEN_WEIGHT = 2.56e-11
+CPU_SECONDS_PER_ATTENTION_TERM = 3.9e-10
+CPU_SECONDS_PER_TRAINED_WEIGHT = 1.56e-9
+
+
 def estimate_seconds_per_step(parameters: int, trainable: int, batch_size: int,
-                              tokens_per_row: float, device: str = "cpu") -> float:
-    """Forward (2 flops per weight per token) + backward (2 more, plus 2 for trained weights)."""
+                              tokens_per_row: float, device: str = "cpu", layers: int = 0,
+                              hidden: int = 0) -> float:
+    """A fine-tuning step: on a CPU the fitted costs above (the attention term when
+    ``layers`` and ``hidden`` are known); on a GPU the FLOP count at a rate not measured."""
+    if device != "cpu":
+        return flop_seconds_per_step(parameters, trainable, batch_size, tokens_per_row, device)
+    length = max(tokens_per_row, 1.0)
+    tokens = batch_size * length
+    return (CPU_STEP_SECONDS + tokens * parameters * CPU_SECONDS_PER_TOKEN_WEIGHT
+            + tokens * layers * hidden * length * CPU_SECONDS_PER_ATTENTION_TERM
+            + trainable * CPU_SECONDS_PER_TRAINED_WEIGHT)
+
+
+def flop_seconds_per_step(parameters: int, trainable: int, batch_size: int,
+                          tokens_per_row: float, device: str = "cpu") -> float:
+    """Forward (2 flops per weight per token) + backward (2 more, plus 2 for trained weights)
+    at CPU_FLOPS_PER_SECOND: what the pretraining estimates were calibrated against."""
     tokens = batch_size * max(tokens_per_row, 1.0)
     flops = tokens * (4 * parameters + 2 * trainable)
     speed = CPU_FLOPS_PER_SECOND if device == "cpu" else CPU_FLOPS_PER_SECOND * 150
@@ -166,5 +194,5 @@ PRETRAINING_SLOWDOWN = 1.4
 def pretraining_seconds_per_step(parameters: int, batch_size: int, block: int,
                                  device: str = "cpu") -> float:
     """A new model's pretraining step: every weight trains, every row is a full block."""
-    return PRETRAINING_SLOWDOWN * estimate_seconds_per_step(parameters, parameters,
-                                                            batch_size, block, device)
+    return PRETRAINING_SLOWDOWN * flop_seconds_per_step(parameters, parameters, batch_size,
+                                                        block, device)

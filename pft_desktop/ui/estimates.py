@@ -100,9 +100,11 @@ def time_text(state, rows: int, tokens_per_row: float) -> str:
     config = state.config.training
     plan = current_batch_plan(state.config)
     # The time to compute a whole step's rows on this computer (CPU processes share it).
-    seconds = estimate_seconds_per_step(state.model_info["parameters"],
-                                        estimate.trainable_parameters,
-                                        config.batch_size * plan.processes, tokens_per_row)
+    info = state.model_info
+    seconds = estimate_seconds_per_step(info["parameters"], estimate.trainable_parameters,
+                                        config.batch_size * plan.processes, tokens_per_row,
+                                        layers=info.get("num_layers", 0),
+                                        hidden=info.get("hidden_size", 0))
     steps = planned_steps(rows, config.batch_size, plan.accumulation, config.epochs,
                           config.max_steps, plan.processes)
     total = seconds * steps

@@ -101,12 +101,12 @@ def test_guidance_follows_the_estimate_and_the_kind_of_pretraining():
 
 
 def test_the_estimate_of_a_pretraining_step_carries_the_measured_correction():
-    from pft_desktop.core.estimate import (PRETRAINING_SLOWDOWN, estimate_seconds_per_step,
+    from pft_desktop.core.estimate import (PRETRAINING_SLOWDOWN, flop_seconds_per_step,
                                            pretraining_seconds_per_step)
 
     assert PRETRAINING_SLOWDOWN > 1
     assert pretraining_seconds_per_step(1_000_000, 64, 64) == pytest.approx(
-        PRETRAINING_SLOWDOWN * estimate_seconds_per_step(1_000_000, 1_000_000, 64, 64))
+        PRETRAINING_SLOWDOWN * flop_seconds_per_step(1_000_000, 1_000_000, 64, 64))
 
 
 def test_pretrain_then_train_on_the_run_by_name(tmp_path, monkeypatch, capsys):

@@ -299,7 +299,7 @@ class HyperparametersPage(WizardPage):
     def _pretraining_seconds(self) -> float | None:
         """The whole pretraining's estimated time on this CPU, once the data check has packed
         the text into blocks (None before)."""
-        from pft_desktop.core.estimate import (estimate_seconds_per_step, planned_steps,
+        from pft_desktop.core.estimate import (flop_seconds_per_step, planned_steps,
                                                pretraining_seconds_per_step)
         from pft_desktop.core.pretrain import architecture, positions_for
 
@@ -317,7 +317,7 @@ class HyperparametersPage(WizardPage):
             return steps * pretraining_seconds_per_step(params, t.batch_size * plan.processes,
                                                         block)
         params = (self.state.model_info or {}).get("parameters")
-        return steps * estimate_seconds_per_step(params, params, t.batch_size * plan.processes,
+        return steps * flop_seconds_per_step(params, params, t.batch_size * plan.processes,
                                                  block) if params else None
 
     def _new_model_text(self) -> str:
