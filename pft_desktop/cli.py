@@ -174,7 +174,15 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _pretrains(config) -> bool:
+    """Whether the config's task is a pretraining one (the task says, by its sections)."""
+    from pft_desktop.core.tasks import get_task
+
+    return "pretrain" in get_task(config.task.kind).sections
+
+
 # The columns each task needs; those left unset are guessed from the data file.
+
 def config_from_args(args, pretraining: bool = False):
     """The run config a `train` or `pretrain` command line describes: --config, --demo, --more
     or the defaults, then the flags, then --set; unset columns guessed from the data."""
@@ -200,9 +208,9 @@ def config_from_args(args, pretraining: bool = False):
         scratch = getattr(args, "pretrain.from_scratch", None) or ""
         config = apply_flags(pretraining_defaults(from_scratch=scratch) if pretraining
                              else RunConfig(), args)
-        if config.task.kind == "pretrain" and not pretraining:  # --task pretrain
+        if _pretrains(config) and not pretraining:  # --task pretrain
             config = apply_flags(pretraining_defaults(from_scratch=scratch), args)
-    if pretraining and config.task.kind != "pretrain":
+    if pretraining and not _pretrains(config):
         raise UserError("not_pretraining", f"pft-desktop pretrain was given a "
                         f"{config.task.kind} run (task.kind = {config.task.kind!r}).",
                         "Train it with `pft-desktop train`, or add --task pretrain.")

@@ -23,7 +23,7 @@ def _task_of(folder: Path, info: dict) -> str:
     if info.get("task"):
         return info["task"]
     from pft_desktop.core.models import check_model_folder, read_model_config
-    from pft_desktop.core.tasks import task_of_folder
+    from pft_desktop.core.tasks import get_task, task_of_folder
 
     adapter_file = folder / "adapter_config.json"
     if adapter_file.is_file():  # an adapter made elsewhere: its base says which head
@@ -34,9 +34,8 @@ def _task_of(folder: Path, info: dict) -> str:
     check_model_folder(folder, trust_remote_code=False)  # names what is missing, or why not
     config = read_model_config(folder)
     task = task_of_folder(config)
-    if task == "pretrain":
-        info["objective"] = "mlm"  # a masked-LM model fills in masked words
     if task:
+        info.update(get_task(task).folder_info(config))
         return task
     architectures = config.get("architectures") or []
     raise UserError("no_task_head", f"{folder.name} is a pretrained "

@@ -136,6 +136,11 @@ class Task:
         return bool(head) and any(str(name).endswith(head)
                                   for name in model_config.get("architectures") or [])
 
+    def folder_info(self, model_config: dict) -> dict:
+        """What predicting with a model folder this task claims needs besides the task's
+        name (for a masked-LM folder: that it fills in masked words)."""
+        return {}
+
     # -- the data --------------------------------------------------------------------------
     def columns(self, config) -> dict[str, str]:
         """Role field -> the column mapped to it (empty when unset)."""

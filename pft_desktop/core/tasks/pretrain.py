@@ -83,6 +83,9 @@ class PretrainTask(Task):
         return any(str(name).endswith("ForMaskedLM")
                    for name in model_config.get("architectures") or [])
 
+    def folder_info(self, model_config: dict) -> dict:
+        return {"objective": "mlm"}  # it claims masked-LM folders only: they fill in words
+
     def problems(self, config) -> list[str]:
         from pft_desktop.core.files import is_raw_text
 
