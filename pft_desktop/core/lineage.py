@@ -91,13 +91,10 @@ def pretraining_step(config) -> PretrainingStep | None:
     from pft_desktop.core.models import display_name
     from pft_desktop.core.runstore import summarize
 
-    parent = pretraining_run_of(config.model.name_or_path)
-    if parent is None:
+    found = _pretraining_of(config)
+    if found is None:
         return None
-    try:
-        pretrain_config = parent.load_config()
-    except UserError:
-        return None
+    parent, pretrain_config = found
     summary = summarize(parent)
     losses = [e["loss"] for e in parent.timeline()
               if e.get("type") == events.STEP and isinstance(e.get("loss"), (int, float))]
@@ -117,16 +114,21 @@ def plain_base(config) -> str | None:
     """The model a fine-tuning run's pretraining step continued from: what to fine-tune the
     same way to see what the pretraining gained. None when the base was not an app-made
     continued pretraining (one from scratch started from random weights, not a model)."""
+    found = _pretraining_of(config)
+    if found is None or found[1].pretrain.from_scratch:
+        return None
+    return found[1].model.name_or_path or None
+
+
+def _pretraining_of(config):
+    """(the pretraining run behind a run's base model, its config), or None."""
     parent = pretraining_run_of(config.model.name_or_path)
     if parent is None:
         return None
     try:
-        pretrain_config = parent.load_config()
+        return parent, parent.load_config()
     except UserError:
         return None
-    if pretrain_config.pretrain.from_scratch:
-        return None
-    return pretrain_config.model.name_or_path or None
 
 
 # Settings a like-for-like comparison shares; the base model is what differs on purpose.
