@@ -188,11 +188,17 @@ class ResultsPage(WizardPage):
         self.open_run_button.clicked.connect(
             lambda: self.state.run_dir and QDesktopServices.openUrl(
                 QUrl.fromLocalFile(str(self.state.run_dir))))
+        # Two rows: in one, the buttons made the page wider than a 1180-pixel window, and
+        # every word-wrapped line above them (the lineage) was cut at the right edge.
+        places = QHBoxLayout()
         for button in (self.finetune_button, self.export_merged, self.export_adapter,
-                       self.export_gguf, self.gguf_quant, self.export_onnx, self.onnx_int8,
-                       self.upload_hub, self.open_folder, self.open_run_button):
+                       self.export_gguf, self.gguf_quant):
             buttons.addWidget(button)
+        for button in (self.export_onnx, self.onnx_int8, self.upload_hub, self.open_folder,
+                       self.open_run_button):
+            places.addWidget(button)
         buttons.addStretch(1)
+        places.addStretch(1)
         self.export_bar = QProgressBar()
         self.export_bar.setRange(0, 0)
         self.export_bar.setVisible(False)
@@ -200,6 +206,7 @@ class ResultsPage(WizardPage):
         self.export_note.setObjectName("hint")
         self.export_note.setWordWrap(True)
         export_layout.addLayout(buttons)
+        export_layout.addLayout(places)
         export_layout.addWidget(self.export_bar)
         export_layout.addWidget(self.export_note)
         self.content.addWidget(export_box)
