@@ -226,9 +226,8 @@ class MethodSettings:
     train_word_embeddings: bool = option(
         True, "Full fine-tuning for classification, tagging and question answering: train "
         "the word embeddings too. Turning it off leaves them as pretrained: they are about "
-        "half of a small encoder's weights and their update about half of its step time on a "
-        "CPU (benchmarks/bench_time_to_accuracy.py). Keep it on for a model whose embeddings "
-        "were not well pretrained. Language modelling always trains them.",
+        "half of a small encoder's weights. Keep it on for a model whose embeddings were not "
+        "well pretrained. Language modelling always trains them.",
         label="Train word embeddings", advanced=True)
     trainable_top_layers: int = option(
         0, "With 'freeze': also train this many of the top transformer layers besides the "
@@ -238,8 +237,15 @@ class MethodSettings:
         "slower.", label="Gradient checkpointing", advanced=True)
     precision: str = option(
         "auto", "Number format for training: 'auto' uses bf16 on GPUs that support it and "
-        "fp32 otherwise; fp16 needs a CUDA GPU.", label="Precision", choices=PRECISIONS,
+        "fp32 otherwise (on a CPU with bf16 instructions, fp32 with bf16 matrix products: see "
+        "CPU speed-ups); fp16 needs a CUDA GPU.", label="Precision", choices=PRECISIONS,
         advanced=True)
+    cpu_speedups: bool = option(
+        True, "Training on a CPU: update only the word-embedding rows each batch uses, draw "
+        "dropout masks with numpy's faster generator and, with precision 'auto' on a CPU with "
+        "bf16 instructions, multiply matrices in bf16 with fp32 sums. Faster to the same "
+        "accuracy (benchmarks/bench_time_to_accuracy.py); off trains as a plain Trainer "
+        "script does, number for number.", label="CPU speed-ups", advanced=True)
 
 
 @dataclass

@@ -15,7 +15,7 @@ from typing import IO, Callable, Iterable, Iterator, Protocol
 
 # The event types, in the order a run usually produces them.
 STARTED = "started"            # total_steps, epochs, device, trainable/total parameters,
-#                                processes, global_batch
+#                                processes, global_batch, cpu_speedups (names)
 STATUS = "status"              # text: what the run is doing now (loading model, tokenizing ...)
 DOWNLOAD = "download"          # file, done_bytes, total_bytes
 DATA_REPORT = "data_report"    # the data report's dict

@@ -19,6 +19,7 @@ from pathlib import Path
 
 from pft_desktop.core import events, ranks, strategies
 from pft_desktop.core.config import RunConfig
+from pft_desktop.core.cpu_matmul import matmul_precision_restored
 from pft_desktop.core.errors import UserError, explain_exception
 from pft_desktop.core.library_noise import new_layers_message, quiet_libraries
 from pft_desktop.core.models import ModelInfo, inspect_model, resolve_model
@@ -186,6 +187,11 @@ def _lengths(dataset) -> list[int]:
     return column.to_pylist()
 
 
+def has_row_gradients(model) -> bool:
+    embedding = model.get_input_embeddings() if hasattr(model, "get_input_embeddings") else None
+    return bool(getattr(embedding, "sparse", False))
+
+
 def make_trainer(base):
     """The Trainer with length-grouped samplers fed a plain list of lengths.
 
@@ -210,6 +216,28 @@ def make_trainer(base):
             # shortest-first wastes the least padding.
             lengths = _lengths(eval_dataset)
             return sorted(range(len(lengths)), key=lengths.__getitem__)
+
+        def create_optimizer(self, model=None):
+            # Row gradients of the word embeddings (core.embedding_rows) need an AdamW that
+            # takes them; the Trainer's own choice is kept for everything else.
+            if self.optimizer is None and has_row_gradients(self.model):
+                import torch
+
+                from pft_desktop.core.embedding_rows import RowSparseAdamW
+
+                cls, kwargs = self.get_optimizer_cls_and_kwargs(self.args, self.model)
+                if cls is torch.optim.AdamW:
+                    self.optimizer_cls_and_kwargs = (RowSparseAdamW, kwargs)
+                else:
+                    self.model.get_input_embeddings().sparse = False
+            return super().create_optimizer(model)
+
+        def _clip_grad_norm(self, model):
+            if has_row_gradients(self.model):
+                from pft_desktop.core.embedding_rows import clip_with_rows
+
+                return clip_with_rows(model.parameters(), self.args.max_grad_norm)
+            return super()._clip_grad_norm(model)
 
         def _save(self, output_dir=None, state_dict=None):
             # transformers 5 writes checkpoints under the hub's weight names but loads them
@@ -367,7 +395,8 @@ def run_training(config: RunConfig | None, run_dir: str | Path, sink=lambda e: N
             handler = _attach_log(folder)
         if main:
             write_json(folder.report_file, prepared.data.report.to_dict())
-        outcome = _train(prepared, folder, buffered, stop, checkpoint)
+        with matmul_precision_restored():  # in-process callers (tests) get theirs back
+            outcome = _train(prepared, folder, buffered, stop, checkpoint)
     except BaseException as exc:  # noqa: BLE001 - every failure becomes an event
         failed_at = time.time()
         if isinstance(exc, KeyboardInterrupt):
@@ -392,6 +421,28 @@ def run_training(config: RunConfig | None, run_dir: str | Path, sink=lambda e: N
         if handler is not None:
             _detach_log(handler)
     return outcome
+
+
+def cpu_speedups(model, device, config: RunConfig, processes: int) -> list[str]:
+    """What this run does on a CPU to train faster with the same result, by name: row
+    updates of the word embeddings, numpy-drawn dropout masks, bf16 matrix products (where
+    the CPU has bf16 instructions). benchmarks/bench_time_to_accuracy.py measures each."""
+    from pft_desktop.core.cpu_matmul import use_bf16_matmul
+    from pft_desktop.core.embedding_rows import use_sparse_rows
+    from pft_desktop.core.quick_dropout import use_quick_dropout
+
+    used = []
+    if not config.method.cpu_speedups:
+        return used
+    if use_sparse_rows(model, device.kind, processes):
+        used.append("embedding_rows")
+    if use_quick_dropout(model, device.kind):
+        used.append("quick_dropout")
+    if use_bf16_matmul(device.kind, config.method.precision):
+        used.append("bf16_matmul")
+    if used:
+        log.info("CPU speed-ups: %s", ", ".join(used))
+    return used
 
 
 def _train(prepared: Prepared, folder: RunFolder, sink, stop, checkpoint) -> RunOutcome:
@@ -420,6 +471,7 @@ def _train(prepared: Prepared, folder: RunFolder, sink, stop, checkpoint) -> Run
     model = load_model(prepared, device, precision,
                        say=lambda text: sink(events.make_event(events.STATUS, text=text)))
     trainable, total = count_parameters(model)
+    speedups = cpu_speedups(model, device, config, processes)
     if processes > 1 and config.resources.strategy == "fsdp":
         strategies.choose_fsdp_layers(model, config, sink)
     has_validation = data.validation is not None
@@ -446,7 +498,7 @@ def _train(prepared: Prepared, folder: RunFolder, sink, stop, checkpoint) -> Run
         train_rows=len(data.train), validation_rows=len(data.validation or []),
         resumed_from=str(checkpoint) if checkpoint else None,
         resumed_from_step=_step_of(checkpoint), processes=processes,
-        global_batch=plan.global_batch))
+        global_batch=plan.global_batch, cpu_speedups=speedups))
     log.info("Training %s on %s (%s), %d of %d parameters trainable", prepared.model.source,
              device.name, precision, trainable, total)
     result = trainer.train(resume_from_checkpoint=str(checkpoint) if checkpoint else None)

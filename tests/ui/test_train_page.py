@@ -160,3 +160,14 @@ def test_starting_beside_a_live_run_asks_first(qtbot, window, tiny_encoder, sent
     qtbot.mouseClick(page.start_button, Qt.MouseButton.LeftButton)
     assert seen and "busy-run is still training" in seen[0]
     assert not page.session.is_running() and window.state.run_dir is None
+
+
+def test_the_status_names_bf16_products_when_the_run_used_them(window):
+    page = window.train_page
+    started = {"type": "started", "total_steps": 10, "device": {"name": "CPU"},
+               "precision": "fp32", "trainable_parameters": 10, "total_parameters": 20}
+    page.session.started.emit({**started, "cpu_speedups": ["embedding_rows"]})
+    assert page.status_text.text().startswith("Training on CPU (fp32):")
+    page.session.started.emit({**started, "cpu_speedups": ["quick_dropout", "bf16_matmul"]})
+    assert page.status_text.text().startswith(
+        "Training on CPU (fp32 with bf16 matrix products):")

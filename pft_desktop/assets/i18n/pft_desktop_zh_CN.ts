@@ -2140,6 +2140,10 @@ Start it with &apos;sbatch job.sbatch&apos; in that folder, or &apos;./launch.sh
         <translation>运行尚未停止（某一步或评估耗时较长）。请等待，或强制结束：上一个检查点之后的进度将丢失。</translation>
     </message>
     <message>
+        <source>{precision} with bf16 matrix products</source>
+        <translation>{precision}，矩阵乘法用 bf16</translation>
+    </message>
+    <message>
         <source>Training on {device} ({precision}): {trainable:,} of {total:,} parameters trainable.</source>
         <translation>在 {device}（{precision}）上训练：{total:,} 个参数中有 {trainable:,} 个可训练。</translation>
     </message>
@@ -3214,8 +3218,20 @@ Start it with &apos;sbatch job.sbatch&apos; in that folder, or &apos;./launch.sh
         <translation>训练词嵌入</translation>
     </message>
     <message>
-        <source>Full fine-tuning for classification, tagging and question answering: train the word embeddings too. Turning it off leaves them as pretrained: they are about half of a small encoder&apos;s weights and their update about half of its step time on a CPU (benchmarks/bench_time_to_accuracy.py). Keep it on for a model whose embeddings were not well pretrained. Language modelling always trains them.</source>
-        <translation>分类、序列标注和问答的全量微调：同时训练词嵌入。关闭后词嵌入保持预训练时的值：它们约占小型编码器权重的一半，在 CPU 上其更新约占每步时间的一半（benchmarks/bench_time_to_accuracy.py）。若模型的词嵌入未经充分预训练，请保持开启。语言建模始终训练词嵌入。</translation>
+        <source>Full fine-tuning for classification, tagging and question answering: train the word embeddings too. Turning it off leaves them as pretrained: they are about half of a small encoder&apos;s weights. Keep it on for a model whose embeddings were not well pretrained. Language modelling always trains them.</source>
+        <translation>分类、标注和问答的全量微调：同时训练词嵌入。关闭后词嵌入保持预训练时的值：它们约占小型编码器权重的一半。如果模型的词嵌入没有充分预训练，请保持开启。语言建模总是训练词嵌入。</translation>
+    </message>
+    <message>
+        <source>Number format for training: &apos;auto&apos; uses bf16 on GPUs that support it and fp32 otherwise (on a CPU with bf16 instructions, fp32 with bf16 matrix products: see CPU speed-ups); fp16 needs a CUDA GPU.</source>
+        <translation>训练使用的数值格式：“auto”在支持 bf16 的 GPU 上使用 bf16，否则使用 fp32（在带 bf16 指令的 CPU 上为 fp32，矩阵乘法用 bf16：见“CPU 加速”）；fp16 需要 CUDA GPU。</translation>
+    </message>
+    <message>
+        <source>CPU speed-ups</source>
+        <translation>CPU 加速</translation>
+    </message>
+    <message>
+        <source>Training on a CPU: update only the word-embedding rows each batch uses, draw dropout masks with numpy&apos;s faster generator and, with precision &apos;auto&apos; on a CPU with bf16 instructions, multiply matrices in bf16 with fp32 sums. Faster to the same accuracy (benchmarks/bench_time_to_accuracy.py); off trains as a plain Trainer script does, number for number.</source>
+        <translation>在 CPU 上训练时：只更新每个批次用到的词嵌入行，用 numpy 更快的随机数生成器生成 dropout 掩码；精度为“auto”且 CPU 带 bf16 指令时，矩阵乘法用 bf16、以 fp32 累加。以更短的时间达到相同的准确率（benchmarks/bench_time_to_accuracy.py）；关闭后与普通 Trainer 脚本的计算逐数一致。</translation>
     </message>
     <message>
         <source>Trainable top layers</source>
@@ -3240,10 +3256,6 @@ Start it with &apos;sbatch job.sbatch&apos; in that folder, or &apos;./launch.sh
     <message>
         <source>Precision</source>
         <translation>精度</translation>
-    </message>
-    <message>
-        <source>Number format for training: &apos;auto&apos; uses bf16 on GPUs that support it and fp32 otherwise; fp16 needs a CUDA GPU.</source>
-        <translation>训练用的数值格式：&apos;auto&apos; 在支持的 GPU 上使用 bf16，否则使用 fp32；fp16 需要 CUDA GPU。</translation>
     </message>
     <message>
         <source>Epochs</source>

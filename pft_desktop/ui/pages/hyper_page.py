@@ -35,7 +35,7 @@ ADVANCED_TRAINING = ["gradient_accumulation", "weight_decay", "warmup_ratio", "s
                      "max_grad_norm", "save_steps", "save_total_limit", "logging_steps",
                      "early_stopping_patience", "metric_for_best", "neftune_noise_alpha"]
 ADVANCED_METHOD = ["trainable_top_layers", "train_word_embeddings", "use_dora", "use_rslora",
-                   "gradient_checkpointing", "precision"]
+                   "gradient_checkpointing", "precision", "cpu_speedups"]
 OPTIONAL_TRAINING = ["neftune_noise_alpha"]  # shown only for the tasks that name them
 TASK_FIELDS = ["max_length", "max_target_length", "source_prefix", "doc_stride", "system_prompt",
                "chat_template", "train_on_prompt", "packing"]

@@ -365,9 +365,13 @@ class TrainPage(WizardPage):
         self.total_steps = event.get("total_steps") or 0
         self.progress.setMaximum(max(self.total_steps, 1))
         device = event.get("device", {})
+        precision = event.get("precision")
+        if "bf16_matmul" in (event.get("cpu_speedups") or ()):  # core.cpu_matmul
+            precision = self.tr("{precision} with bf16 matrix products").format(
+                precision=precision)
         self._status(self.tr("Training on {device} ({precision}): {trainable:,} of {total:,} "
                              "parameters trainable.").format(
-            device=device.get("name", "?"), precision=event.get("precision"),
+            device=device.get("name", "?"), precision=precision,
             trainable=event.get("trainable_parameters", 0),
             total=event.get("total_parameters", 0)))
 
