@@ -93,3 +93,19 @@ def test_hub_download_offline_is_explained(qtbot, window, monkeypatch):
     qtbot.waitUntil(lambda: page.download_button.isEnabled(), timeout=60000)
     assert "cannot be reached" in page.download_note.text()
     assert "model folder on this computer" in page.download_note.text()
+
+
+def test_the_model_card_shows_every_fact_above_the_estimate(qtbot, window, tiny_encoder):
+    page = window.model_page
+    page.folder.choose(str(tiny_encoder))
+    qtbot.waitUntil(lambda: window.next.isEnabled(), timeout=60000)
+    facts = page.facts_text()
+    for name in ("Type: bert", "Parameters:", "Size on disk:", "Layers × hidden: 2 × 32",
+                 "Can be trained for:", f"Folder: {tiny_encoder}"):
+        assert name in facts
+    qtbot.waitUntil(lambda: page.facts.height() >= page.facts_grid.rowCount() * 12)
+    # Laid out one under the other: the estimate starts below the last fact.
+    last = page.facts_grid.itemAtPosition(page.facts_grid.rowCount() - 1, 1).widget()
+    bottom = last.mapTo(page, last.rect().bottomLeft()).y()
+    assert page.estimate.mapTo(page, page.estimate.rect().topLeft()).y() >= bottom
+    assert page.estimate.text().startswith("Estimated training memory")

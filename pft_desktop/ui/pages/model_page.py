@@ -103,6 +103,7 @@ class ModelPage(WizardPage):
                                 else self.tr("A new encoder (from scratch)"))
         self.info.setText(self.tr("Its tokenizer and size are set on the next pages; choose "
                                   "the unlabeled text on the Data page."))
+        self._show_facts([])
         self.state.notify("model")
         self.completeChanged.emit()
 
@@ -155,10 +156,41 @@ class ModelPage(WizardPage):
         self.info = QLabel()
         self.info.setWordWrap(True)
         self.info.setTextFormat(Qt.TextFormat.RichText)
+        # The model's facts as a grid of labels: a rich-text table in a word-wrapped label
+        # was measured one row high by Qt, so the card showed only "Type" and the estimate
+        # ran over the rest.
+        self.facts = QWidget()
+        self.facts_grid = QGridLayout(self.facts)
+        self.facts_grid.setContentsMargins(0, 0, 0, 0)
+        self.facts_grid.setHorizontalSpacing(14)
+        self.facts_grid.setColumnStretch(1, 1)
+        self.facts.setVisible(False)
         self.estimate = QLabel()
         self.estimate.setObjectName("hint")
         self.estimate.setWordWrap(True)
-        self.content.addWidget(card(self.info_title, self.info, self.estimate))
+        self.content.addWidget(card(self.info_title, self.facts, self.info, self.estimate))
+
+    def _show_facts(self, rows: list[tuple[str, str]]) -> None:
+        """The model's facts, one row each (none: the grid hides)."""
+        while self.facts_grid.count():
+            self.facts_grid.takeAt(0).widget().deleteLater()
+        muted = text_colour("muted")
+        for row, (name, value) in enumerate(rows):
+            key = QLabel(name)
+            key.setStyleSheet(f"color: {muted};")
+            shown = QLabel(value)
+            shown.setWordWrap(True)
+            shown.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+            self.facts_grid.addWidget(key, row, 0, Qt.AlignmentFlag.AlignTop)
+            self.facts_grid.addWidget(shown, row, 1)
+        self.facts.setVisible(bool(rows))
+
+    def facts_text(self) -> str:
+        """The facts as plain text, row by row (for tests and screen readers)."""
+        grid = self.facts_grid
+        return "\n".join(f"{grid.itemAtPosition(r, 0).widget().text()}: "
+                         f"{grid.itemAtPosition(r, 1).widget().text()}"
+                         for r in range(grid.rowCount()) if grid.itemAtPosition(r, 0))
 
     # -- behaviour --------------------------------------------------------------------------
     def enter(self) -> None:
@@ -237,6 +269,7 @@ class ModelPage(WizardPage):
         self.state.model_info, self.error = None, ""
         self.info_title.setText(display_name(source))
         self.info.setText(self.tr("Inspecting the model…"))
+        self._show_facts([])
         self.inspector.cancel()
         self.inspector.start("inspect", source, "--json")
         self.state.notify("model")
@@ -258,6 +291,7 @@ class ModelPage(WizardPage):
         if info is None:
             self.error = self.error or str(outcome)
             self.info.setText(f"<span style='color:{text_colour('error')}'>{self.error}</span>")
+            self._show_facts([])
         else:
             architecture = (info.get("architectures") or [info["model_type"]])[0]
             self.info_title.setText(f"{display_name(info['source'])} · {architecture}")
@@ -268,10 +302,8 @@ class ModelPage(WizardPage):
                     (self.tr("Can be trained for"), ", ".join(info["tasks"]) or
                      self.tr("none of the supported tasks")),
                     (self.tr("Folder"), info["path"])]
-            muted = text_colour("muted")
-            self.info.setText("<table>" + "".join(
-                f"<tr><td style='color:{muted};padding-right:14px'>{k}</td><td>{v}</td></tr>"
-                for k, v in rows) + "</table>")
+            self._show_facts(rows)
+            self.info.setText("")
             self._settle_remote_code(info)
         self._show_estimate()
         self.state.notify("model")
