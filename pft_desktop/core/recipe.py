@@ -187,11 +187,6 @@ def _lengths(dataset) -> list[int]:
     return column.to_pylist()
 
 
-def has_row_gradients(model) -> bool:
-    embedding = model.get_input_embeddings() if hasattr(model, "get_input_embeddings") else None
-    return bool(getattr(embedding, "sparse", False))
-
-
 def make_trainer(base):
     """The Trainer with length-grouped samplers fed a plain list of lengths.
 
@@ -216,28 +211,6 @@ def make_trainer(base):
             # shortest-first wastes the least padding.
             lengths = _lengths(eval_dataset)
             return sorted(range(len(lengths)), key=lengths.__getitem__)
-
-        def create_optimizer(self, model=None):
-            # Row gradients of the word embeddings (core.embedding_rows) need an AdamW that
-            # takes them; the Trainer's own choice is kept for everything else.
-            if self.optimizer is None and has_row_gradients(self.model):
-                import torch
-
-                from pft_desktop.core.embedding_rows import RowSparseAdamW
-
-                cls, kwargs = self.get_optimizer_cls_and_kwargs(self.args, self.model)
-                if cls is torch.optim.AdamW:
-                    self.optimizer_cls_and_kwargs = (RowSparseAdamW, kwargs)
-                else:
-                    self.model.get_input_embeddings().sparse = False
-            return super().create_optimizer(model)
-
-        def _clip_grad_norm(self, model):
-            if has_row_gradients(self.model):
-                from pft_desktop.core.embedding_rows import clip_with_rows
-
-                return clip_with_rows(model.parameters(), self.args.max_grad_norm)
-            return super()._clip_grad_norm(model)
 
         def _save(self, output_dir=None, state_dict=None):
             # transformers 5 writes checkpoints under the hub's weight names but loads them
@@ -423,19 +396,17 @@ def run_training(config: RunConfig | None, run_dir: str | Path, sink=lambda e: N
     return outcome
 
 
-def cpu_speedups(model, device, config: RunConfig, processes: int) -> list[str]:
-    """What this run does on a CPU to train faster with the same result, by name: row
-    updates of the word embeddings, numpy-drawn dropout masks, bf16 matrix products (where
-    the CPU has bf16 instructions). benchmarks/bench_time_to_accuracy.py measures each."""
+def cpu_speedups(model, device, config: RunConfig) -> list[str]:
+    """What this run does on a CPU to reach the same accuracy sooner, by name: numpy-drawn
+    dropout masks, bf16 matrix products (where the CPU has bf16 instructions). The numbers
+    differ from a plain run's (other masks, rounded products);
+    benchmarks/bench_time_to_accuracy.py measures time and accuracy."""
     from pft_desktop.core.cpu_matmul import use_bf16_matmul
-    from pft_desktop.core.embedding_rows import use_sparse_rows
     from pft_desktop.core.quick_dropout import use_quick_dropout
 
     used = []
     if not config.method.cpu_speedups:
         return used
-    if use_sparse_rows(model, device.kind, processes):
-        used.append("embedding_rows")
     if use_quick_dropout(model, device.kind):
         used.append("quick_dropout")
     if use_bf16_matmul(device.kind, config.method.precision):
@@ -471,7 +442,7 @@ def _train(prepared: Prepared, folder: RunFolder, sink, stop, checkpoint) -> Run
     model = load_model(prepared, device, precision,
                        say=lambda text: sink(events.make_event(events.STATUS, text=text)))
     trainable, total = count_parameters(model)
-    speedups = cpu_speedups(model, device, config, processes)
+    speedups = cpu_speedups(model, device, config)
     if processes > 1 and config.resources.strategy == "fsdp":
         strategies.choose_fsdp_layers(model, config, sink)
     has_validation = data.validation is not None

@@ -83,14 +83,16 @@ def test_two_processes_train_the_weights_one_process_does_with_the_same_global_b
     single = two_process_config(still_encoder, data, batch_size=4, gradient_accumulation=2,
                                 max_steps=20)
     single.resources.processes = 1
-    single.method.cpu_speedups = False  # lazy embedding rows are one process's alone
+    single.method.cpu_speedups = False  # the same arithmetic on both sides: no bf16
     began = time.monotonic()
     alone = run_training(single, tmp_path / "one")
     one_s = time.monotonic() - began
     assert alone.status == "finished", alone.error
 
-    folder = RunFolder.create(tmp_path / "two", two_process_config(
-        still_encoder, data, batch_size=4, gradient_accumulation=2, max_steps=20))
+    double = two_process_config(still_encoder, data, batch_size=4, gradient_accumulation=2,
+                                max_steps=20)
+    double.method.cpu_speedups = False  # products
+    folder = RunFolder.create(tmp_path / "two", double)
     began = time.monotonic()
     code, streamed = launch_and_wait(folder)
     two_s = time.monotonic() - began
