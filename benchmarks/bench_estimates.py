@@ -15,9 +15,9 @@ which the run's events time to 0.01 s, and QLoRA's on the smallest model), peak 
 step times varied tenfold between neighbouring rows: a step's time is then the other
 processes'. Past runs with the same settings correct it (core.estimate_history).
 
-Run again 2026-12-02 22:36 UTC with the CPU speed-ups (core.embedding_rows, quick_dropout,
-cpu_matmul), when the machine ran the unchanged script of bench_time_to_accuracy 2.4x slower
-than in the afternoon: 24 runs in 348 s, peak memory within 20% in 20 of 24 (0.74 to 1.00),
+Run again 2026-12-02 22:36 UTC with the CPU speed-ups (then word-embedding row updates,
+since dropped, quick_dropout and cpu_matmul), when the machine ran the unchanged script of
+bench_time_to_accuracy 2.4x slower than in the afternoon: 24 runs in 348 s, peak memory within 20% in 20 of 24 (0.74 to 1.00),
 seconds per step in 0 of 24 (estimates 0.25 to 0.54 of the measured). The speed-ups do not
 slow these models (same-process A/B of a step, bert-h128-l2 batch 16 length 128: 127 ms
 plain, 106 ms with them; llama-h256-l4: 572 and 578 ms): the machine did.

@@ -166,7 +166,7 @@ def test_the_status_names_bf16_products_when_the_run_used_them(window):
     page = window.train_page
     started = {"type": "started", "total_steps": 10, "device": {"name": "CPU"},
                "precision": "fp32", "trainable_parameters": 10, "total_parameters": 20}
-    page.session.started.emit({**started, "cpu_speedups": ["embedding_rows"]})
+    page.session.started.emit({**started, "cpu_speedups": ["quick_dropout"]})
     assert page.status_text.text().startswith("Training on CPU (fp32):")
     page.session.started.emit({**started, "cpu_speedups": ["quick_dropout", "bf16_matmul"]})
     assert page.status_text.text().startswith(
