@@ -16,6 +16,19 @@ def private_qsettings(tmp_path_factory):
     yield folder
 
 
+@pytest.fixture(autouse=True)
+def no_leftover_widgets(qapp):
+    """Windows a test closed are deleted before the next test: left waiting for an event loop
+    they pile up (thousands of widgets), and every theme switch then restyles all of them."""
+    yield
+    from PySide6.QtCore import QCoreApplication, QEvent
+
+    for widget in qapp.topLevelWidgets():
+        if not widget.isVisible():
+            widget.deleteLater()
+    QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
+
+
 @pytest.fixture
 def window(qtbot, tmp_path, monkeypatch):
     monkeypatch.setenv("PFT_DESKTOP_RUNS_DIR", str(tmp_path / "runs"))
