@@ -254,7 +254,10 @@ def start_machine(job_dir: Path, rank: int, port: int, run_dir: Path | None, log
                                 stdout=subprocess.PIPE, stderr=errors, start_new_session=True)
 
 
-@pytest.mark.parametrize("storage", ["shared", "own disks"])
+# own disks is the harder case (the checkpoint reaches the second machine through the job);
+# a shared folder runs with the slow tests
+@pytest.mark.parametrize("storage", [pytest.param("shared", marks=pytest.mark.slow),
+                                     "own disks"])
 def test_two_machines_train_one_run_through_launch_sh(tmp_path, tiny_encoder, sentiment_csv,
                                                       storage):
     exported = cluster_job.export_cluster_job(cpu_config(tiny_encoder, sentiment_csv,

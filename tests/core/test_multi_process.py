@@ -196,7 +196,8 @@ def test_early_stopping_ends_every_rank_at_the_same_evaluation(tmp_path, tiny_en
 
 @pytest.mark.parametrize("fault, kind, says", [
     ("raise@2:rank1", "internal", "injected by PFT_FAULT_FOR_TESTS at step 2"),
-    ("oom@2:rank1", "out_of_memory", "ran out of memory"),
+    pytest.param("oom@2:rank1", "out_of_memory", "ran out of memory",
+                 marks=pytest.mark.slow),  # the same path with another message
 ], ids=["error", "out-of-memory"])
 def test_a_rank_that_fails_ends_the_run_with_its_own_message(tmp_path, tiny_encoder,
                                                              sentiment_csv, monkeypatch,

@@ -12,7 +12,10 @@ from pft_desktop.core.recipe import run_training
 from pft_desktop.core.rundir import RunFolder, check_new_folder, process_started
 
 
-@pytest.mark.parametrize("name", ["with spaces in it", "训练 運行 تدريب", "émigré-ñ"])
+# the mixed-script name runs by default; the other two are the same path with the slow tests
+@pytest.mark.parametrize("name", [pytest.param("with spaces in it", marks=pytest.mark.slow),
+                                  "训练 運行 تدريب",
+                                  pytest.param("émigré-ñ", marks=pytest.mark.slow)])
 def test_runs_and_exports_live_in_folders_with_any_letters(tmp_path, tiny_encoder, name):
     from pft_desktop.core.export import export_run
 
