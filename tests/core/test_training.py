@@ -45,6 +45,28 @@ def test_full_fine_tuning_learns_and_writes_a_complete_run(tmp_path, tiny_encode
     assert "Training" in folder.log_file.read_text()
 
 
+def test_the_final_report_reads_the_final_evaluation_instead_of_predicting_again(
+        tmp_path, tiny_encoder, sentiment_csv, monkeypatch):
+    """The per-label table and confusion matrix come from the closing evaluation's predictions:
+    a second pass over every validation row took as long as the evaluation itself."""
+    from transformers import Trainer
+
+    passes = []
+    loop = Trainer.evaluation_loop
+    monkeypatch.setattr(Trainer, "evaluation_loop",
+                        lambda self, *a, **k: passes.append(k.get("description")) or
+                        loop(self, *a, **k))
+    config = classification_config(tiny_encoder, sentiment_csv, max_steps=6)
+    assert run_training(config, tmp_path / "run").status == "finished"
+    metrics = RunFolder(tmp_path / "run").metrics()
+    evaluations = [e for e in events.read_events(tmp_path / "run") if e["type"] == "eval"]
+    assert len(passes) == len(evaluations) and "Prediction" not in passes
+    confusion = metrics["confusion_matrix"]
+    assert sum(map(sum, confusion)) == 40
+    right = sum(confusion[i][i] for i in range(len(confusion)))
+    assert metrics["eval_accuracy"] == pytest.approx(right / 40)  # the final weights' answers
+
+
 def test_same_seed_gives_the_same_run(tmp_path, tiny_encoder, sentiment_csv):
     losses = []
     for name in ("a", "b"):

@@ -229,6 +229,20 @@ class Task:
     def final_metrics(self, trainer, data: PreparedData, metrics: dict) -> dict:
         return metrics
 
+    def remember_predictions(self, prediction) -> None:
+        """Keep the latest evaluation's predictions (compute_metrics calls this): the last one
+        is the final evaluation of every validation row, which the detailed report reads
+        instead of predicting them all a second time."""
+        self._last_predictions = prediction
+
+    def final_predictions(self, trainer, dataset):
+        """The final evaluation's predictions and label ids, taken once; a fresh pass when the
+        latest evaluation did not cover these rows."""
+        last, self._last_predictions = getattr(self, "_last_predictions", None), None
+        if last is not None and len(last.label_ids) == len(dataset):
+            return last
+        return trainer.predict(dataset)
+
     def final_warnings(self, metrics: dict) -> list[str]:
         """Signs in the final metrics that the model is not what it seems (it predicts a
         single class, say)."""

@@ -215,6 +215,7 @@ class ClassificationTask(Task):
 
     def compute_metrics(self):
         def compute(prediction):
+            self.remember_predictions(prediction)
             logits = prediction.predictions
             logits = logits[0] if isinstance(logits, tuple) else logits
             return scalar_metrics(np.asarray(prediction.label_ids),
@@ -224,7 +225,7 @@ class ClassificationTask(Task):
     def final_metrics(self, trainer, data: PreparedData, metrics: dict) -> dict:
         if data.validation is None:
             return metrics
-        output = trainer.predict(data.validation)
+        output = self.final_predictions(trainer, data.validation)
         logits = output.predictions[0] if isinstance(output.predictions, tuple) \
             else output.predictions
         detail = detailed_report(np.asarray(output.label_ids), np.argmax(logits, axis=-1),

@@ -230,6 +230,7 @@ class MultiLabelTask(Task):
 
     def compute_metrics(self):
         def compute(prediction):
+            self.remember_predictions(prediction)
             logits = prediction.predictions
             logits = logits[0] if isinstance(logits, tuple) else logits
             truth = np.asarray(prediction.label_ids) > 0.5
@@ -241,7 +242,7 @@ class MultiLabelTask(Task):
         add the per-label table at that threshold."""
         if data.validation is None:
             return metrics
-        output = trainer.predict(data.validation)
+        output = self.final_predictions(trainer, data.validation)
         logits = output.predictions[0] if isinstance(output.predictions, tuple) \
             else output.predictions
         truth = np.asarray(output.label_ids) > 0.5

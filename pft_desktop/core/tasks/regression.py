@@ -182,6 +182,7 @@ class RegressionTask(Task):
     # -- metrics ----------------------------------------------------------------------------
     def compute_metrics(self):
         def compute(prediction):
+            self.remember_predictions(prediction)
             values = prediction.predictions
             values = values[0] if isinstance(values, tuple) else values
             return regression_metrics(prediction.label_ids, values)
@@ -190,7 +191,7 @@ class RegressionTask(Task):
     def final_metrics(self, trainer, data: PreparedData, metrics: dict) -> dict:
         if data.validation is None:
             return metrics
-        output = trainer.predict(data.validation)
+        output = self.final_predictions(trainer, data.validation)
         values = output.predictions[0] if isinstance(output.predictions, tuple) \
             else output.predictions
         true = np.asarray(output.label_ids, dtype=float).ravel()
