@@ -145,6 +145,8 @@ def main() -> None:
                         help="one model, batch 8 and 16 at one length (6 runs)")
     parser.add_argument("--replay", metavar="MEASURED_JSON")
     args = parser.parse_args()
+    from pft_desktop.core import estimate_history
+
     if args.replay:
         table(json.loads(Path(args.replay).read_text()))
         return
@@ -159,12 +161,15 @@ def main() -> None:
         info = build_model(kind, hidden, layers, heads, folder)
         for method, batch, length in itertools.product(METHODS, BATCHES, lengths):
             data = write_data(work, words=max(length - 4, 4))
+            estimate_history.forget_cache()  # what the app would show now: the pace so far
+            pace = estimate_history.machine_pace(work / "runs")
             measured, problem, _ = run_one(work / "runs", folder, data, method, batch, length,
                                            args.steps)
             records.append({"model": name, "info": info, "method": method, "batch": batch,
                             "length": length, "problem": problem,
                             "figures": measured[0] if measured else None,
-                            "tokens": measured[1] if measured else None})
+                            "tokens": measured[1] if measured else None,
+                            "pace": pace.factor if pace else None})
             print(f"  ran {name} {method} batch {batch} length {length} "
                   f"{'ok' if measured else problem}", flush=True)
             (work / "measured.json").write_text(json.dumps(records, indent=1))  # as it goes
@@ -177,8 +182,8 @@ def main() -> None:
 def table(records: list[dict]) -> None:
     print(f"{'model':<14} {'method':<10} {'batch':>5} {'len':>4} {'tok/row':>7}  "
           f"{'memory est':>10} {'measured':>9} {'ratio':>6}  {'s/step est':>10} "
-          f"{'measured':>9} {'ratio':>6}")
-    rows, within = [], {"memory": 0, "time": 0}
+          f"{'measured':>9} {'ratio':>6}  {'at pace':>7} {'ratio':>6}")
+    rows, within = [], {"memory": 0, "time": 0, "paced": 0, "with_pace": 0}
     for r in records:
         if r["figures"] is None:
             print(f"{r['model']:<14} {r['method']:<10} {r['batch']:>5} {r['length']:>4}  "
@@ -191,12 +196,19 @@ def table(records: list[dict]) -> None:
         within["memory"] += abs(ratios[0] - 1) <= 0.2
         within["time"] += abs(ratios[1] - 1) <= 0.2
         rows.append(ratios)
+        paced = ""
+        if r.get("pace"):  # the rule at the pace of the grid's runs before this one
+            ratio = seconds * r["pace"] / step
+            within["with_pace"] += 1
+            within["paced"] += abs(ratio - 1) <= 0.2
+            paced = f"  {seconds * r['pace']:7.4f} {ratio:6.2f}"
         print(f"{r['model']:<14} {r['method']:<10} {r['batch']:>5} {r['length']:>4} "
               f"{r['tokens']:7.1f}  {memory / 2**20:8.0f}MB {peak / 2**20:7.0f}MB "
-              f"{ratios[0]:6.2f}  {seconds:10.4f} {step:9.4f} {ratios[1]:6.2f}")
+              f"{ratios[0]:6.2f}  {seconds:10.4f} {step:9.4f} {ratios[1]:6.2f}{paced}")
     if rows:
         print(f"within 20%: memory {within['memory']}/{len(rows)}, seconds per step "
-              f"{within['time']}/{len(rows)}")
+              f"{within['time']}/{len(rows)} by the rule, {within['paced']}/"
+              f"{within['with_pace']} by the rule at the pace of the runs before it")
 
 
 if __name__ == "__main__":

@@ -1,7 +1,9 @@
 """Estimates that learn from past runs: a finished run with the same model and the same
 settings that decide speed and memory measured both (``rundir.measured_figures``, kept in the
 library's cached summary), so a new run's estimate uses those figures instead of the rule of
-thumb, scaled by tokens per step where the data's lengths differ.
+thumb, scaled by tokens per step where the data's lengths differ. New settings get the rule
+of thumb scaled by this computer's pace: how its latest CPU runs compared with the rule (the
+same cores ran the same script 2.4x slower one evening than that afternoon).
 
 Reading the library goes through ``RunStore.summaries()`` (cached summaries, no event files
 re-read) and is kept for a few seconds, so the Hyperparameters page can ask on every change.
@@ -21,6 +23,7 @@ SETTINGS = ("model.name_or_path", "task.kind", "method.kind", "method.precision"
             "training.gradient_accumulation", "task.max_length", "resources.devices",
             "resources.processes", "resources.strategy")
 CACHE_SECONDS = 10.0
+PACE_RUNS = 5  # the latest runs that say how fast this computer is running now
 _cache: dict[str, tuple[float, list]] = {}
 
 
@@ -67,7 +70,8 @@ class PastRuns:
 
 
 def _finished_runs(root: Path | None) -> list:
-    """(settings key, measured figures) of every finished run, kept for CACHE_SECONDS."""
+    """(settings key, measured figures, start time) of every finished run, newest first, kept
+    for CACHE_SECONDS."""
     from pft_desktop.core.runstore import RunStore
 
     store = RunStore(root)
@@ -80,8 +84,9 @@ def _finished_runs(root: Path | None) -> list:
         summaries = store.summaries()
     except OSError:
         summaries = []
-    found = [(s.settings_key, s.measured) for s in summaries
-             if s.status == "finished" and s.settings_key and s.measured]
+    found = sorted(((s.settings_key, s.measured, s.started) for s in summaries
+                    if s.status == "finished" and s.settings_key and s.measured),
+                   key=lambda run: -(run[2] or 0))
     _cache[where] = (now, found)
     return found
 
@@ -91,19 +96,41 @@ def forget_cache() -> None:
     _cache.clear()
 
 
+def _median(values):
+    values = sorted(values)
+    return values[len(values) // 2] if values else None
+
+
+@dataclass
+class MachinePace:
+    """How this computer's latest CPU runs compared with the rule of thumb (measured seconds
+    per step over the rule's, median of up to PACE_RUNS runs with any settings)."""
+
+    runs: int
+    factor: float
+
+    def note(self) -> str:
+        from pft_desktop.core.messages import message
+
+        return message("history.pace.run" if self.runs == 1 else "history.pace.runs",
+                       runs=self.runs)
+
+
+def machine_pace(root: Path | None = None) -> MachinePace | None:
+    """This computer's pace from its latest finished CPU runs, or None before it has any."""
+    paces = [m["pace"] for _, m, _ in _finished_runs(root)
+             if isinstance(m.get("pace"), (int, float)) and m["pace"] > 0][:PACE_RUNS]
+    return MachinePace(len(paces), _median(paces)) if paces else None
+
+
 def past_runs(config, root: Path | None = None) -> PastRuns | None:
     """What finished runs with the same model and settings measured, or None."""
     key = settings_key(config)
-    figures = [m for k, m in _finished_runs(root) if k == key
+    figures = [m for k, m, _ in _finished_runs(root) if k == key
                and isinstance(m.get("seconds_per_step"), (int, float))
                and m["seconds_per_step"] > 0]
     if not figures:
         return None
-
-    def median(values):
-        values = sorted(values)
-        return values[len(values) // 2] if values else None
-
-    return PastRuns(len(figures), median(m["seconds_per_step"] for m in figures),
-                    int(median(m.get("peak_memory_bytes") or 0 for m in figures)),
-                    median(m["tokens_per_step"] for m in figures if m.get("tokens_per_step")))
+    return PastRuns(len(figures), _median(m["seconds_per_step"] for m in figures),
+                    int(_median(m.get("peak_memory_bytes") or 0 for m in figures)),
+                    _median(m["tokens_per_step"] for m in figures if m.get("tokens_per_step")))

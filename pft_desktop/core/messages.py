@@ -855,6 +855,9 @@ CATALOGUE = {
     # Estimates measured by past runs (core.estimate_history)
     "history.run": QT_TRANSLATE_NOOP("core", "from {runs} past run with these settings"),
     "history.runs": QT_TRANSLATE_NOOP("core", "from {runs} past runs with these settings"),
+    "history.pace.run": QT_TRANSLATE_NOOP("core", "at the pace this computer ran its latest run"),
+    "history.pace.runs": QT_TRANSLATE_NOOP("core",
+                                           "at the pace this computer ran its latest {runs} runs"),
     # A run's status lines (events.STATUS), shown on the Train page as they are
     "status.checking_model": QT_TRANSLATE_NOOP("core", "Checking the model"),
     "status.reading_data": QT_TRANSLATE_NOOP("core", "Reading the data"),

@@ -469,7 +469,8 @@ def _train(prepared: Prepared, folder: RunFolder, sink, stop, checkpoint) -> Run
         train_rows=len(data.train), validation_rows=len(data.validation or []),
         resumed_from=str(checkpoint) if checkpoint else None,
         resumed_from_step=_step_of(checkpoint), processes=processes,
-        global_batch=plan.global_batch, cpu_speedups=speedups))
+        global_batch=plan.global_batch, cpu_speedups=speedups,
+        step_shape=step_shape(device, total, trainable, plan.global_batch, prepared.model)))
     log.info("Training %s on %s (%s), %d of %d parameters trainable", prepared.model.source,
              device.name, precision, trainable, total)
     result = trainer.train(resume_from_checkpoint=str(checkpoint) if checkpoint else None)
@@ -499,6 +500,14 @@ def _train(prepared: Prepared, folder: RunFolder, sink, stop, checkpoint) -> Run
         save_model(task.trained_model(trainer), prepared, folder, state_dict)
         write_json(folder.metrics_file, metrics)
     return RunOutcome(status, metrics=metrics, run_dir=folder.path)
+
+
+def step_shape(device, parameters: int, trainable: int, rows: int, model) -> dict:
+    """What the time estimate of a step depends on, recorded in the started event: the run's
+    measured step is later compared with the rule for this shape, which tells how fast this
+    computer is running today (core.estimate_history.machine_pace)."""
+    return {"device": device.kind, "parameters": parameters, "trainable": trainable,
+            "rows": rows, "layers": model.num_layers, "hidden": model.hidden_size}
 
 
 def with_absolute_paths(config: RunConfig) -> RunConfig:

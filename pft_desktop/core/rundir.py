@@ -141,9 +141,20 @@ def measured_figures(timeline: list[dict]) -> dict:
     if len(seconds) < 2:
         return {}
     middle = len(seconds) // 2
-    return {"seconds_per_step": sorted(seconds)[middle], "steps_measured": len(seconds),
-            "peak_memory_bytes": max(memory, default=0),
-            "tokens_per_step": sorted(tokens)[len(tokens) // 2] if tokens else None}
+    figures = {"seconds_per_step": sorted(seconds)[middle], "steps_measured": len(seconds),
+               "peak_memory_bytes": max(memory, default=0),
+               "tokens_per_step": sorted(tokens)[len(tokens) // 2] if tokens else None}
+    started = [e for e in timeline if e.get("type") == "started"]
+    shape = (started[-1].get("step_shape") if started else None) or {}
+    if shape.get("device") == "cpu" and figures["tokens_per_step"] and shape.get("rows"):
+        from pft_desktop.core.estimate import estimate_seconds_per_step
+
+        rule = estimate_seconds_per_step(
+            shape.get("parameters") or 0, shape.get("trainable") or 0, shape["rows"],
+            figures["tokens_per_step"] / shape["rows"], layers=shape.get("layers") or 0,
+            hidden=shape.get("hidden") or 0)
+        figures["pace"] = figures["seconds_per_step"] / rule  # measured / the rule's estimate
+    return figures
 
 
 def write_atomic(path: Path, text: str, durable: bool = True) -> None:

@@ -20,7 +20,7 @@ from pathlib import Path
 from pft_desktop.core.errors import UserError
 from pft_desktop.core.rundir import RunFolder, write_json
 
-SUMMARY_VERSION = 2  # 2: measured figures and the settings they were measured with
+SUMMARY_VERSION = 3  # 2: measured figures and their settings; 3: the machine's pace
 EXTERNAL = ".library.json"  # run folders outside the root that were opened and joined
 
 

@@ -99,10 +99,11 @@ def time_text(state, rows: int, tokens_per_row: float) -> str:
         return ""
     config = state.config.training
     plan = current_batch_plan(state.config)
-    # The time to compute a whole step's rows on this computer (CPU processes share it).
+    # The time to compute a whole optimizer step's rows on this computer (CPU processes share
+    # it; accumulation computes several batches a step).
     info = state.model_info
     seconds = estimate_seconds_per_step(info["parameters"], estimate.trainable_parameters,
-                                        config.batch_size * plan.processes, tokens_per_row,
+                                        plan.global_batch, tokens_per_row,
                                         layers=info.get("num_layers", 0),
                                         hidden=info.get("hidden_size", 0))
     steps = planned_steps(rows, config.batch_size, plan.accumulation, config.epochs,
@@ -110,19 +111,38 @@ def time_text(state, rows: int, tokens_per_row: float) -> str:
     total = seconds * steps
     past = past_runs_for(state)
     if past is not None:  # finished runs with these settings measured their steps
-        tokens = tokens_per_row * config.batch_size * plan.accumulation * plan.processes
+        tokens = tokens_per_row * plan.global_batch
         each = past.seconds_for(tokens)
         total = each * steps
-        shown = translate("Estimates", "{minutes:.0f} min").format(minutes=total / 60) \
-            if total >= 90 else translate("Estimates", "{seconds:.0f} s").format(seconds=total)
         return translate("Estimates", "About {steps} steps; roughly {time} at {each:.2f} s a step, "
                          "measured {where}. The Train page shows the real ETA.").format(
-            steps=steps, time=shown, each=each, where=core_text(past.note()))
-    shown = translate("Estimates", "{minutes:.0f} min").format(minutes=total / 60) \
-        if total >= 90 else translate("Estimates", "{seconds:.0f} s").format(seconds=total)
+            steps=steps, time=duration_text(total), each=each, where=core_text(past.note()))
+    pace = machine_pace_for()
+    if pace is not None:  # the rule, at the pace this computer's latest runs measured
+        each = seconds * pace.factor
+        return translate("Estimates", "About {steps} steps; roughly {time} at {each:.2f} s a "
+                         "step, {where}. The Train page shows the real ETA.").format(
+            steps=steps, time=duration_text(each * steps), each=each,
+            where=core_text(pace.note()))
     return translate("Estimates", "About {steps} steps; roughly {time} on a CPU like this one (a "
                      "GPU is usually 10–100× faster). The Train page shows the real "
-                     "ETA.").format(steps=steps, time=shown)
+                     "ETA.").format(steps=steps, time=duration_text(total))
+
+
+def duration_text(total: float) -> str:
+    return translate("Estimates", "{minutes:.0f} min").format(minutes=total / 60) \
+        if total >= 90 else translate("Estimates", "{seconds:.0f} s").format(seconds=total)
+
+
+def machine_pace_for():
+    """How fast this computer ran its latest runs against the rule (core.estimate_history),
+    or None."""
+    from pft_desktop.core.estimate_history import machine_pace
+
+    try:
+        return machine_pace()
+    except (OSError, ValueError):
+        return None
 
 
 def past_runs_for(state):

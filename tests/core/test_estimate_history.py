@@ -97,3 +97,42 @@ def test_damaged_and_unfinished_runs_are_ignored(finished_run, tmp_path):
 def test_too_few_steps_measure_nothing():
     steps = [{"type": "step", "step": s, "elapsed_s": s * 0.1} for s in (1, 2)]
     assert measured_figures(steps) == {}
+
+
+def test_a_cpu_run_records_its_pace_against_the_rule(finished_run):
+    """The run compares its measured step with the rule of thumb for its own shape: that ratio
+    is how fast this computer runs now, for estimates of settings it never ran."""
+    from pft_desktop.core import events
+    from pft_desktop.core.estimate import estimate_seconds_per_step
+
+    root, config = finished_run
+    measured = summarize(RunFolder(root / "first")).measured
+    shape = next(e for e in events.read_events(root / "first")
+                 if e["type"] == "started")["step_shape"]
+    assert shape["device"] == "cpu" and shape["rows"] == 8 and shape["layers"] >= 1
+    rule = estimate_seconds_per_step(shape["parameters"], shape["trainable"], 8,
+                                     measured["tokens_per_step"] / 8, layers=shape["layers"],
+                                     hidden=shape["hidden"])
+    assert measured["pace"] == pytest.approx(measured["seconds_per_step"] / rule)
+    other = classification_config(config.model.name_or_path, config.data.train_file,
+                                  max_steps=16, eval_steps=0, batch_size=16)
+    assert estimate_history.past_runs(other, root) is None  # never ran these settings
+    pace = estimate_history.machine_pace(root)
+    assert pace.runs == 1 and pace.factor == measured["pace"]
+    assert pace.note() == "at the pace this computer ran its latest run"
+
+
+def test_the_pace_is_the_median_of_the_latest_runs(monkeypatch, tmp_path):
+    from pft_desktop.core.runstore import RunStore, RunSummary
+
+    def run(started, pace, status="finished"):
+        return RunSummary(name=str(started), path="", status=status, started=started,
+                          settings_key="k", measured={"seconds_per_step": 1.0, "pace": pace})
+
+    runs = [run(1, 9.0), run(2, 8.0), run(7, 2.0), run(3, 1.0), run(6, 3.0), run(5, 2.5),
+            run(4, 4.0), run(8, 50.0, status="failed")]
+    monkeypatch.setattr(RunStore, "summaries", lambda self: runs)
+    pace = estimate_history.machine_pace(tmp_path)
+    # The five newest finished runs (started 7, 6, 5, 4, 3): paces 2, 3, 2.5, 4, 1.
+    assert pace.runs == 5 and pace.factor == 2.5
+    assert pace.note() == "at the pace this computer ran its latest 5 runs"

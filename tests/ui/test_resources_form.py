@@ -77,6 +77,47 @@ def test_the_estimate_is_per_device_and_counts_the_global_batch(qtbot, window):
     assert page.estimate.text() != two  # sharded: less per device
 
 
+def test_the_time_estimate_runs_at_this_computers_pace_once_it_has_run(
+        qtbot, window, tmp_path, tiny_encoder, sentiment_csv):
+    """Settings never run before: the rule of thumb, scaled by how this computer's latest run
+    compared with the rule (its cores may run slower tonight than when the rule was fitted)."""
+    import re
+
+    from pft_desktop.core import estimate_history
+    from pft_desktop.core.estimate import estimate_seconds_per_step
+    from pft_desktop.core.recipe import run_training
+
+    window.state.model_info = {"parameters": 22_700_000, "hidden_size": 384, "num_layers": 6}
+    window.state.report = {"report": {"train_rows": 1000, "token_lengths": {"mean": 20}}}
+    window.state.config.method.kind = "full"
+    page = open_hyper_page(window)
+    assert "on a CPU like this one" in page.estimate.text()  # no runs yet
+    config = classification_config(tiny_encoder, sentiment_csv, max_steps=16, eval_steps=0)
+    assert run_training(config, tmp_path / "runs" / "tiny").status == "finished"
+    estimate_history.forget_cache()
+    page.leave()
+    page.enter()
+    text = page.estimate.text()
+    assert "at the pace this computer ran its latest run." in text
+    pace = estimate_history.machine_pace().factor
+    rule = estimate_seconds_per_step(22_700_000, page_trainable(window), global_batch(window),
+                                     20, layers=6, hidden=384)
+    each = float(re.search(r"at ([0-9.]+) s a step", text).group(1))
+    assert each == pytest.approx(rule * pace, abs=0.006)
+
+
+def page_trainable(window) -> int:
+    from pft_desktop.ui.estimates import current_estimate
+
+    return current_estimate(window.state).trainable_parameters
+
+
+def global_batch(window) -> int:
+    from pft_desktop.ui.estimates import current_batch_plan
+
+    return current_batch_plan(window.state.config).global_batch
+
+
 @pytest.mark.slow  # a real two-process run (the core tests keep three in the default suite)
 def test_a_two_process_run_starts_from_the_train_page(qtbot, window, tiny_encoder,
                                                       sentiment_csv):

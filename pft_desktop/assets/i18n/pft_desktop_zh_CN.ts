@@ -586,6 +586,10 @@
         <translation>全局批大小为每步 {rows} 行：批大小 {batch} × 梯度累积 {accumulation} × {processes} 个进程。</translation>
     </message>
     <message>
+        <source>About {steps} steps; roughly {time} at {each:.2f} s a step, {where}. The Train page shows the real ETA.</source>
+        <translation>约 {steps} 步；按每步 {each:.2f} 秒计大约需要 {time}（{where}）。训练页面会显示实际的剩余时间。</translation>
+    </message>
+    <message>
         <source>{minutes:.0f} min</source>
         <translation>{minutes:.0f} 分钟</translation>
     </message>
@@ -5196,6 +5200,14 @@ Start it with &apos;sbatch job.sbatch&apos; in that folder, or &apos;./launch.sh
     <message>
         <source>from {runs} past runs with these settings</source>
         <translation>根据 {runs} 次相同设置的历史运行</translation>
+    </message>
+    <message>
+        <source>at the pace this computer ran its latest run</source>
+        <translation>按这台电脑最近一次运行的速度估算</translation>
+    </message>
+    <message>
+        <source>at the pace this computer ran its latest {runs} runs</source>
+        <translation>按这台电脑最近 {runs} 次运行的速度估算</translation>
     </message>
     <message>
         <source>Checking the model</source>
