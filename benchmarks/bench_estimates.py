@@ -22,6 +22,14 @@ seconds per step in 0 of 24 (estimates 0.25 to 0.54 of the measured). The speed-
 slow these models (same-process A/B of a step, bert-h128-l2 batch 16 length 128: 127 ms
 plain, 106 ms with them; llama-h256-l4: 572 and 578 ms): the machine did.
 
+Run again 2026-12-03 06:28 UTC (2 free cores, load average 1.3; 24 runs in 318 s) after each
+run began recording its pace (measured seconds per step over the rule's estimate for its
+shape; core.estimate_history.machine_pace): by the rule alone 0 of 24 within 20% (0.26 to
+0.63), at the median pace of the grid's runs before each (what the app shows for settings it
+never ran) 11 of 23 (0.47 to 1.49); the misses mostly follow a switch between lengths 32 and
+128 (short steps are mostly fixed costs, which the rule prices low). Peak memory: 19 of 24
+(0.68 to 1.00).
+
 Each run is its own ``python -m pft_desktop.runner`` process (as the app starts it), so its
 peak memory is its own; seconds per step and peak memory come from the run's summary
 (``rundir.measured_figures``: the median after warm-up). No timed assertions: a table.

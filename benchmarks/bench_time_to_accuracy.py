@@ -41,12 +41,20 @@ but dropped: on the test suite's tiny regression task the Pearson correlation av
 over five seeds against 0.94 plain (0.93 with numpy dropout), as rows a batch does not use
 stop moving where AdamW's momentum keeps moving them. Numpy dropout masks: 1.03x (torch's CPU
 generator draws one number at a time: 1.7 ms for a 32 x 14 x 384 mask); with bf16
-instructions, bf16 products: 1.25x. Goal 1.3x: met on the bf16 CPU for LoRA, not for full
-fine-tuning (1.25x with the row updates, less without; not measured again); with AVX2
-kernels not for full fine-tuning (1.09x with them), and LoRA's 1.34x
-there is mostly where the two curves cross (1.06x a step): matrix products bound the step.
-One round each; the machine's speed drifted 2.4x over the day (the unchanged script arm took
-20.7 s at 17:25 UTC and 48-50 s at 21:45 for the same 4,000 sentences).
+instructions, bf16 products: 1.25x.
+
+Full fine-tuning measured again without the row updates, 2026-12-03, 2 free cores: this CPU
+(06:12-06:32 UTC, two rounds) 0.8268 against the script's 0.8188, reached at 59 s against
+77 s (1.31x), the epoch 63 s against 82 s (1.29x a step); AVX2 kernels forced (06:35 UTC, one
+round) 0.8268 against 0.8188, 110 s against 121 s (1.10x), 116 s against 127 s for the epoch
+(1.09x a step). The script's epoch took 82 s that morning against 109 s the night before:
+the machine was faster, and the ratio is what the side-by-side arms compare.
+
+Goal 1.3x: met on the bf16 CPU for LoRA (1.83x) and full fine-tuning (1.31x); with AVX2
+kernels for LoRA (1.34x, mostly where the two curves cross: 1.06x a step) but not for full
+fine-tuning (1.10x): matrix products bound the step. One or two rounds each; the machine's
+speed drifted 2.4x over 2026-12-02 (the unchanged script arm took 20.7 s at 17:25 UTC and
+48-50 s at 21:45 for the same 4,000 sentences).
 
 Earlier the same day, before the speed-ups (--rows 4000, 2 rounds): full 1.01x, LoRA 0.99x,
 the script's accuracy curve evaluation by evaluation. Before that the app grouped batches by
