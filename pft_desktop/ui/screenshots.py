@@ -216,6 +216,9 @@ def take_screenshots(window, folder: str) -> int:
     shot("4b-hyperparameters-advanced.png")
     window.hyper_page.advanced_toggle.setChecked(False)
     window.go(4)
+    # The demo must pass every page; later pictures change the model and data on purpose.
+    problems = [f"{type(page).__name__}: {problem}" for page in pages[:4]
+                for problem in page.problems()]
     started = time.monotonic()
     window.train_page.start()
     wait_until(lambda: len(window.train_page.loss_chart.raw.x) >= 45
@@ -232,6 +235,7 @@ def take_screenshots(window, folder: str) -> int:
     results.predict()
     wait_until(lambda: "%" in results.try_result.text(), 60)
     shot("6-results.png")
+    problems += [f"TrainPage: {problem}" for problem in window.train_page.problems()]
     second_run(window)
     library_and_compare(window, shot)
     data = Path(tempfile.mkdtemp(prefix="pft-screens-data-"))  # not beside the pictures
@@ -241,4 +245,8 @@ def take_screenshots(window, folder: str) -> int:
     shot("10-data-entities.png")
     chatted = chat_page(window, shot, data)
     window.close()
-    return 0 if chatted and all(not page.problems() for page in pages[:5]) else 1
+    if not chatted:
+        problems.append("the chat box showed an error")
+    for problem in problems:  # say why the pictures are not to be trusted
+        print(f"screenshots: {problem}", file=sys.stderr)
+    return 1 if problems else 0
