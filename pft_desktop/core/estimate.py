@@ -146,17 +146,23 @@ def estimate_memory(parameters: int, hidden: int, layers: int, heads: int, *, me
                     CPU_PROCESS_BYTES if on_cpu else 0)
 
 
-# Seconds a fine-tuning step takes on a CPU, fitted (least squares on relative error) to 24
-# short runs of benchmarks/bench_estimates.py on 2 free cores (BERT-like 0.46M and Llama-like
-# 3.5M models, full / LoRA / QLoRA 4-bit, batch 8 and 16, length 32 and 128) and to the demo's
-# MiniLM steps (LoRA 0.17 s, full 0.24 s): a fixed cost a step, one per token per weight
-# (forward and backward pass through every weight, trained or not: LoRA's steps measured
-# nearly as long as full fine-tuning's), one for attention (per token, layer, width and
-# position) and one per trained weight (the optimizer's update). 2026-12-02.
-CPU_STEP_SECONDS = 9.6e-3
-CPU_SECONDS_PER_TOKEN_WEIGHT = 2.56e-11
-CPU_SECONDS_PER_ATTENTION_TERM = 3.9e-10
-CPU_SECONDS_PER_TRAINED_WEIGHT = 1.56e-9
+# Seconds a fine-tuning step takes on a CPU, fitted (non-negative least squares on relative
+# error) to 36 short runs of `benchmarks/bench_estimates.py --demo` on 2 free cores with the
+# CPU speed-ups on (BERT-like 0.46M, Llama-like 3.5M and the demo's real MiniLM 22.7M; full /
+# LoRA / QLoRA 4-bit; batch 8 and 16; length 32 and 128), 2026-12-03: a fixed cost a step and
+# one a layer; one per token per weight (the matrix products, forward and backward through
+# every weight, trained or not), held at the MiniLM's measured cost so that larger models stay
+# priced by their products; one per token per layer per unit of width (norms, activations,
+# dropout: what makes small models' steps several times the products alone); one for
+# attention (per token, layer, width and position); one per trained weight (the optimizer).
+# Within 20% of the measured step in 26 of the 36 (the rule before it: 5); the pace of a
+# machine's own runs corrects its level (core.estimate_history).
+CPU_STEP_SECONDS = 4.45e-3
+CPU_SECONDS_PER_LAYER = 1.42e-2
+CPU_SECONDS_PER_TOKEN_WEIGHT = 1.2e-11
+CPU_SECONDS_PER_TOKEN_LAYER_WIDTH = 2.88e-8
+CPU_SECONDS_PER_ATTENTION_TERM = 7.91e-10
+CPU_SECONDS_PER_TRAINED_WEIGHT = 1.14e-9
 
 
 def estimate_seconds_per_step(parameters: int, trainable: int, batch_size: int,
@@ -168,7 +174,9 @@ def estimate_seconds_per_step(parameters: int, trainable: int, batch_size: int,
         return flop_seconds_per_step(parameters, trainable, batch_size, tokens_per_row, device)
     length = max(tokens_per_row, 1.0)
     tokens = batch_size * length
-    return (CPU_STEP_SECONDS + tokens * parameters * CPU_SECONDS_PER_TOKEN_WEIGHT
+    return (CPU_STEP_SECONDS + layers * CPU_SECONDS_PER_LAYER
+            + tokens * parameters * CPU_SECONDS_PER_TOKEN_WEIGHT
+            + tokens * layers * hidden * CPU_SECONDS_PER_TOKEN_LAYER_WIDTH
             + tokens * layers * hidden * length * CPU_SECONDS_PER_ATTENTION_TERM
             + trainable * CPU_SECONDS_PER_TRAINED_WEIGHT)
 

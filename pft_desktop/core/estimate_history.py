@@ -104,7 +104,8 @@ def _median(values):
 @dataclass
 class MachinePace:
     """How this computer's latest CPU runs compared with the rule of thumb (measured seconds
-    per step over the rule's, median of up to PACE_RUNS runs with any settings)."""
+    per step over the rule's, median of up to PACE_RUNS runs: of the same model when it has
+    run, else of any)."""
 
     runs: int
     factor: float
@@ -116,10 +117,16 @@ class MachinePace:
                        runs=self.runs)
 
 
-def machine_pace(root: Path | None = None) -> MachinePace | None:
-    """This computer's pace from its latest finished CPU runs, or None before it has any."""
-    paces = [m["pace"] for _, m, _ in _finished_runs(root)
-             if isinstance(m.get("pace"), (int, float)) and m["pace"] > 0][:PACE_RUNS]
+def machine_pace(config=None, root: Path | None = None) -> MachinePace | None:
+    """This computer's pace from its latest finished CPU runs, or None before it has any.
+    Runs of ``config``'s model come first: the rule misses by model size more than by the
+    other settings (benchmarks/bench_estimates.py --demo: 29 of 35 within 20%)."""
+    runs = [(json.loads(key).get("model.name_or_path"), m["pace"])
+            for key, m, _ in _finished_runs(root)
+            if isinstance(m.get("pace"), (int, float)) and m["pace"] > 0]
+    model = json.loads(settings_key(config))["model.name_or_path"] if config else None
+    paces = [pace for name, pace in runs if name == model][:PACE_RUNS] \
+        or [pace for _, pace in runs][:PACE_RUNS]
     return MachinePace(len(paces), _median(paces)) if paces else None
 
 

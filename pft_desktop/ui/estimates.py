@@ -117,7 +117,7 @@ def time_text(state, rows: int, tokens_per_row: float) -> str:
         return translate("Estimates", "About {steps} steps; roughly {time} at {each:.2f} s a step, "
                          "measured {where}. The Train page shows the real ETA.").format(
             steps=steps, time=duration_text(total), each=each, where=core_text(past.note()))
-    pace = machine_pace_for()
+    pace = machine_pace_for(state)
     if pace is not None:  # the rule, at the pace this computer's latest runs measured
         each = seconds * pace.factor
         return translate("Estimates", "About {steps} steps; roughly {time} at {each:.2f} s a "
@@ -134,13 +134,13 @@ def duration_text(total: float) -> str:
         if total >= 90 else translate("Estimates", "{seconds:.0f} s").format(seconds=total)
 
 
-def machine_pace_for():
+def machine_pace_for(state):
     """How fast this computer ran its latest runs against the rule (core.estimate_history),
     or None."""
     from pft_desktop.core.estimate_history import machine_pace
 
     try:
-        return machine_pace()
+        return machine_pace(state.config)
     except (OSError, ValueError):
         return None
 

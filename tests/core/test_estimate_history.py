@@ -117,22 +117,32 @@ def test_a_cpu_run_records_its_pace_against_the_rule(finished_run):
     other = classification_config(config.model.name_or_path, config.data.train_file,
                                   max_steps=16, eval_steps=0, batch_size=16)
     assert estimate_history.past_runs(other, root) is None  # never ran these settings
-    pace = estimate_history.machine_pace(root)
+    pace = estimate_history.machine_pace(other, root)
     assert pace.runs == 1 and pace.factor == measured["pace"]
     assert pace.note() == "at the pace this computer ran its latest run"
 
 
-def test_the_pace_is_the_median_of_the_latest_runs(monkeypatch, tmp_path):
+def test_the_pace_is_the_median_of_the_latest_runs_of_the_same_model_first(monkeypatch,
+                                                                          tmp_path):
+    import json
+
+    from pft_desktop.core.config import RunConfig
     from pft_desktop.core.runstore import RunStore, RunSummary
 
-    def run(started, pace, status="finished"):
+    def run(started, pace, status="finished", model="/models/small"):
+        key = json.dumps({"model.name_or_path": model})
         return RunSummary(name=str(started), path="", status=status, started=started,
-                          settings_key="k", measured={"seconds_per_step": 1.0, "pace": pace})
+                          settings_key=key, measured={"seconds_per_step": 1.0, "pace": pace})
 
     runs = [run(1, 9.0), run(2, 8.0), run(7, 2.0), run(3, 1.0), run(6, 3.0), run(5, 2.5),
-            run(4, 4.0), run(8, 50.0, status="failed")]
+            run(4, 4.0), run(8, 50.0, status="failed"), run(0, 0.5, model="/models/large")]
     monkeypatch.setattr(RunStore, "summaries", lambda self: runs)
-    pace = estimate_history.machine_pace(tmp_path)
+    pace = estimate_history.machine_pace(root=tmp_path)
     # The five newest finished runs (started 7, 6, 5, 4, 3): paces 2, 3, 2.5, 4, 1.
     assert pace.runs == 5 and pace.factor == 2.5
     assert pace.note() == "at the pace this computer ran its latest 5 runs"
+    large = RunConfig()
+    large.model.name_or_path = "/models/large"
+    assert estimate_history.machine_pace(large, tmp_path).factor == 0.5  # its own, though old
+    large.model.name_or_path = "/models/never-run"
+    assert estimate_history.machine_pace(large, tmp_path).factor == 2.5

@@ -99,7 +99,7 @@ def test_the_time_estimate_runs_at_this_computers_pace_once_it_has_run(
     page.enter()
     text = page.estimate.text()
     assert "at the pace this computer ran its latest run." in text
-    pace = estimate_history.machine_pace().factor
+    pace = estimate_history.machine_pace(window.state.config).factor
     rule = estimate_seconds_per_step(22_700_000, page_trainable(window), global_batch(window),
                                      20, layers=6, hidden=384)
     each = float(re.search(r"at ([0-9.]+) s a step", text).group(1))
