@@ -239,7 +239,8 @@ class Task:
         """The final evaluation's predictions and label ids, taken once; a fresh pass when the
         latest evaluation did not cover these rows."""
         last, self._last_predictions = getattr(self, "_last_predictions", None), None
-        if last is not None and len(last.label_ids) == len(dataset):
+        if last is not None and last.label_ids is not None \
+                and len(last.label_ids) == len(dataset):
             return last
         return trainer.predict(dataset)
 

@@ -65,7 +65,6 @@ class TokenClassificationTask(Task):
 
     def __init__(self):
         self.label_names: list[str] = []
-        self._last_scores: tuple[int, dict] | None = None  # the latest evaluation's detail
 
     def model_kwargs(self, label_names: list, extra: dict) -> dict:
         if not label_names:
@@ -219,6 +218,7 @@ class TokenClassificationTask(Task):
 
     def compute_metrics(self):
         def compute(prediction):
+            self.remember_predictions(prediction)
             scores = self._scores(prediction.predictions, prediction.label_ids)
             return {key: scores[key] for key in ("precision", "recall", "f1", "accuracy")}
         return compute
@@ -227,18 +227,13 @@ class TokenClassificationTask(Task):
         logits = logits[0] if isinstance(logits, tuple) else logits
         true, predicted = word_tags(np.asarray(label_ids), np.argmax(logits, axis=-1),
                                     self.label_names)
-        scores = td.entity_scores(true, predicted)
-        self._last_scores = (len(true), scores)
-        return scores
+        return td.entity_scores(true, predicted)
 
     def final_metrics(self, trainer, data: PreparedData, metrics: dict) -> dict:
         if data.validation is None:
             return metrics
-        if self._last_scores is not None and self._last_scores[0] == len(data.validation):
-            scores = self._last_scores[1]  # the final evaluation of every row, just run
-        else:
-            output = trainer.predict(data.validation)
-            scores = self._scores(output.predictions, output.label_ids)
+        output = self.final_predictions(trainer, data.validation)
+        scores = self._scores(output.predictions, output.label_ids)
         return {**metrics, "per_class": scores["per_class"]}
 
     def final_warnings(self, metrics: dict) -> list[str]:
