@@ -1,6 +1,7 @@
 """Exports load with plain transformers/peft code and predict what the run predicts."""
 
 import json
+import sys
 
 import pytest
 import torch
@@ -10,6 +11,7 @@ from pft_desktop.core.errors import UserError
 from pft_desktop.core.export import export_run
 from pft_desktop.core.predict import Predictor
 from pft_desktop.core.recipe import run_training
+from pft_desktop.core.verify import plain_outputs
 
 TEXTS = ["the film was great fun", "a dull and boring plot", "music"]
 
@@ -32,7 +34,7 @@ def _probabilities(model, tokenizer):
         return model(**batch).logits.softmax(-1)
 
 
-def test_merged_export_loads_with_plain_transformers(tmp_path, lora_run):
+def test_merged_export_loads_with_plain_transformers(tmp_path, lora_run, monkeypatch):
     from transformers import AutoModelForSequenceClassification, AutoTokenizer
 
     out = export_run(lora_run, tmp_path / "merged", "merged")
@@ -44,6 +46,13 @@ def test_merged_export_loads_with_plain_transformers(tmp_path, lora_run):
     assert torch.allclose(_probabilities(model, tokenizer), expected, atol=1e-5)
     assert model.config.id2label == {0: "negative", 1: "positive"}
     assert (out / "model.safetensors").is_file()
+    # The check loads a merged folder with transformers alone, as the user's code will, and
+    # does not pay for importing peft and bitsandbytes (about 4.5 s on 2 cores).
+    checked = plain_outputs(out)
+    monkeypatch.setitem(sys.modules, "peft", None)  # importing peft now fails
+    assert plain_outputs(out) == checked
+    with pytest.raises(ImportError):
+        plain_outputs(lora_run / "model")  # an adapter still needs it
 
 
 def test_adapter_export_loads_with_plain_peft(tmp_path, lora_run, tiny_encoder):
