@@ -89,3 +89,30 @@ def test_the_app_starts_in_the_saved_theme(app):
     save_settings(theme="dark")
     create_app()
     assert window_lightness() < 60 and app.styleSheet() == style_sheet(dark=True)
+
+
+@pytest.mark.parametrize("dark", [False, True])
+def test_a_disabled_primary_button_looks_disabled(app, dark):
+    """Start training greys out during a run: its disabled face must be far from its enabled
+    blue (in the dark theme a dark blue read as a button still waiting to be pressed)."""
+    from PySide6.QtWidgets import QPushButton
+
+    apply_theme("dark" if dark else "light")
+    button = QPushButton("Start training")
+    button.setObjectName("primary")
+    button.resize(160, 36)
+
+    def face() -> QColor:  # the fill just inside the border, left of the text
+        button.ensurePolished()
+        return button.grab().toImage().pixelColor(6, 18)
+
+    enabled = face()
+    button.setEnabled(False)
+    disabled = face()
+    assert enabled.hsvSaturation() > 150
+    assert disabled.hsvSaturation() < enabled.hsvSaturation() * 0.7, disabled.name()
+    if dark:  # grey, like every other disabled button there
+        button.setObjectName("")
+        button.setStyleSheet("")  # re-polish as a plain button
+        assert face() == disabled, (face().name(), disabled.name())
+    button.deleteLater()
