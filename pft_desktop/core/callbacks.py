@@ -120,7 +120,7 @@ class EventCallback(TrainerCallback):
         elapsed = now - self._start
         common = {"step": state.global_step, "max_steps": state.max_steps,
                   "epoch": round(state.epoch or 0.0, 4),
-                  "elapsed_s": round(self.elapsed_before + elapsed, 2)}
+                  "elapsed_s": round(self.elapsed_before + elapsed, 3)}
         if any(key.startswith("eval_") for key in logs):
             metrics = {k: v for k, v in logs.items() if k.startswith("eval_")}
             if self.perplexity and "eval_loss" in metrics:
