@@ -212,10 +212,10 @@ def _run(root, task, encoder):
 
 
 @needs_onnx
-@pytest.mark.parametrize("task, outputs", [("regression", ["logits"]),
-                                           ("token-classification", ["logits"]),
-                                           ("question-answering", ["start_logits",
-                                                                   "end_logits"])])
+@pytest.mark.parametrize("task, outputs", [
+    pytest.param("regression", ["logits"], marks=pytest.mark.slow),
+    pytest.param("token-classification", ["logits"], marks=pytest.mark.slow),
+    ("question-answering", ["start_logits", "end_logits"])])  # two outputs: the default one
 def test_other_encoder_tasks_export_what_they_output(tmp_path, tiny_encoder, task, outputs):
     out = export_onnx(_run(tmp_path, task, tiny_encoder), tmp_path / "onnx", int8=True)
     model, tokenizer, _ = load_model_for_inference(tmp_path / "run")
