@@ -72,9 +72,14 @@ case "$what" in
         setup
         qt_libraries
         workers="${PFT_TEST_WORKERS:-$(test_workers)}"
+        case "$workers" in
+            ''|*[!0-9]*) echo "PFT_TEST_WORKERS must be a number (1: one process)" >&2; exit 2 ;;
+        esac
         parallel=()
         case " $* " in
-            *" -n"*|*" --numprocesses"*) ;;  # the caller chose
+            # the caller chose, or asked for what needs one process (a debugger, output shown)
+            *" -n"*|*" --numprocesses"*|*" --pdb"*|*" --trace"*|*" -s "*|*" --capture=no"*|\
+            *" no:xdist"*|*" -pno:xdist"*) ;;
             *) if [ "$workers" -gt 1 ]; then parallel=(-n "$workers" --dist loadfile); fi ;;
         esac
         QT_QPA_PLATFORM="${QT_QPA_PLATFORM:-offscreen}" exec "$VENV/bin/python" -m pytest \

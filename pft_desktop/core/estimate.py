@@ -29,11 +29,13 @@ CPU_PROCESS_BYTES = 540 << 20
 # Adapters on a CPU, measured by the same benchmark (36 runs, 2026-12-03): LoRA and QLoRA runs
 # peaked above full fine-tuning's activations, not below (peft's dropout and the A outputs are
 # kept for each adapted module), so their activations are 1.4 times full fine-tuning's; and
-# bitsandbytes' CPU path holds a float32 copy of the 4-bit weights it dequantizes (4 bytes a
-# weight). Peak memory within 20% in 35 of those 36 runs with these terms, 28 of 36 without;
-# 35 of 36 again on a fresh grid afterwards (0.78 to 1.07).
-# On a GPU neither is measured; there the usual rule (frozen weights keep no activation
-# gradients, 0.7) stays.
+# 4-bit QLoRA peaked 40-90 MB above LoRA on the MiniLM where its smaller weights should have
+# put it 78 MB below: counted as float32 weights the process keeps (4 bytes a weight; whether
+# dequantized copies or the weights read before quantizing, runs of at most 23M parameters
+# cannot tell, so larger models may be priced high). Peak memory within 20% in 35 of those 36
+# runs with these terms, 28 of 36 without; 35 of 36 on a fresh grid afterwards (0.78 to 1.07).
+# Not measured with gradient checkpointing, 8-bit or on a GPU: there the usual rule (frozen
+# weights keep no activation gradients, 0.7) stays.
 CPU_ADAPTER_ACTIVATIONS = 1.4
 CPU_DEQUANTIZED_BYTES_PER_WEIGHT = 4.0
 
@@ -137,7 +139,7 @@ def estimate_memory(parameters: int, hidden: int, layers: int, heads: int, *, me
     weights = int(parameters * BYTES_PER_WEIGHT.get(weight_format, 4.0))
     if precision in ("bf16", "fp16") and not method.startswith("qlora"):
         weights = int(parameters * 4)  # mixed precision keeps fp32 master weights
-    if on_cpu and method.startswith("qlora"):
+    if on_cpu and method == "qlora-4bit":
         weights += int(parameters * CPU_DEQUANTIZED_BYTES_PER_WEIGHT)
     trainable = trainable_parameters(parameters, hidden, layers, method, lora_r, top_layers)
     gradients = trainable * 4
@@ -148,10 +150,10 @@ def estimate_memory(parameters: int, hidden: int, layers: int, heads: int, *, me
     kept_layers = 1 if gradient_checkpointing else layers
     activations = int(tokens * per_token_layer * kept_layers * scale)
     adapter = method in ("lora", "qlora-4bit", "qlora-8bit")
-    if on_cpu and adapter:
-        activations = int(activations * CPU_ADAPTER_ACTIVATIONS)
-    elif (adapter or method == "freeze") and not gradient_checkpointing:
-        activations = int(activations * 0.7)  # no activation grads kept for frozen weights
+    if (adapter or method == "freeze") and not gradient_checkpointing:
+        measured_here = on_cpu and method in ("lora", "qlora-4bit")
+        # else: no activation grads kept for frozen weights (the usual rule)
+        activations = int(activations * (CPU_ADAPTER_ACTIVATIONS if measured_here else 0.7))
     shards = max(processes, 1)
     if shards > 1 and strategy in ("fsdp", "deepspeed"):
         gradients, optimizer = gradients // shards, optimizer // shards

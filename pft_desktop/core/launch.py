@@ -23,6 +23,9 @@ from __future__ import annotations
 
 import importlib.util
 import json
+import os
+import platform
+import shutil
 import subprocess
 import sys
 import threading
@@ -54,6 +57,23 @@ def gpu_ids(devices: str) -> list[int] | None:
                         "list of distinct GPU numbers.", "Leave it empty (automatic), write "
                         "'cpu', or list GPUs as in '0' or '0,1'.")
     return [int(part) for part in parts]
+
+
+def trains_on_cpu(devices: str, environ: dict | None = None) -> bool:
+    """Whether a run with these ``resources.devices`` trains on this computer's CPU, told
+    without importing torch (for estimates made before a run): 'cpu' does, listed GPUs do not,
+    and automatic does unless a GPU shows: an NVIDIA or AMD device node, or nvidia-smi, or
+    Apple silicon (the Trainer picks its GPU, MPS, by itself)."""
+    text = devices.strip().lower()
+    if text:
+        return text == "cpu"
+    env = os.environ if environ is None else environ
+    if env.get("CUDA_VISIBLE_DEVICES", "unset").strip() in ("", "-1"):
+        return True  # every GPU hidden from the run
+    if sys.platform == "darwin":
+        return platform.machine() != "arm64"
+    return not (Path("/dev/nvidia0").exists() or Path("/dev/kfd").exists()
+                or shutil.which("nvidia-smi"))
 
 
 def resource_errors(config) -> list[UserError]:

@@ -6,6 +6,7 @@ from PySide6.QtCore import QCoreApplication
 
 from pft_desktop.core.estimate import (batch_plan, estimate_memory,
                                        estimate_seconds_per_step, planned_steps)
+from pft_desktop.core.launch import trains_on_cpu
 from pft_desktop.core.models import human_bytes
 from pft_desktop.ui.i18n import core_text
 
@@ -34,12 +35,7 @@ def current_estimate(state):
         top_layers=config.method.trainable_top_layers,
         gradient_checkpointing=config.method.gradient_checkpointing,
         processes=resources.processes, strategy=resources.strategy,
-        zero_stage=resources.zero_stage, on_cpu=not listed_gpus(config))
-
-
-def listed_gpus(config) -> bool:
-    """Whether the run is to use GPUs the person listed (else it may run on this CPU)."""
-    return config.resources.devices.strip().lower() not in ("", "cpu")
+        zero_stage=resources.zero_stage, on_cpu=trains_on_cpu(resources.devices))
 
 
 def current_batch_plan(config):
@@ -71,8 +67,8 @@ def memory_text(state) -> str:
             memory=human_bytes(estimate.process))
     text += past_memory_text(state)
     total = available_memory()
-    gpus_listed = config.resources.devices.strip().lower() not in ("", "cpu")
-    needed = estimate.total * (1 if gpus_listed else processes)  # CPU processes share it
+    on_cpu = trains_on_cpu(config.resources.devices)
+    needed = estimate.total * (processes if on_cpu else 1)  # CPU processes share it
     if total and needed > 0.8 * total:
         text += translate("Estimates", " ⚠ That is close to or above this computer's {memory} "
                           "of memory: lower the batch size or max length, or use "
