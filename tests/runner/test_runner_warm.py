@@ -72,7 +72,6 @@ def test_stop_on_stdin_stops_a_warm_started_run(tmp_path, tiny_encoder, sentimen
     assert "warm start" in (folder.path / launch.CONSOLE_LOG).read_text()  # its stderr
 
 
-@pytest.mark.slow  # the window's version runs by default (tests/ui/test_warm_runner.py)
 def test_a_run_that_does_not_fit_starts_cold(tmp_path, tiny_encoder, sentiment_csv):
     warm = launch.WarmRunner()
     try:

@@ -74,10 +74,9 @@ TASKS = {"pair-classification": pairs, "regression": regression, "multi-label": 
          "seq2seq": summaries, "image-classification": images}
 
 
-# One runs in the default suite (the most different data path: a folder of images, no CSV);
-# the rest with the slow tests (bash packaging/dev.sh test -m slow). Each task's own training,
-# prediction and exports are in tests/core/test_task_*.py.
-FAST = ("image-classification",)
+# Two run in the default suite (the most different data paths: a CoNLL file read without
+# columns, a folder of images); the rest with the slow tests (bash packaging/dev.sh test -m slow).
+FAST = ("token-classification", "image-classification")
 
 
 @pytest.mark.parametrize("task", [task if task in FAST else
