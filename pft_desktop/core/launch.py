@@ -21,6 +21,7 @@ calls it:
 
 from __future__ import annotations
 
+import functools
 import importlib.util
 import json
 import os
@@ -64,15 +65,24 @@ def trains_on_cpu(devices: str, environ: dict | None = None) -> bool:
     without importing torch (for estimates made before a run): 'cpu' does, listed GPUs do not,
     and automatic does unless a GPU shows: an NVIDIA or AMD device node, or nvidia-smi, or
     Apple silicon (the Trainer picks its GPU, MPS, by itself)."""
-    text = devices.strip().lower()
-    if text:
-        return text == "cpu"
+    try:
+        ids = gpu_ids(devices)
+    except UserError:
+        return False  # not a setting that runs; its refusal is shown elsewhere
+    if ids is not None:
+        return ids == []
     env = os.environ if environ is None else environ
     if env.get("CUDA_VISIBLE_DEVICES", "unset").strip() in ("", "-1"):
         return True  # every GPU hidden from the run
+    return not gpu_shows()
+
+
+@functools.cache
+def gpu_shows() -> bool:
+    """Whether this computer shows a GPU (read once: the estimates ask on every change)."""
     if sys.platform == "darwin":
-        return platform.machine() != "arm64"
-    return not (Path("/dev/nvidia0").exists() or Path("/dev/kfd").exists()
+        return platform.machine() == "arm64"
+    return bool(Path("/dev/nvidia0").exists() or Path("/dev/kfd").exists()
                 or shutil.which("nvidia-smi"))
 
 

@@ -57,18 +57,21 @@ def test_qlora_on_a_cpu_counts_the_dequantized_copy():
     assert eight[0] == eight[1]  # 8-bit was not measured: no copy counted
 
 
-def test_estimates_count_the_cpu_only_where_the_run_trains_on_it(monkeypatch):
+def test_estimates_count_the_cpu_only_where_the_run_trains_on_it(monkeypatch, request):
     """The CPU terms (the process, the measured adapter costs) apply to 'cpu', never to listed
     GPUs, and to the automatic choice only on a computer that shows no GPU."""
     from pathlib import Path
 
     from pft_desktop.core import launch
 
+    request.addfinalizer(launch.gpu_shows.cache_clear)  # later tests read this computer again
     assert launch.trains_on_cpu(" CPU ") and not launch.trains_on_cpu("0,1")
     assert launch.trains_on_cpu("", {"CUDA_VISIBLE_DEVICES": "-1"})
     monkeypatch.setattr(launch.sys, "platform", "linux")
     monkeypatch.setattr(launch.shutil, "which", lambda name: None)
     monkeypatch.setattr(Path, "exists", lambda self: str(self) == "/dev/nvidia0")
+    launch.gpu_shows.cache_clear()
     assert not launch.trains_on_cpu("", {})
     monkeypatch.setattr(Path, "exists", lambda self: False)
+    launch.gpu_shows.cache_clear()
     assert launch.trains_on_cpu("", {})
