@@ -241,9 +241,10 @@ class MethodSettings:
         "CPU speed-ups); fp16 needs a CUDA GPU.", label="Precision", choices=PRECISIONS,
         advanced=True)
     cpu_speedups: bool = option(
-        True, "Training on a CPU: draw dropout masks with numpy's faster generator and, with "
-        "precision 'auto' on a CPU with bf16 instructions, multiply matrices in bf16 with fp32 "
-        "sums. Faster to the same "
+        True, "Training on a CPU: draw dropout masks with numpy's faster generator; in "
+        "BERT-family classifiers, leave padding and the last layer's unread tokens out of the "
+        "arithmetic; with precision 'auto' on a CPU with bf16 instructions, multiply matrices "
+        "in bf16 with fp32 sums. Faster to the same "
         "accuracy (benchmarks/bench_time_to_accuracy.py); off trains as a plain Trainer "
         "script does, number for number.", label="CPU speed-ups", advanced=True)
 

@@ -245,7 +245,7 @@ TEXTS = [
     QT_TRANSLATE_NOOP("core", 'Precision'),
     QT_TRANSLATE_NOOP("core", "Number format for training: 'auto' uses bf16 on GPUs that support it and fp32 otherwise (on a CPU with bf16 instructions, fp32 with bf16 matrix products: see CPU speed-ups); fp16 needs a CUDA GPU."),
     QT_TRANSLATE_NOOP("core", 'CPU speed-ups'),
-    QT_TRANSLATE_NOOP("core", "Training on a CPU: draw dropout masks with numpy's faster generator and, with precision 'auto' on a CPU with bf16 instructions, multiply matrices in bf16 with fp32 sums. Faster to the same accuracy (benchmarks/bench_time_to_accuracy.py); off trains as a plain Trainer script does, number for number."),
+    QT_TRANSLATE_NOOP("core", "Training on a CPU: draw dropout masks with numpy's faster generator; in BERT-family classifiers, leave padding and the last layer's unread tokens out of the arithmetic; with precision 'auto' on a CPU with bf16 instructions, multiply matrices in bf16 with fp32 sums. Faster to the same accuracy (benchmarks/bench_time_to_accuracy.py); off trains as a plain Trainer script does, number for number."),
     QT_TRANSLATE_NOOP("core", 'Epochs'),
     QT_TRANSLATE_NOOP("core", 'Passes over the training data.'),
     QT_TRANSLATE_NOOP("core", 'Max steps'),

@@ -3234,6 +3234,10 @@ Start it with &apos;sbatch job.sbatch&apos; in that folder, or &apos;./launch.sh
         <translation>CPU 加速</translation>
     </message>
     <message>
+        <source>Training on a CPU: draw dropout masks with numpy&apos;s faster generator; in BERT-family classifiers, leave padding and the last layer&apos;s unread tokens out of the arithmetic; with precision &apos;auto&apos; on a CPU with bf16 instructions, multiply matrices in bf16 with fp32 sums. Faster to the same accuracy (benchmarks/bench_time_to_accuracy.py); off trains as a plain Trainer script does, number for number.</source>
+        <translation>在 CPU 上训练时：用 numpy 更快的随机数生成器生成 dropout 掩码；在 BERT 系列分类模型中，计算时略去填充位置和最后一层中不被读取的词元；精度为“auto”且 CPU 带 bf16 指令时，矩阵乘法用 bf16、以 fp32 累加。以更短的时间达到相同的准确率（benchmarks/bench_time_to_accuracy.py）；关闭后与普通 Trainer 脚本的计算逐数一致。</translation>
+    </message>
+    <message>
         <source>Trainable top layers</source>
         <translation>可训练的顶部层数</translation>
     </message>
@@ -3256,10 +3260,6 @@ Start it with &apos;sbatch job.sbatch&apos; in that folder, or &apos;./launch.sh
     <message>
         <source>Precision</source>
         <translation>精度</translation>
-    </message>
-    <message>
-        <source>Training on a CPU: draw dropout masks with numpy&apos;s faster generator and, with precision &apos;auto&apos; on a CPU with bf16 instructions, multiply matrices in bf16 with fp32 sums. Faster to the same accuracy (benchmarks/bench_time_to_accuracy.py); off trains as a plain Trainer script does, number for number.</source>
-        <translation>在 CPU 上训练时：用 numpy 更快的随机数生成器生成 dropout 掩码；精度为“auto”且 CPU 带 bf16 指令时，矩阵乘法用 bf16、以 fp32 累加。以更短的时间达到相同的准确率（benchmarks/bench_time_to_accuracy.py）；关闭后与普通 Trainer 脚本的计算逐数一致。</translation>
     </message>
     <message>
         <source>Epochs</source>
