@@ -16,6 +16,7 @@ touches both.
 
     .venv/bin/python benchmarks/bench_time_to_accuracy.py [--rows 8000] [--rounds 2]
         [--methods full,lora] [--eval-every 50] [--app-set method.train_word_embeddings=false]
+        [--json curves.json] [--replay curves.json]
 
 Measured 2026-12-02 21:58-22:40 UTC, 2 free CPU cores, --rows 8000 --eval-every 25, one
 round (each arm about 3 minutes): with the app's CPU speed-ups (method.cpu_speedups:
@@ -50,9 +51,33 @@ round) 0.8268 against 0.8188, 110 s against 121 s (1.10x), 116 s against 127 s f
 (1.09x a step). The script's epoch took 82 s that morning against 109 s the night before:
 the machine was faster, and the ratio is what the side-by-side arms compare.
 
-Goal 1.3x: met on the bf16 CPU for LoRA (1.83x) and full fine-tuning (1.31x); with AVX2
-kernels for LoRA (1.34x, mostly where the two curves cross: 1.06x a step) but not for full
-fine-tuning (1.10x): matrix products bound the step. One or two rounds each; the machine's
+2026-12-03 afternoon, after two more speed-ups (core.needed_tokens: BERT-family classifier
+layers leave padding out of their products and compute the last layer for the first token
+only, the same logits and gradients; numpy masks for attention dropout too), AVX2 kernels
+forced, 2 free cores, three rounds of full fine-tuning and of LoRA (13:16 one round,
+13:46-14:08 two): full fine-tuning 0.8211 against the script's 0.8188, reached at 95 s
+against 131 s (1.38x) and 77 s against 106 s (1.39x, the median of two rounds), 1.16-1.17x a
+step; LoRA 0.7856 against 0.7890: 0.34 point below, so the script's own accuracy is never
+reached; within the goal's half point (0.7840) at 56-58 s against 85-87 s (1.46-1.55x),
+1.22-1.30x a step. The arms' seeds are fixed, so the rounds repeat the same curves and
+differ in time alone: where the curves cross is one sample, the step's speed-up is the
+figure that carries to other data. Where a step's time went before them (torch profiler,
+AVX2 kernels, 10 steps): matrix products 71%, sdpa's attention dropout drawn by torch 4.5%.
+Same-process A/B on MiniLM steps (AVX2 kernels, batches grouped by tokens with 14% padding):
+numpy attention dropout 1.03x (1.00x with the native kernels), the first-token last layer
+1.14x more, leaving out padding 1.06x more.
+
+On this CPU (bf16 instructions: bf16 products on; 14:23-14:33 UTC, one round): full
+fine-tuning ends at 0.8165 against the script's 0.8188 but passes 0.8188 on the way, at 62 s
+against 96 s (1.55x; 1.51x a step); LoRA 0.7947 against 0.7890, 42 s against 67 s (1.59x;
+1.36x a step). Leaving out padding measured slower with bf16 products (same-process A/B:
+0.91x a LoRA step, 0.94x a full one), so the recipe keeps the padding there and uses the
+first-token last layer alone; a first round with padding left out gave LoRA 1.06x a step.
+
+Goal 1.3x (accuracy within half a point): met with AVX2 kernels for full fine-tuning
+(1.38-1.39x, 1.17x a step) and for LoRA (1.46-1.55x to within half a point; the script's own
+accuracy not reached, 0.34 point short), and on the bf16 CPU (full 1.55x, LoRA 1.59x).
+Matrix products still bound the step. One or two rounds each; the machine's
 speed drifted 2.4x over 2026-12-02 (the unchanged script arm took 20.7 s at 17:25 UTC and
 48-50 s at 21:45 for the same 4,000 sentences).
 
@@ -220,7 +245,13 @@ def main() -> None:
     parser.add_argument("--app-set", action="append", default=[],
                         help="a config override for the app arm (section.field=value)")
     parser.add_argument("--json", type=Path, help="also write every curve here")
+    parser.add_argument("--replay", type=Path,
+                        help="print the table from curves an earlier --json wrote, training "
+                        "nothing")
     args = parser.parse_args()
+    if args.replay:
+        print_table(json.loads(args.replay.read_text()), args)
+        return
     model, train = require_inputs()
     results = {}
     with tempfile.TemporaryDirectory() as tmp:
@@ -236,12 +267,18 @@ def main() -> None:
                           f"in all)", flush=True)
     if args.json:
         args.json.write_text(json.dumps(results, indent=1))
+    print_table(results, args)
+
+
+def print_table(results: dict, args) -> None:
+    rounds = len(next(iter(results.values()))["script"])
     print(f"\nSST-2, all-MiniLM-L6-v2, {args.rows} training sentences, {args.epochs:g} epoch(s), "
           f"batch {BATCH}, evaluation on 872 dev sentences every {args.eval_every} steps; "
-          f"medians of {args.rounds} rounds; app overrides: {args.app_set or 'none'}")
+          f"medians of {rounds} round(s); app overrides: {args.app_set or 'none'}")
     print("| method | script final acc | app final acc | script time to it | app time to it "
-          "| speed-up | script epoch | app epoch | per-step speed-up |")
-    print("|---|---|---|---|---|---|---|---|---|")
+          "| speed-up | app time to within 0.5 point | speed-up | script epoch | app epoch "
+          "| per-step speed-up |")
+    print("|---|---|---|---|---|---|---|---|---|---|---|")
     for method, arms in results.items():
         target = statistics.median(r["curve"][-1][1] for r in arms["script"])
         script_t = [time_to(r["curve"], target) for r in arms["script"]]
@@ -251,11 +288,16 @@ def main() -> None:
         reached = [t for t in app_t if t is not None]
         app_s = statistics.median(reached) if len(reached) == len(app_t) else None
         speed = f"**{script_s / app_s:.2f}x**" if app_s else "not reached"
+        # The goal's tolerance: the script's accuracy less half a point.
+        near = [time_to(r["curve"], target - 0.005) for r in arms["app"]]
+        near_s = statistics.median(near) if None not in near else None
+        near_speed = f"{script_s / near_s:.2f}x" if near_s else "not reached"
         # The whole epoch's training time: the speed of a step, whatever the curves do.
         script_epoch = statistics.median(r["curve"][-1][0] for r in arms["script"])
         app_epoch = statistics.median(r["curve"][-1][0] for r in arms["app"])
         print(f"| {method} | {target:.4f} | {app_final:.4f} | {script_s:.0f} s | "
               f"{f'{app_s:.0f} s' if app_s else 'not reached'} | {speed} | "
+              f"{f'{near_s:.0f} s' if near_s else 'not reached'} | {near_speed} | "
               f"{script_epoch:.0f} s | {app_epoch:.0f} s | {script_epoch / app_epoch:.2f}x |")
 
 

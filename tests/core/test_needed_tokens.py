@@ -33,9 +33,9 @@ def padded_batch(labels, padding="right"):
     return {"input_ids": ids, "attention_mask": mask, "labels": labels}
 
 
-def same_logits_and_gradients(plain, labels, train=False, padding="right"):
+def same_logits_and_gradients(plain, labels, train=False, padding="right", unpad=True):
     fast = copy.deepcopy(plain)
-    assert use_needed_tokens(fast)
+    assert use_needed_tokens(fast, leave_out_padding=unpad)
     for model in (plain, fast):
         model.train(train)
     batch = padded_batch(labels, padding)
@@ -75,6 +75,16 @@ def test_every_listed_head_gets_the_same_logits_and_gradients(config_class, head
 def test_batches_without_padding_and_padded_on_the_left(padding, attention):
     plain = tiny("BertConfig", "BertForSequenceClassification", attention, num_labels=2)
     same_logits_and_gradients(plain, torch.tensor([0, 1, 1, 0]), padding=padding)
+
+
+@pytest.mark.parametrize("padding", ["right", "left"])
+def test_keeping_the_padding_computes_the_last_layer_for_the_first_token_alone(padding):
+    plain = tiny("BertConfig", "BertForSequenceClassification", num_labels=2)
+    fast = same_logits_and_gradients(plain, torch.tensor([0, 1, 1, 0]), padding=padding,
+                                     unpad=False)
+    layers = fast.bert.encoder.layer
+    assert [layer.unpadded for layer in layers] == [False] * 3
+    assert layers[-1].first_token_only
 
 
 def test_regression_and_multi_label_heads_too():
