@@ -399,9 +399,9 @@ def run_training(config: RunConfig | None, run_dir: str | Path, sink=lambda e: N
 def cpu_speedups(model, device, config: RunConfig) -> list[str]:
     """What this run does on a CPU to reach the same accuracy sooner, by name: numpy-drawn
     dropout masks, BERT-family layers that leave out padding and, in the last layer, every
-    token but the first (where the head reads nothing else), bf16 matrix products (where the CPU has bf16 instructions). The numbers
-    differ from a plain run's (other masks, rounded products);
-    benchmarks/bench_time_to_accuracy.py measures time and accuracy."""
+    token but the first (where the head reads nothing else), bf16 matrix products (where the
+    CPU has bf16 instructions). The numbers differ from a plain run's (other masks, rounded
+    products); benchmarks/bench_time_to_accuracy.py measures time and accuracy."""
     from pft_desktop.core.cpu_matmul import use_bf16_matmul
     from pft_desktop.core.needed_tokens import use_needed_tokens
     from pft_desktop.core.quick_dropout import use_quick_dropout
