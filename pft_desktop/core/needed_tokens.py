@@ -15,8 +15,9 @@ listed head with the unchanged model). On MiniLM-L6 with SST-2's length-grouped 
 training step's matrix products shrink by some 14% for the last layer and by the share of
 padding (8% there, more where lengths vary). Packed rows give the products a new shape every
 batch; where oneDNN multiplies in bf16 that measured slower (0.91x a LoRA step, 0.94x a full
-one, likely a kernel built for each new shape), so there the padding stays. The weights, the saved model and its outputs do not change;
-while it trains the model's ``last_hidden_state`` holds the first position only.
+one, likely a kernel built for each new shape), so there the padding stays. The weights, the
+saved model and its outputs do not change; while it trains the model's ``last_hidden_state``
+holds the first position only.
 """
 
 from __future__ import annotations
