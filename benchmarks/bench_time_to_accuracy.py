@@ -247,7 +247,8 @@ def main() -> None:
     parser.add_argument("--json", type=Path, help="also write every curve here")
     parser.add_argument("--replay", type=Path,
                         help="print the table from curves an earlier --json wrote, training "
-                        "nothing")
+                        "nothing (the heading takes --rows, --epochs and --eval-every from this "
+                        "command line: give the ones that run had)")
     args = parser.parse_args()
     if args.replay:
         print_table(json.loads(args.replay.read_text()), args)
