@@ -163,39 +163,84 @@ def estimate_memory(parameters: int, hidden: int, layers: int, heads: int, *, me
                     CPU_PROCESS_BYTES if on_cpu else 0)
 
 
-# Seconds a fine-tuning step takes on a CPU, fitted (non-negative least squares on relative
-# error) to 36 short runs of `benchmarks/bench_estimates.py --demo` on 2 free cores with the
-# CPU speed-ups on (BERT-like 0.46M, Llama-like 3.5M and the demo's real MiniLM 22.7M; full /
-# LoRA / QLoRA 4-bit; batch 8 and 16; length 32 and 128), 2026-12-03: a fixed cost a step and
-# one a layer; one per token per weight (the matrix products, forward and backward through
-# every weight, trained or not), held at the MiniLM's measured cost so that larger models stay
-# priced by their products; one per token per layer per unit of width (norms, activations,
-# dropout: what makes small models' steps several times the products alone); one for
-# attention (per token, layer, width and position); one per trained weight (the optimizer).
-# Within 20% of the measured step in 26 of the 36 (the rule before it: 5); the pace of a
-# machine's own runs corrects its level (core.estimate_history).
-CPU_STEP_SECONDS = 4.45e-3
-CPU_SECONDS_PER_LAYER = 1.42e-2
-CPU_SECONDS_PER_TOKEN_WEIGHT = 1.2e-11
-CPU_SECONDS_PER_TOKEN_LAYER_WIDTH = 2.88e-8
-CPU_SECONDS_PER_ATTENTION_TERM = 7.91e-10
-CPU_SECONDS_PER_TRAINED_WEIGHT = 1.14e-9
+# Seconds a fine-tuning step takes on a CPU. The matrix products are priced from a
+# measurement: a MiniLM-wide layer's six products (12 x 384^2 weights), forward and backward
+# for 2,048 tokens with bf16 products, took 94 ms on 2 cores (2.61e-11 s per token per weight;
+# 3.86e-11 in fp32, 6.5e-11 with AVX2 kernels only: runs there learn that pace). A frozen
+# weight's backward skips its own gradient, 4 of the 6 multiply-adds. The rest was fitted
+# (non-negative least squares on relative error) to the 36 runs of
+# `benchmarks/bench_estimates.py --demo` on 2 free cores, 2026-12-03 15:34 UTC, with the CPU
+# speed-ups on (BERT-like 0.46M, Llama-like 3.5M, the demo's MiniLM 22.7M; full / LoRA /
+# QLoRA 4-bit; batch 8 and 16; length 32 and 128): a cost a layer; one per token per layer per
+# unit of width (norms, activations, dropout: several times the products in small models);
+# one for attention (per token, layer, width and position); one per trained weight (the
+# optimizer). Within 20% in 28 of the 36 (0.67 to 1.30), where the rule before it, which
+# did not know the first-token last layer, had 16 (0.67 to 1.86). A fresh grid 15 minutes
+# later: 21 of 36 (0.68 to 1.79); its measured steps were within 20% of the first grid's in
+# 25 of 36 (0.53 to 1.50), which is as close as 14-step runs here repeat themselves.
+CPU_SECONDS_PER_TOKEN_PRODUCT = 2.61e-11
+FROZEN_PRODUCT_SHARE = 4 / 6
+CPU_SECONDS_PER_LAYER = 1.48e-2
+CPU_SECONDS_PER_TOKEN_LAYER_WIDTH = 8.66e-8
+CPU_SECONDS_PER_ATTENTION_TERM = 2.01e-10
+CPU_SECONDS_PER_TRAINED_WEIGHT = 8.92e-11
+# Weights a layer multiplies each token by: queries, keys, values, output (4 h^2) and a
+# feed-forward of 4 h (8 h^2). Llama's 3 matrices of about 2.7 h come to the same.
+PRODUCT_WEIGHTS_PER_LAYER = 12
+# With core.needed_tokens the last layer computes keys and values for every token and the
+# rest for the first token alone: 2 of its 12 h^2 a token, and none of its other work.
+FIRST_TOKEN_LAST_LAYER_PRODUCTS = 2 / 12
+# Sequence classifiers whose last layer core.needed_tokens computes for the first token alone
+# (its FIRST_TOKEN_HEADS, by model type; a test keeps the two lists the same).
+FIRST_TOKEN_MODEL_TYPES = frozenset({"bert", "roberta", "xlm-roberta", "electra", "camembert"})
+# Heads that multiply every token by the vocabulary (the embeddings' size again).
+TOKEN_HEADS = frozenset({"AutoModelForCausalLM", "AutoModelForMaskedLM",
+                         "AutoModelForSeq2SeqLM"})
+
+
+def first_token_only(model_type: str, auto_class: str, on_cpu: bool,
+                     cpu_speedups: bool) -> bool:
+    """Whether a run will compute its last layer for the first token alone
+    (core.needed_tokens: CPU speed-ups on, a BERT-family sequence classifier)."""
+    return on_cpu and cpu_speedups and model_type in FIRST_TOKEN_MODEL_TYPES \
+        and auto_class == "AutoModelForSequenceClassification"
 
 
 def estimate_seconds_per_step(parameters: int, trainable: int, batch_size: int,
                               tokens_per_row: float, device: str = "cpu", layers: int = 0,
-                              hidden: int = 0) -> float:
-    """A fine-tuning step: on a CPU the fitted costs above (the attention term when
-    ``layers`` and ``hidden`` are known); on a GPU the FLOP count at a rate not measured."""
+                              hidden: int = 0, *, first_token: bool = False,
+                              token_head: bool = False) -> float:
+    """A fine-tuning step: on a CPU the measured and fitted costs above (priced by every
+    weight when ``layers`` and ``hidden`` are unknown); on a GPU the FLOP count at a rate not
+    measured. ``first_token``: the last layer is computed for the first token alone
+    (first_token_only); ``token_head``: the head multiplies every token by the vocabulary."""
     if device != "cpu":
         return flop_seconds_per_step(parameters, trainable, batch_size, tokens_per_row, device)
     length = max(tokens_per_row, 1.0)
     tokens = batch_size * length
-    return (CPU_STEP_SECONDS + layers * CPU_SECONDS_PER_LAYER
-            + tokens * parameters * CPU_SECONDS_PER_TOKEN_WEIGHT
-            + tokens * layers * hidden * CPU_SECONDS_PER_TOKEN_LAYER_WIDTH
-            + tokens * layers * hidden * length * CPU_SECONDS_PER_ATTENTION_TERM
+    full_layers = max(layers - 1, 0) if first_token and layers else layers
+    products = PRODUCT_WEIGHTS_PER_LAYER * hidden * hidden * (
+        full_layers + (FIRST_TOKEN_LAST_LAYER_PRODUCTS if full_layers < layers else 0))
+    if not products:
+        products = parameters
+    elif token_head:
+        products += max(parameters - PRODUCT_WEIGHTS_PER_LAYER * layers * hidden * hidden, 0)
+    trained_share = min(trainable / parameters, 1.0) if parameters else 1.0
+    product_cost = FROZEN_PRODUCT_SHARE + (1 - FROZEN_PRODUCT_SHARE) * trained_share
+    return (layers * CPU_SECONDS_PER_LAYER
+            + tokens * products * product_cost * CPU_SECONDS_PER_TOKEN_PRODUCT
+            + tokens * full_layers * hidden * CPU_SECONDS_PER_TOKEN_LAYER_WIDTH
+            + tokens * full_layers * hidden * length * CPU_SECONDS_PER_ATTENTION_TERM
             + trainable * CPU_SECONDS_PER_TRAINED_WEIGHT)
+
+
+def shape_seconds_per_step(shape: dict, tokens_per_row: float) -> float:
+    """The rule for the step shape a run recorded (recipe.step_shape); runs from before a key
+    was recorded did without what it names."""
+    return estimate_seconds_per_step(
+        shape.get("parameters") or 0, shape.get("trainable") or 0, shape["rows"],
+        tokens_per_row, layers=shape.get("layers") or 0, hidden=shape.get("hidden") or 0,
+        first_token=bool(shape.get("first_token")), token_head=bool(shape.get("token_head")))
 
 
 def flop_seconds_per_step(parameters: int, trainable: int, batch_size: int,

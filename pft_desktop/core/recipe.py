@@ -477,7 +477,7 @@ def _train(prepared: Prepared, folder: RunFolder, sink, stop, checkpoint) -> Run
         resumed_from=str(checkpoint) if checkpoint else None,
         resumed_from_step=_step_of(checkpoint), processes=processes,
         global_batch=plan.global_batch, cpu_speedups=speedups,
-        step_shape=step_shape(device, total, trainable, plan.global_batch, prepared.model)))
+        step_shape=step_shape(device, total, trainable, plan.global_batch, prepared, speedups)))
     log.info("Training %s on %s (%s), %d of %d parameters trainable", prepared.model.source,
              device.name, precision, trainable, total)
     result = trainer.train(resume_from_checkpoint=str(checkpoint) if checkpoint else None)
@@ -509,12 +509,17 @@ def _train(prepared: Prepared, folder: RunFolder, sink, stop, checkpoint) -> Run
     return RunOutcome(status, metrics=metrics, run_dir=folder.path)
 
 
-def step_shape(device, parameters: int, trainable: int, rows: int, model) -> dict:
+def step_shape(device, parameters: int, trainable: int, rows: int, prepared: Prepared,
+               speedups: list[str]) -> dict:
     """What the time estimate of a step depends on, recorded in the started event: the run's
     measured step is later compared with the rule for this shape, which tells how fast this
     computer is running today (core.estimate_history.machine_pace)."""
+    from pft_desktop.core.estimate import TOKEN_HEADS
+
+    model, head = prepared.model, prepared.task.auto_class_for({})
     return {"device": device.kind, "parameters": parameters, "trainable": trainable,
-            "rows": rows, "layers": model.num_layers, "hidden": model.hidden_size}
+            "rows": rows, "layers": model.num_layers, "hidden": model.hidden_size,
+            "first_token": "needed_tokens" in speedups, "token_head": head in TOKEN_HEADS}
 
 
 def with_absolute_paths(config: RunConfig) -> RunConfig:

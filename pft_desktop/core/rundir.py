@@ -147,12 +147,9 @@ def measured_figures(timeline: list[dict]) -> dict:
     started = [e for e in timeline if e.get("type") == "started"]
     shape = (started[-1].get("step_shape") if started else None) or {}
     if shape.get("device") == "cpu" and figures["tokens_per_step"] and shape.get("rows"):
-        from pft_desktop.core.estimate import estimate_seconds_per_step
+        from pft_desktop.core.estimate import shape_seconds_per_step
 
-        rule = estimate_seconds_per_step(
-            shape.get("parameters") or 0, shape.get("trainable") or 0, shape["rows"],
-            figures["tokens_per_step"] / shape["rows"], layers=shape.get("layers") or 0,
-            hidden=shape.get("hidden") or 0)
+        rule = shape_seconds_per_step(shape, figures["tokens_per_step"] / shape["rows"])
         figures["pace"] = figures["seconds_per_step"] / rule  # measured / the rule's estimate
     return figures
 

@@ -20,7 +20,8 @@ from pathlib import Path
 from pft_desktop.core.errors import UserError
 from pft_desktop.core.rundir import RunFolder, write_json
 
-SUMMARY_VERSION = 3  # 2: measured figures and their settings; 3: the machine's pace
+SUMMARY_VERSION = 4  # 2: measured figures and their settings; 3: the machine's pace;
+# 4: the pace against the step rule that knows the first-token last layer
 EXTERNAL = ".library.json"  # run folders outside the root that were opened and joined
 
 

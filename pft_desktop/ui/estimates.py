@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from PySide6.QtCore import QCoreApplication
 
-from pft_desktop.core.estimate import (batch_plan, estimate_memory,
-                                       estimate_seconds_per_step, planned_steps)
+from pft_desktop.core.estimate import (TOKEN_HEADS, batch_plan, estimate_memory,
+                                       estimate_seconds_per_step, first_token_only,
+                                       planned_steps)
 from pft_desktop.core.launch import trains_on_cpu
 from pft_desktop.core.models import human_bytes
+from pft_desktop.core.tasks import get_task
 from pft_desktop.ui.i18n import core_text
 
 translate = QCoreApplication.translate  # the name pyside6-lupdate reads
@@ -98,10 +100,14 @@ def time_text(state, rows: int, tokens_per_row: float) -> str:
     # The time to compute a whole optimizer step's rows on this computer (CPU processes share
     # it; accumulation computes several batches a step).
     info = state.model_info
-    seconds = estimate_seconds_per_step(info["parameters"], estimate.trainable_parameters,
-                                        plan.global_batch, tokens_per_row,
-                                        layers=info.get("num_layers", 0),
-                                        hidden=info.get("hidden_size", 0))
+    head = get_task(state.config.task.kind).auto_class_for({})
+    on_cpu = trains_on_cpu(state.config.resources.devices)
+    seconds = estimate_seconds_per_step(
+        info["parameters"], estimate.trainable_parameters, plan.global_batch, tokens_per_row,
+        layers=info.get("num_layers", 0), hidden=info.get("hidden_size", 0),
+        first_token=first_token_only(info.get("model_type", ""), head, on_cpu,
+                                     state.config.method.cpu_speedups),
+        token_head=head in TOKEN_HEADS)
     steps = planned_steps(rows, config.batch_size, plan.accumulation, config.epochs,
                           config.max_steps, plan.processes)
     total = seconds * steps

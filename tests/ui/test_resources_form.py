@@ -87,7 +87,8 @@ def test_the_time_estimate_runs_at_this_computers_pace_once_it_has_run(
     from pft_desktop.core.estimate import estimate_seconds_per_step
     from pft_desktop.core.recipe import run_training
 
-    window.state.model_info = {"parameters": 22_700_000, "hidden_size": 384, "num_layers": 6}
+    window.state.model_info = {"parameters": 22_700_000, "hidden_size": 384, "num_layers": 6,
+                               "model_type": "bert"}
     window.state.report = {"report": {"train_rows": 1000, "token_lengths": {"mean": 20}}}
     window.state.config.method.kind = "full"
     page = open_hyper_page(window)
@@ -101,7 +102,7 @@ def test_the_time_estimate_runs_at_this_computers_pace_once_it_has_run(
     assert "at the pace this computer ran its latest run." in text
     pace = estimate_history.machine_pace(window.state.config).factor
     rule = estimate_seconds_per_step(22_700_000, page_trainable(window), global_batch(window),
-                                     20, layers=6, hidden=384)
+                                     20, layers=6, hidden=384, first_token=True)
     each = float(re.search(r"at ([0-9.]+) s a step", text).group(1))
     assert each == pytest.approx(rule * pace, abs=0.006)
 
