@@ -250,14 +250,17 @@ def test_scores_and_threshold():
 
 
 def test_collator_pads_and_keeps_float_labels(tmp_path, tiny_encoder):
+    import torch
+
     data = delimited_csv(tmp_path / "d.csv", labelled_rows(20))
     prepared = prepare(tiny_encoder, data, label_column="tags")
     from pft_desktop.core.tasks.base import load_tokenizer
 
     collate = get_task("multi-label").collator(load_tokenizer(str(tiny_encoder)))
+    assert "input_ids" not in prepared.train.data.column_names  # tokenized as batches are read
     batch = collate([prepared.train[i] for i in range(4)])
     assert "length" not in batch
-    assert batch["labels"].dtype.is_floating_point and batch["labels"].shape == (4, 3)
+    assert batch["labels"].dtype == torch.float32 and batch["labels"].shape == (4, 3)
     assert batch["input_ids"].shape == batch["attention_mask"].shape
 
 

@@ -111,7 +111,13 @@ def test_report_counts_blank_targets_and_describes_the_numbers(tmp_path, tiny_en
     labels = list(result.train["labels"])
     assert result.train.features["labels"].dtype == "float32"
     assert {round(v, 2) for v in labels} <= set(WORD_SCORE.values())
-    assert set(result.train.column_names) == {"input_ids", "attention_mask", "labels", "length"}
+    # tokenized as batches are read (core.lazy_tokens), not before training
+    assert "input_ids" not in result.train.data.column_names
+    assert set(result.train[0]) == {"input_ids", "attention_mask", "labels"}
+    from pft_desktop.core.recipe import _lengths
+
+    # batches are grouped by the tokens a row will have, truncated
+    assert _lengths(result.train)[0] == len(result.train[0]["input_ids"]) <= 32
 
 
 def test_a_word_in_the_score_column_is_refused_by_row(tmp_path, tiny_encoder):

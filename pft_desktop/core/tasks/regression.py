@@ -437,20 +437,13 @@ def random_split(frame, share: float, seed: int, report: DataReport):
 
 
 def _tokenize(frame, tokenizer, max_length: int):
-    import datasets
+    """Rows tokenized as batches are read, not before training (core.lazy_tokens); the scores
+    as float32, the dtype of the model's mean squared error."""
+    from pft_desktop.core.lazy_tokens import tokenize_on_read
 
     columns = ["text", "labels"] + (["pair"] if "pair" in frame else [])
-    dataset = datasets.Dataset.from_pandas(frame[columns], preserve_index=False)
-    dataset = dataset.cast_column("labels", datasets.Value("float32"))  # the MSE's dtype
-
-    def encode(batch):
-        encoded = tokenizer(batch["text"], batch.get("pair"), truncation=True,
-                            max_length=max_length)
-        encoded["length"] = [len(ids) for ids in encoded["input_ids"]]
-        return encoded
-
-    return dataset.map(encode, batched=True, remove_columns=[c for c in columns if c != "labels"],
-                       desc="Tokenizing")
+    rows = frame[columns].astype({"labels": "float32"})
+    return tokenize_on_read(rows, tokenizer, max_length)
 
 
 # -- metrics ---------------------------------------------------------------------------------
