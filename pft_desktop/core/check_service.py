@@ -32,6 +32,7 @@ def serve(lines, write, explain=explain_exception) -> int:
     until it ends. ``explain`` turns an unforeseen exception into a UserError."""
     from pft_desktop.core.data import tables_kept
 
+    return_freed_memory()
     waiting: queue.Queue = queue.Queue()
     threading.Thread(target=_read_requests, args=(lines, waiting), daemon=True).start()
     with tables_kept():
@@ -40,6 +41,26 @@ def serve(lines, write, explain=explain_exception) -> int:
             if request is None:
                 return 0
             _check(request, waiting, write, explain)
+
+
+def return_freed_memory() -> None:
+    """Buffers a check frees go back to the system instead of staying with the allocators
+    for reuse: pyarrow's default pool (mimalloc) kept its pages, and glibc raises the size it
+    serves from mmap after every large free, so later arrays of a few MB came from a heap that
+    is not given back. Together that was 40 MB of the peak checking a 200 MB CSV (736 MB
+    against 696 MB, benchmarks/bench_data_check.py (d))."""
+    import pyarrow as pa
+
+    pa.set_memory_pool(pa.system_memory_pool())
+    try:
+        import ctypes
+
+        ctypes.CDLL("libc.so.6").mallopt(M_MMAP_THRESHOLD, 128 * 1024)  # glibc's default
+    except (OSError, AttributeError):  # not glibc (macOS, Windows, musl): nothing to set
+        pass
+
+
+M_MMAP_THRESHOLD = -3  # glibc's mallopt parameter; setting it fixes the threshold
 
 
 def _read_requests(lines, waiting: queue.Queue) -> None:
@@ -63,12 +84,14 @@ def _newest(waiting: queue.Queue, block: bool) -> dict | None:
 def _check(request: dict, waiting: queue.Queue, write, explain) -> None:
     from pft_desktop.core import check_cache
     from pft_desktop.core.config import RunConfig
+    from pft_desktop.core.lazy_tokens import only_reported
     from pft_desktop.core.recipe import prepare
 
     ident = request.get("id")
     try:
         config = RunConfig.from_dict(request["config"])
-        prepared = prepare(config)
+        with only_reported():
+            prepared = prepare(config)
     except Exception as exc:  # noqa: BLE001 - every failure is an answer, the service goes on
         error = exc if isinstance(exc, UserError) else explain(exc)
         write({"id": ident, "type": "error", **error.to_dict()})

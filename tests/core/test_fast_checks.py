@@ -270,6 +270,33 @@ def test_the_service_answers_errors_and_goes_on(tmp_path, tiny_encoder):
     assert report["label_names"] == ["negative", "positive"]
 
 
+def test_the_service_gives_the_buffers_it_frees_back(tmp_path, tiny_encoder):
+    """Arrow's buffers come from the system allocator in the check service: its default pool
+    kept freed pages, part of the peak checking a big file (core.check_service)."""
+    import pyarrow as pa
+
+    serve_requests([classification_config(tiny_encoder, varied_csv(tmp_path / "d.csv", 50))])
+    assert pa.default_memory_pool().backend_name == "system"
+
+
+def test_the_service_does_not_count_tokens_for_batches_it_never_trains(tmp_path, tiny_encoder,
+                                                                       monkeypatch):
+    """A check's data is reported, not trained on: grouping its batches by counted tokens
+    (every row of a file up to GROUP_BY_TOKENS_UP_TO) is left to the run."""
+    from pft_desktop.core import lazy_tokens
+
+    grouped = []
+    real = lazy_tokens.token_lengths
+    monkeypatch.setattr(lazy_tokens, "token_lengths",
+                        lambda *args: grouped.append(len(args[0])) or real(*args))
+    config = classification_config(tiny_encoder, varied_csv(tmp_path / "d.csv", 80))
+    (report,) = serve_requests([config])
+    assert report["exact"] and report["report"]["token_lengths"]["rows"] == 80
+    assert grouped == []
+    prepare(config)  # a run's preparation groups by tokens
+    assert sum(grouped) == 80
+
+
 def test_only_the_newest_waiting_request_is_checked():
     import queue
 
@@ -365,9 +392,28 @@ def test_a_file_beyond_the_threshold_groups_batches_by_characters(tmp_path, tiny
 
     monkeypatch.setattr(lazy_tokens, "GROUP_BY_TOKENS_UP_TO", 50)
     config = classification_config(tiny_encoder, varied_csv(tmp_path / "d.csv", 80))
-    train = prepare(config).data.train
-    texts, _ = train.raw_texts(list(range(len(train))))
-    assert _lengths(train) == [len(text) for text in texts]
+    data = prepare(config).data
+    # The file decides, not each part: the validation quarter (20 rows, under the threshold)
+    # of a big file is not tokenized either (for a 200 MB CSV: 20 s and 800 MB, measured).
+    assert len(data.validation) < 50
+    for part in (data.train, data.validation):
+        texts, _ = part.raw_texts(list(range(len(part))))
+        assert _lengths(part) == [len(text) for text in texts]
+
+
+def test_token_lengths_are_the_truncated_lengths_of_texts_and_pairs(tokenizer):
+    """Counted without ids and capped at max_length: what tokenizing with truncation gives,
+    a pair cut down to max_length as a whole."""
+    from pft_desktop.core.lazy_tokens import token_lengths
+
+    texts = [text for text, _ in varied_rows(40)]
+    pairs = list(reversed(texts))
+    for max_length in (8, 32, 512):
+        for second in (None, pairs):
+            expected = [len(ids) for ids in tokenizer(texts, second, truncation=True,
+                                                      max_length=max_length)["input_ids"]]
+            assert token_lengths(texts, second, tokenizer, max_length) == expected
+            assert max(expected) <= max_length
 
 
 def test_training_starts_without_tokenizing_every_row(tmp_path, tiny_encoder, monkeypatch):
