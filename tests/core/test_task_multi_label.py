@@ -397,3 +397,18 @@ def test_a_decoder_with_a_classification_head_trains_and_predicts(tmp_path, tiny
     assert run_training(config, tmp_path / "run").status == "finished"
     result = Predictor(tmp_path / "run")("great blue")
     assert set(result["probabilities"]) == set(LABELS)
+
+
+def test_a_big_file_groups_both_parts_by_characters(tmp_path, tiny_encoder, monkeypatch):
+    """Beyond GROUP_BY_TOKENS_UP_TO rows in all, neither part is tokenized ahead to group its
+    batches, not even the validation part that is under it on its own."""
+    from pft_desktop.core import lazy_tokens
+    from pft_desktop.core.recipe import _lengths
+
+    monkeypatch.setattr(lazy_tokens, "GROUP_BY_TOKENS_UP_TO", 30)
+    data = prepare(tiny_encoder, delimited_csv(tmp_path / "d.csv", labelled_rows(40)),
+                   label_column="tags")
+    assert len(data.validation) < 30 < len(data.train) + len(data.validation)
+    for part in (data.train, data.validation):
+        texts, _ = part.raw_texts(list(range(len(part))))
+        assert _lengths(part) == [len(text) for text in texts]

@@ -369,3 +369,18 @@ def test_a_regression_folder_is_claimed_by_its_problem_type():
     assert not TASK.claims(head)
     assert task_of_folder({**head, "problem_type": "regression"}) == "regression"
     assert not TASK.claims({"architectures": ["BertForMaskedLM"], "problem_type": "regression"})
+
+
+def test_a_big_file_groups_both_parts_by_characters(tmp_path, tiny_encoder, monkeypatch):
+    """Beyond GROUP_BY_TOKENS_UP_TO rows in all, neither part is tokenized ahead to group its
+    batches, not even the validation part that is under it on its own."""
+    from pft_desktop.core import lazy_tokens
+    from pft_desktop.core.recipe import _lengths
+
+    monkeypatch.setattr(lazy_tokens, "GROUP_BY_TOKENS_UP_TO", 30)
+    result = prepared(tiny_encoder, write_csv(tmp_path / "d.csv", ["review", "rating"],
+                                              scored_rows(40)))
+    assert len(result.validation) < 30 < len(result.train) + len(result.validation)
+    for part in (result.train, result.validation):
+        texts, _ = part.raw_texts(list(range(len(part))))
+        assert _lengths(part) == [len(text) for text in texts]

@@ -183,9 +183,10 @@ class MultiLabelTask(Task):
         lengths = tokenizer(sample, truncation=False)["input_ids"]
         report.token_lengths = token_length_summary([len(x) for x in lengths], max_length)
         return PreparedData(
-            train=_tokenize(train_texts, train_rows, label_names, tokenizer, max_length),
-            validation=_tokenize(val_texts, val_rows, label_names, tokenizer, max_length)
-            if val_texts else None,
+            train=_tokenize(train_texts, train_rows, label_names, tokenizer, max_length,
+                            len(train_texts) + len(val_texts)),
+            validation=_tokenize(val_texts, val_rows, label_names, tokenizer, max_length,
+                                 len(train_texts) + len(val_texts)) if val_texts else None,
             report=report, label_names=label_names, validation_texts=val_texts[:5],
             extra={"label_source": "columns" if columns else "delimited",
                    "label_delimiter": getattr(reader, "delimiter", "")})
@@ -387,9 +388,10 @@ def _split(rows, share: float, seed: int, report: DataReport):
     return [i for i in range(len(rows)) if i not in held], sorted(held)
 
 
-def _tokenize(texts, rows, label_names, tokenizer, max_length: int):
+def _tokenize(texts, rows, label_names, tokenizer, max_length: int, of_rows: int):
     """Texts and their labels as one float32 0/1 list each, tokenized as batches are read,
-    not before training (core.lazy_tokens)."""
+    not before training (core.lazy_tokens); ``of_rows``: training and validation rows
+    together, which decide whether batches are grouped by tokens."""
     import pandas as pd
 
     from pft_desktop.core.lazy_tokens import tokenize_on_read
@@ -399,7 +401,7 @@ def _tokenize(texts, rows, label_names, tokenizer, max_length: int):
     for r, row in enumerate(rows):
         hot[r, [index[label] for label in row]] = 1.0
     frame = pd.DataFrame({"text": list(texts), "labels": list(hot)})
-    return tokenize_on_read(frame, tokenizer, max_length)
+    return tokenize_on_read(frame, tokenizer, max_length, of_rows=of_rows)
 
 
 # -- metrics ------------------------------------------------------------------------------------

@@ -134,8 +134,9 @@ class RegressionTask(Task):
                             else None, truncation=False)["input_ids"]
         report.token_lengths = token_length_summary([len(x) for x in lengths], max_length)
         return PreparedData(
-            train=_tokenize(train_frame, tokenizer, max_length),
-            validation=_tokenize(val_frame, tokenizer, max_length) if len(val_frame) else None,
+            train=_tokenize(train_frame, tokenizer, max_length, report.rows_kept),
+            validation=_tokenize(val_frame, tokenizer, max_length, report.rows_kept)
+            if len(val_frame) else None,
             report=report, validation_texts=list(val_frame["text"].head(5)),
             extra={"target_stats": stats})
 
@@ -436,14 +437,15 @@ def random_split(frame, share: float, seed: int, report: DataReport):
     return frame[~held].reset_index(drop=True), frame[held].reset_index(drop=True)
 
 
-def _tokenize(frame, tokenizer, max_length: int):
+def _tokenize(frame, tokenizer, max_length: int, of_rows: int):
     """Rows tokenized as batches are read, not before training (core.lazy_tokens); the scores
-    as float32, the dtype of the model's mean squared error."""
+    as float32, the dtype of the model's mean squared error. ``of_rows``: training and
+    validation rows together, which decide whether batches are grouped by tokens."""
     from pft_desktop.core.lazy_tokens import tokenize_on_read
 
     columns = ["text", "labels"] + (["pair"] if "pair" in frame else [])
     rows = frame[columns].astype({"labels": "float32"})
-    return tokenize_on_read(rows, tokenizer, max_length)
+    return tokenize_on_read(rows, tokenizer, max_length, of_rows=of_rows)
 
 
 # -- metrics ---------------------------------------------------------------------------------
