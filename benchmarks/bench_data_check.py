@@ -19,6 +19,11 @@ tokenizer: 220 MB), the tokenizer and the memory-mapped table's pages. (a) 2.55 
 11.8 s old before the service stopped counting tokens for batches; prepare alone 0.7 s after.
 (b) 4.2 s against 60.5 s old.
 
+All four again, 16:45-17:06 UTC, 2 free cores (--parts abcd --rounds 3 --big-rounds 1): (a)
+0.84 s against 20.1 s old (0.52 s against 11.8 s in a second run of (a) alone 20 minutes
+later), (b) 6.54 s against 83.4 s, (c) 12.4 s against 77.0 s (peak 772 MB against 790 MB),
+(d) 696 MB against 1,860 MB, its report at 11.9 s against 148.8 s.
+
 The old path is the classification task of commit OLD_COMMIT (before issue 15), read from git
 and put in place of today's in the child, with the check cache off and count_cells' old 16 MB
 blocks. Rounds alternate old and new; medians and ratios are printed.
