@@ -48,7 +48,8 @@ def child(task: str, side: str, model: str, data: str) -> None:
         start = source.index("def _tokenize")
         namespace = dict(module.__dict__)
         exec(source[start:source.index("\n# -- metrics", start)], namespace)
-        module._tokenize = namespace["_tokenize"]
+        before = namespace["_tokenize"]
+        module._tokenize = lambda *args: before(*args[:-1])  # it took no row count
     config = RunConfig()
     config.task.kind, config.model.name_or_path = task, model
     config.data.train_file, config.data.text_column = data, "review"
