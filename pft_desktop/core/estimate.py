@@ -174,7 +174,7 @@ def estimate_memory(parameters: int, hidden: int, layers: int, heads: int, *, me
 # QLoRA 4-bit; batch 8 and 16; length 32 and 128): a cost a layer; one per token per layer per
 # unit of width (norms, activations, dropout: several times the products in small models);
 # one for attention (per token, layer, width and position); one per trained weight (the
-# optimizer). Within 20% in 28 of the 36 (0.67 to 1.30), where the rule before it, which
+# optimizer). Within 20% in 28 of the 36 (0.67 to 1.31), where the rule before it, which
 # did not know the first-token last layer, had 16 (0.67 to 1.86). A fresh grid 15 minutes
 # later: 21 of 36 (0.68 to 1.79); its measured steps were within 20% of the first grid's in
 # 25 of 36 (0.53 to 1.50), which is as close as 14-step runs here repeat themselves.
