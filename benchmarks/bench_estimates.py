@@ -179,7 +179,7 @@ def run_one(root: Path, model: Path, data: Path, method: str, batch: int, length
     report = folder.data_report()
     tokens = (report.get("token_lengths") or {}).get("mean") or length
     started = [e for e in folder.timeline() if e.get("type") == "started"]
-    shape = started[-1].get("step_shape") or {} if started else {}
+    shape = (started[-1].get("step_shape") or {}) if started else {}
     return (summary.measured, min(tokens, length), shape), "", seconds
 
 

@@ -25,6 +25,7 @@ from pft_desktop.core.errors import UserError, explain_exception
 
 log = logging.getLogger("pft_desktop")
 BACKGROUND_NICENESS = 10  # counting all rows yields the processors to a run that starts
+M_MMAP_THRESHOLD = -3  # glibc's mallopt parameter; setting it fixes the threshold
 
 
 def serve(lines, write, explain=explain_exception) -> int:
@@ -58,9 +59,6 @@ def return_freed_memory() -> None:
         ctypes.CDLL("libc.so.6").mallopt(M_MMAP_THRESHOLD, 128 * 1024)  # glibc's default
     except (OSError, AttributeError):  # not glibc (macOS, Windows, musl): nothing to set
         pass
-
-
-M_MMAP_THRESHOLD = -3  # glibc's mallopt parameter; setting it fixes the threshold
 
 
 def _read_requests(lines, waiting: queue.Queue) -> None:

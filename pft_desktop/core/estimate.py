@@ -190,8 +190,8 @@ PRODUCT_WEIGHTS_PER_LAYER = 12
 # With core.needed_tokens the last layer computes keys and values for every token and the
 # rest for the first token alone: 2 of its 12 h^2 a token, and none of its other work.
 FIRST_TOKEN_LAST_LAYER_PRODUCTS = 2 / 12
-# Sequence classifiers whose last layer core.needed_tokens computes for the first token alone
-# (its FIRST_TOKEN_HEADS, by model type; a test keeps the two lists the same).
+# Model types whose sequence classifiers core.needed_tokens gives a first-token last layer
+# (its FIRST_TOKEN_HEADS are read from here).
 FIRST_TOKEN_MODEL_TYPES = frozenset({"bert", "roberta", "xlm-roberta", "electra", "camembert"})
 # Heads that multiply every token by the vocabulary (the embeddings' size again).
 TOKEN_HEADS = frozenset({"AutoModelForCausalLM", "AutoModelForMaskedLM",
@@ -218,9 +218,10 @@ def estimate_seconds_per_step(parameters: int, trainable: int, batch_size: int,
         return flop_seconds_per_step(parameters, trainable, batch_size, tokens_per_row, device)
     length = max(tokens_per_row, 1.0)
     tokens = batch_size * length
-    full_layers = max(layers - 1, 0) if first_token and layers else layers
+    first = bool(first_token and layers)  # the last layer is the first token's alone
+    full_layers = layers - first
     products = PRODUCT_WEIGHTS_PER_LAYER * hidden * hidden * (
-        full_layers + (FIRST_TOKEN_LAST_LAYER_PRODUCTS if full_layers < layers else 0))
+        full_layers + (FIRST_TOKEN_LAST_LAYER_PRODUCTS if first else 0))
     if not products:
         products = parameters
     elif token_head:

@@ -24,16 +24,16 @@ from __future__ import annotations
 
 import torch
 from transformers.modeling_utils import ALL_ATTENTION_FUNCTIONS
+from transformers.models.auto.modeling_auto import MODEL_FOR_SEQUENCE_CLASSIFICATION_MAPPING_NAMES
 
+from pft_desktop.core.estimate import FIRST_TOKEN_MODEL_TYPES
 from pft_desktop.core.quick_dropout import quick_attention, uses_quick_attention
 
 # Heads that read the first position of the last layer and nothing else (tests check each
-# against the unchanged model, logits and gradients).
-FIRST_TOKEN_HEADS = frozenset({
-    "BertForSequenceClassification", "RobertaForSequenceClassification",
-    "XLMRobertaForSequenceClassification", "ElectraForSequenceClassification",
-    "CamembertForSequenceClassification",
-})
+# against the unchanged model, logits and gradients): the sequence classifiers of the model
+# types listed where the time estimate, which must not import torch, also reads them.
+FIRST_TOKEN_HEADS = frozenset(
+    MODEL_FOR_SEQUENCE_CLASSIFICATION_MAPPING_NAMES[kind] for kind in FIRST_TOKEN_MODEL_TYPES)
 
 
 def kept_positions(attention_mask: torch.Tensor | None, batch: int):
