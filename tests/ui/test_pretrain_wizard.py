@@ -4,6 +4,7 @@ the child process, tried with fill-mask, then offered as the base for fine-tunin
 from PySide6.QtCore import Qt
 
 from helpers import sentiment_rows, write_csv
+from wizard_helpers import wait_for_model
 
 
 def test_pretrain_from_scratch_then_fine_tune(qtbot, window, tmp_path):
@@ -43,7 +44,7 @@ def test_pretrain_from_scratch_then_fine_tune(qtbot, window, tmp_path):
     results = win.results_page
     assert "perplexity" in results.headline.text()
     assert results.finetune_button.isVisible()
-    qtbot.waitUntil(lambda: getattr(results, "ready", False), timeout=60000)
+    wait_for_model(qtbot, results)
     results.try_text.setText("the film was [MASK] .")
     results.predict()
     qtbot.waitUntil(lambda: "Guesses" in results.try_result.text(), timeout=30000)

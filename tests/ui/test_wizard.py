@@ -4,7 +4,7 @@ child process, live chart points, results, try-it, and an export that transforme
 from PySide6.QtCore import Qt
 
 from helpers import sentiment_rows, write_csv
-from wizard_helpers import choose_model_and_data
+from wizard_helpers import choose_model_and_data, wait_for_model
 
 
 def click_next(qtbot, win):
@@ -51,7 +51,7 @@ def test_whole_wizard_trains_and_exports(qtbot, window, tiny_encoder, tmp_path):
     assert "Accuracy" in results.headline.text()
     assert results.matrix.rowCount() == 2
     assert not results.export_adapter.isEnabled()  # full fine-tuning has no adapter
-    qtbot.waitUntil(lambda: getattr(results, "ready", False), timeout=60000)
+    wait_for_model(qtbot, results)
     results.try_text.setText("a great and lovely film")
     results.predict()
     qtbot.waitUntil(lambda: "%" in results.try_result.text(), timeout=30000)

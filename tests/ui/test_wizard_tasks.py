@@ -9,7 +9,7 @@ from PySide6.QtCore import Qt
 
 from helpers import NEGATIVE, POSITIVE, sentiment_rows, write_csv
 from task_models import build_tiny_t5, build_tiny_vit, image_folder, summary_rows
-from wizard_helpers import choose_model_and_data
+from wizard_helpers import choose_model_and_data, wait_for_model
 
 
 def _sentiment_word(text: str) -> str:
@@ -113,7 +113,7 @@ def test_each_task_maps_trains_and_answers_in_the_wizard(qtbot, window, tiny_enc
     results = win.results_page
     assert spec.headline(json.loads((win.state.run_dir / "metrics.json").read_text()))[:12] \
         in results.headline.text()
-    qtbot.waitUntil(lambda: getattr(results, "ready", False), timeout=120000)
+    wait_for_model(qtbot, results)
     first = spec.inputs({})[0].key
     results.try_text.setText(inputs[first])
     for key, value in inputs.items():

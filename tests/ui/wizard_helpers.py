@@ -18,6 +18,18 @@ def choose_model_and_data(qtbot, win, model, data, task="classification", method
     qtbot.waitUntil(lambda: not win.data_page.problems(), timeout=90000)
 
 
+def wait_for_model(qtbot, results, timeout=120000) -> None:
+    """Wait until the Results page's model is loaded for trying; fail with what the page says
+    (a load error, a crash) and the server's last words rather than a bare timeout."""
+    server = results.server
+
+    def settled():  # ready, or the page shows why not (in red)
+        return getattr(results, "ready", False) or "#b91c1c" in results.try_result.text()
+
+    qtbot.waitUntil(settled, timeout=timeout)
+    assert results.ready, (results.try_result.text(), server._stderr[-2000:])
+
+
 def close_window(win) -> None:
     """End what a test window started and close it without the keep/stop question: a child it
     launched is killed, a run it follows is let go."""

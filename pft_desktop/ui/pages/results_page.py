@@ -493,9 +493,13 @@ class ResultsPage(WizardPage):
         if not outcome.was_successful():
             self.chat_box.set_status("<span style='color:#b91c1c'>" + self.tr(
                 "The model stopped: {reason}").format(reason=escape(str(outcome))) + "</span>")
-        if not outcome.was_successful() and not outcome.crashed:
-            self.try_result.setText("<span style='color:#b91c1c'>" + self.tr(
-                "The model could not be loaded: {reason}").format(reason=outcome) + "</span>")
+        if not outcome.was_successful():
+            # Before it was ready it could not load; after, it stopped (a crash, memory).
+            text = self.tr("The model stopped: {reason}") if getattr(self, "ready", False) \
+                else self.tr("The model could not be loaded: {reason}")
+            self.ready = False
+            self.try_result.setText("<span style='color:#b91c1c'>" + text.format(
+                reason=escape(str(outcome))) + "</span>")
 
     def _fine_tune_this(self) -> None:
         """Start a fine-tuning setup with this run's pretrained model as the base."""
