@@ -56,11 +56,15 @@ MILLION_ROWS, BIG_BYTES = 1_000_000, 200_000_000
 
 def use_old_path() -> None:
     """In a child: the classification task of OLD_COMMIT (full tokenization in prepare, lengths
-    of the first 5,000 rows), no check cache, count_cells' 16 MB blocks."""
+    of the first 5,000 rows), no check cache, count_cells' 16 MB blocks, and the tokenizer
+    through AutoTokenizer (which imports torch) as every model's was then."""
     import importlib.machinery
     import types
 
     import pft_desktop.core.tasks  # noqa: F401  (the registry, before the module is replaced)
+    from pft_desktop.core import tokenizer_class
+
+    tokenizer_class.load_declared = lambda path: None
 
     name = "pft_desktop.core.tasks.classification"
     source = subprocess.check_output(["git", "-C", str(ROOT), "show",
@@ -308,12 +312,13 @@ def measure_c(args, env, workdir, model, million, check_cache, keep, results) ->
 
 
 
-def measure_d(args, env, workdir, model, big, hf_cache, check_cache, keep, results) -> float:
+def measure_d(args, env, workdir, model, big, hf_cache, check_cache, keep, results) -> dict:
     """(d) Peak memory for the 200 MB file, read from the CSV each time; returns the fixed
-    cost of a check process in MB."""
+    cost of a check process in MB, old and new (the old tokenizer loader imported torch)."""
     big_config = config_for(model, big, "text", "label")
     big_file = write_config(workdir, "big", big_config)
-    _, baseline, _ = run_child(["new", "baseline", str(model)], env)
+    baseline = {path: run_child([path, "baseline", str(model)], env)[1]
+                for path in ("old", "new")}
     for round_ in range(args.big_rounds):
         shutil.rmtree(hf_cache, ignore_errors=True)
         seconds, peak, code = run_child(["old", "check", big_file], env)
@@ -333,7 +338,7 @@ def measure_d(args, env, workdir, model, big, hf_cache, check_cache, keep, resul
     return baseline
 
 
-def summary(args, results: dict, big: Path, baseline: float | None) -> None:
+def summary(args, results: dict, big: Path, baseline: dict | None) -> None:
     print(f"\nMedians ({args.rounds} rounds of (a), {args.big_rounds} of the others):")
     if "a" in args.parts:
         line("(a) SST-2 report after a mapping change", results["a_old"], results["a_new"],
@@ -356,9 +361,11 @@ def summary(args, results: dict, big: Path, baseline: float | None) -> None:
              "s")
         line("(d) 200 MB CSV check: peak RSS", results["d_old_rss"], results["d_new_rss"],
              "MB", f"< 3x the file = {3 * size:.0f} MB")
-        print(f"    fixed cost of a check process (imports, tokenizer): {baseline:.0f} MB; "
-              f"above it: old {median(results['d_old_rss']) - baseline:.0f} MB, new "
-              f"{median(results['d_new_rss']) - baseline:.0f} MB for a {size:.0f} MB file")
+        print(f"    fixed cost of a check process (imports, tokenizer): old "
+              f"{baseline['old']:.0f} MB, new {baseline['new']:.0f} MB; above it: old "
+              f"{median(results['d_old_rss']) - baseline['old']:.0f} MB, new "
+              f"{median(results['d_new_rss']) - baseline['new']:.0f} MB for a {size:.0f} MB "
+              "file")
 
 
 if __name__ == "__main__":

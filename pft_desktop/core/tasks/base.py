@@ -327,9 +327,16 @@ def uses_text_pair(info: dict) -> bool:
 
 
 def load_tokenizer(path: str, trust_remote_code: bool = False):
-    from transformers import AutoTokenizer
+    """The model's tokenizer: through the class its folder declares where that is certain
+    (core.tokenizer_class: no torch imported for a data check), else AutoTokenizer."""
+    from pft_desktop.core.tokenizer_class import load_declared
 
     try:
+        tokenizer = None if trust_remote_code else load_declared(path)
+        if tokenizer is not None:
+            return tokenizer
+        from transformers import AutoTokenizer
+
         return AutoTokenizer.from_pretrained(path, trust_remote_code=trust_remote_code)
     except Exception as exc:
         raise UserError("bad_tokenizer", f"The tokenizer in {path} could not be loaded "
