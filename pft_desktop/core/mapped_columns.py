@@ -46,9 +46,10 @@ class MappedColumns:
 
     def repeats(self, kept: np.ndarray) -> int:
         """Kept rows whose mapped cells all equal an earlier kept row's, exactly: rows whose
-        hash no other row shares are distinct; only rows that share one are compared.
-        Arrow's group_by gave the same count faster but copied every text into its hash table
-        (+470 MB for a 200 MB file); sorting took 1.9 s there, this 0.5 s."""
+        hash no other row shares are distinct; only rows that share one are compared, by
+        Arrow's group_by. On every row, group_by copied every text into its hash table (+470
+        MB for a 200 MB file); on the rows that share a hash it counted a million-row file's
+        70,303 repeats in 0.35 s, where a set of their cells as Python tuples took 1.04 s."""
         hashes = self._row_hashes()[kept]
         rows = np.flatnonzero(kept)
         order = np.argsort(hashes, kind="stable")
@@ -58,9 +59,10 @@ class MappedColumns:
         shared[:-1] |= shared[1:]
         if not shared.any():
             return 0
-        candidates = rows[order[shared]]
-        values = [take_cells(column, candidates) for column in self.columns.values()]
-        return len(candidates) - len(set(zip(*values)))
+        candidates = np.sort(rows[order[shared]])
+        table = pa.table({f"cells_{i}": take_array(column, candidates)
+                          for i, column in enumerate(self.columns.values())})
+        return len(candidates) - table.group_by(table.column_names).aggregate([]).num_rows
 
     def _row_hashes(self, batch: int = 50_000) -> np.ndarray:
         """Python's hash of each row's cells, a batch at a time (only that batch becomes
@@ -108,6 +110,15 @@ def _as_text(column: pa.ChunkedArray) -> pa.ChunkedArray:
         return column
     values = [None if value is None else str(value) for value in column.to_pylist()]
     return pa.chunked_array([pa.array(values, pa.large_string())])
+
+
+def take_array(column: pa.ChunkedArray, rows: np.ndarray) -> pa.ChunkedArray:
+    """The cells at ``rows`` (ascending) as Arrow, taken chunk by chunk (take_cells says why)."""
+    starts = np.cumsum([0] + [len(chunk) for chunk in column.chunks])
+    bounds = np.searchsorted(rows, starts)
+    pieces = [chunk.take(pa.array(rows[bounds[i]:bounds[i + 1]] - starts[i]))
+              for i, chunk in enumerate(column.chunks) if bounds[i + 1] > bounds[i]]
+    return pa.chunked_array(pieces, type=column.type)
 
 
 def take_cells(column: pa.ChunkedArray, rows) -> list:

@@ -188,7 +188,8 @@ def load_delimited(path: Path, wanted_encoding: str = "", wanted_delimiter: str 
     names, renamed = column_names(header_cells, width)
     if renamed:
         notes.append(f"In {path.name}'s header, " + "; ".join(renamed) + ".")
-    dataset = _read(path, encoding, delimiter, has_header, skip_lines, names, long_rows)
+    dataset = _read(path, encoding, delimiter, has_header, skip_lines, names, long_rows,
+                    chunk_rows(path.stat().st_size, cells.rows if cells.known else 0))
     if long_rows and body and len(body[0]) > width:
         dataset = dataset.select(range(1, len(dataset)))  # pandas keeps a long first row, cut
     if has_header:
@@ -252,15 +253,30 @@ def _ragged(path: Path, delimiter: str, cells: CellCounts, long_rows: int,
                    lines=lines_text(long_lines, long_rows), delimiter=delimiter_name(delimiter))
 
 
+# Rows pandas parses at a time for datasets: about this many bytes, within these bounds.
+# datasets' 10,000 rows made 100 chunks of a million-row, 40 MB file, each converted to Arrow
+# and written on its own: 1.55 s against 1.14 s in 100,000-row chunks (three rounds each);
+# a chunk's bytes bound what a file of long rows holds in pandas at once.
+CHUNK_BYTES, CHUNK_ROWS = 4 << 20, (10_000, 100_000)
+
+
+def chunk_rows(size: int, rows: int) -> int:
+    """Rows per parsed chunk for a file of ``size`` bytes and ``rows`` rows (0: unknown)."""
+    low, high = CHUNK_ROWS
+    if rows <= 0:
+        return low
+    return int(min(high, max(low, CHUNK_BYTES * rows // max(size, 1))))
+
+
 def _read(path: Path, encoding: str, delimiter: str, has_header: bool, skip_lines: int,
-          names: list[str], long_rows: int):
+          names: list[str], long_rows: int, chunksize: int = CHUNK_ROWS[0]):
     import datasets
 
     features = datasets.Features({name: datasets.Value("string") for name in names})
     options = {"sep": delimiter, "encoding": encoding, "header": 0 if has_header else None,
                "names": names, "features": features, "keep_default_na": False,
                "na_filter": False, "skip_blank_lines": True, "index_col": False,
-               "on_bad_lines": "skip" if long_rows else "error"}
+               "on_bad_lines": "skip" if long_rows else "error", "chunksize": chunksize}
     if skip_lines:
         options["skiprows"] = skip_lines
     try:

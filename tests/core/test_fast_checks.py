@@ -444,3 +444,34 @@ def test_training_starts_without_tokenizing_every_row(tmp_path, tiny_encoder, mo
     # The step's batch of 8, and the next, which accelerate's loader fetches ahead: 16 of
     # the 20,000 rows.
     assert len(at_first_step) == 1 and 8 <= at_first_step[0] <= 16
+
+
+# -- reading big files in fewer pieces ---------------------------------------------------------
+
+def test_a_file_is_parsed_in_chunks_of_about_four_megabytes_within_bounds():
+    from pft_desktop.core.tabular import chunk_rows
+
+    assert chunk_rows(40_000_000, 1_000_000) == 100_000  # short rows: the upper bound
+    assert chunk_rows(200_000_000, 860_000) == 18_035  # 232 bytes a row: about 4 MB
+    assert chunk_rows(500_000_000, 100_000) == 10_000  # 5 KB rows: the lower bound
+    assert chunk_rows(1_000, 0) == 10_000  # rows not counted: datasets' own chunks
+
+
+def test_rows_across_many_chunks_are_read_whole_and_in_order(tmp_path, monkeypatch):
+    from pft_desktop.core import tabular
+
+    monkeypatch.setattr(tabular, "CHUNK_ROWS", (7, 7))  # 7 rows a chunk: 43 chunks
+    rows = varied_rows(300)
+    table = load_table(write_csv(tmp_path / "d.csv", ["review", "sentiment"], rows))
+    assert [(r["review"], r["sentiment"]) for r in table.dataset] == rows
+
+
+def test_labels_become_their_place_among_the_label_names():
+    import pandas as pd
+
+    from pft_desktop.core.tasks.classification import label_ids
+
+    ids = label_ids(pd.Series(["neg", "pos", "neu", "pos", "1"]), ["1", "neg", "neu", "pos"])
+    assert ids.tolist() == [1, 3, 2, 3, 0] and ids.dtype == np.int64
+    with pytest.raises(ValueError):
+        label_ids(pd.Series(["pos", "other"]), ["neg", "pos"])
