@@ -17,6 +17,7 @@ import hashlib
 import json
 import logging
 import os
+import threading
 import time
 from pathlib import Path
 
@@ -27,6 +28,7 @@ KEPT_COPIES = 8
 BLOCK_BYTES = 4 << 20  # per parsed block (and so per Arrow chunk): about 100,000 short rows
 STALE_SECONDS = 24 * 3600  # a partial copy this old was left by a process that died
 PLAIN_ENCODINGS = ("utf-8", "utf-8-sig", "ascii")
+END_OF_STREAM = b"\xff\xff\xff\xff\x00\x00\x00\x00"  # Arrow IPC: continuation, length 0
 
 log = logging.getLogger("pft_desktop")
 
@@ -60,7 +62,7 @@ def read_plain(path: Path, delimiter: str, skip_rows: int, names: list[str]):
                                     sort_keys=True).encode()).hexdigest()[:32]
     copy = folder / f"csv-{key}.arrow"
     try:
-        if copy.is_file():
+        if copy.is_file() and is_whole(copy):
             os.utime(copy)  # recently used
         else:
             folder.mkdir(parents=True, exist_ok=True)
@@ -68,10 +70,22 @@ def read_plain(path: Path, delimiter: str, skip_rows: int, names: list[str]):
                 return None
             _trim(folder, copy)
         return datasets.Dataset.from_file(str(copy))
-    except OSError as exc:  # a copy that cannot be written or mapped only costs time
+    except (OSError, ValueError) as exc:  # a copy that cannot be written or mapped costs time
         log.warning("%s was read the slower way: its copy in %s failed: %s", path.name,
                     folder, exc)
+        copy.unlink(missing_ok=True)  # (pyarrow's errors are ValueErrors or OSErrors)
         return None
+
+
+def is_whole(copy: Path) -> bool:
+    """Whether the copy ends with the end-of-stream marker its writer adds when it closes: a
+    copy cut short or left zero-filled by a crash is made again, never read as fewer rows."""
+    try:
+        with open(copy, "rb") as handle:
+            handle.seek(-len(END_OF_STREAM), os.SEEK_END)
+            return handle.read() == END_OF_STREAM
+    except OSError:  # shorter than the marker, or unreadable
+        return False
 
 
 def _write_copy(path: Path, delimiter: str, skip_rows: int, names: list[str],
@@ -81,10 +95,10 @@ def _write_copy(path: Path, delimiter: str, skip_rows: int, names: list[str],
     import pyarrow as pa
     import pyarrow.csv as pacsv
 
-    partial = copy.with_name(f"{copy.name}.{os.getpid()}.partial")
+    partial = copy.with_name(f"{copy.name}.{os.getpid()}-{threading.get_ident()}.partial")
     try:
         reader = pacsv.open_csv(
-            pa.input_stream(str(path), compression="detect"),
+            pa.input_stream(str(path), compression="gzip" if is_compressed(path) else None),
             read_options=pacsv.ReadOptions(block_size=BLOCK_BYTES, skip_rows=skip_rows,
                                            column_names=names),
             parse_options=pacsv.ParseOptions(delimiter=delimiter, newlines_in_values=True),

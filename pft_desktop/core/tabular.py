@@ -32,6 +32,7 @@ from pft_desktop.core.messages import known, message
 from pft_desktop.core.files import (
     FORMAT_CHOICE,
     error_chain,
+    is_compressed,
     nul_warning,
     open_bytes,
     quiet_datasets,
@@ -120,7 +121,7 @@ def _count_cells(path: Path, encoding: str, delimiter: str, skip_lines: int, wid
 
     names = [f"c{i}" for i in range(width)]
     reader = pacsv.open_csv(
-        pa.input_stream(str(path), compression="detect"),
+        pa.input_stream(str(path), compression="gzip" if is_compressed(path) else None),
         read_options=pacsv.ReadOptions(
             use_threads=False, block_size=block_size, skip_rows=skip_lines, column_names=names,
             encoding="utf8" if encoding in ("utf-8", "utf-8-sig") else encoding),
