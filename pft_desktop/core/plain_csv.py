@@ -13,6 +13,7 @@ instead of reading the file again; the KEPT_COPIES most recently used copies are
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import logging
@@ -63,7 +64,8 @@ def read_plain(path: Path, delimiter: str, skip_rows: int, names: list[str]):
     copy = folder / f"csv-{key}.arrow"
     try:
         if copy.is_file() and is_whole(copy):
-            os.utime(copy)  # recently used
+            with contextlib.suppress(OSError):  # (a read-only cache still serves its copies)
+                os.utime(copy)  # recently used
         else:
             folder.mkdir(parents=True, exist_ok=True)
             if not _write_copy(path, delimiter, skip_rows, names, copy):
@@ -73,7 +75,8 @@ def read_plain(path: Path, delimiter: str, skip_rows: int, names: list[str]):
     except (OSError, ValueError) as exc:  # a copy that cannot be written or mapped costs time
         log.warning("%s was read the slower way: its copy in %s failed: %s", path.name,
                     folder, exc)
-        copy.unlink(missing_ok=True)  # (pyarrow's errors are ValueErrors or OSErrors)
+        with contextlib.suppress(OSError):  # (pyarrow's errors are ValueErrors or OSErrors)
+            copy.unlink(missing_ok=True)
         return None
 
 
@@ -146,10 +149,8 @@ def _trim(folder: Path, keep: Path) -> None:
              if time.time() - _used(p) > STALE_SECONDS]
     for old in copies[KEPT_COPIES:] + stale:
         if old != keep:
-            try:
+            with contextlib.suppress(OSError):
                 old.unlink()
-            except OSError:
-                pass
 
 
 def _used(path: Path) -> float:

@@ -230,3 +230,16 @@ def test_upper_case_gz_suffix_is_read_as_gzip(tmp_path, monkeypatch):
     slow, _ = read(path, False, monkeypatch)
     assert taken and len(fast) == 4
     same_table(fast, slow)
+
+
+def test_read_only_cache_still_serves_its_copy(tmp_path, monkeypatch):
+    path = tmp_path / "reviews.csv"
+    path.write_bytes(PLAIN["simple.csv"])
+    read(path, True, monkeypatch)
+
+    def refuse(*args, **kwargs):
+        raise PermissionError("read-only file system")
+
+    monkeypatch.setattr(plain_csv.os, "utime", refuse)
+    table, taken = read(path, True, monkeypatch)
+    assert taken and len(table) == 2
