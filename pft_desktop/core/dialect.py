@@ -72,6 +72,24 @@ def sample_rows(sample: str, delimiter: str, limit: int = 200) -> list[tuple[lis
     return rows
 
 
+def records_in_lines(sample: str, delimiter: str, lines: int) -> int:
+    """How many records, blank ones included, the first ``lines`` lines of the sample hold:
+    pandas' ``skiprows`` counts records, so a title cell spanning two lines is one to skip
+    (counting it as two cost the table its header or first row)."""
+    if not lines:
+        return 0
+    reader = csv.reader(io.StringIO(sample, newline=""), delimiter=delimiter)
+    records = 0
+    try:
+        for _ in reader:
+            records += 1
+            if reader.line_num >= lines:
+                break
+    except csv.Error:  # (the titles were read from this sample: not reached)
+        return lines
+    return records
+
+
 def title_rows(rows: list[tuple[list[str], int]]) -> int:
     """How many leading rows are a title or comments above the table: rows starting with '#',
     an Excel 'sep=' hint, or rows of one cell above rows of several."""

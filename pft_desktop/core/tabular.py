@@ -23,6 +23,7 @@ from pathlib import Path
 from pft_desktop.core.dialect import (
     first_row_is_header,
     read_sample,
+    records_in_lines,
     sample_rows,
     sniff_delimiter,
     title_rows,
@@ -196,7 +197,8 @@ def load_delimited(path: Path, wanted_encoding: str = "", wanted_delimiter: str 
     if is_plain(encoding, facts.nul_bytes, cells):
         dataset = read_plain(path, delimiter, data_start, names)
     if dataset is None:
-        dataset = _read(path, encoding, delimiter, has_header, skip_lines, names, long_rows,
+        dataset = _read(path, encoding, delimiter, has_header,
+                        records_in_lines(sample, delimiter, skip_lines), names, long_rows,
                         chunk_rows(path.stat().st_size, cells.rows if cells.known else 0))
     if long_rows and body and len(body[0]) > width:
         dataset = dataset.select(range(1, len(dataset)))  # pandas keeps a long first row, cut
@@ -276,7 +278,7 @@ def chunk_rows(size: int, rows: int) -> int:
     return int(min(high, max(low, CHUNK_BYTES * rows // max(size, 1))))
 
 
-def _read(path: Path, encoding: str, delimiter: str, has_header: bool, skip_lines: int,
+def _read(path: Path, encoding: str, delimiter: str, has_header: bool, skip_records: int,
           names: list[str], long_rows: int, chunksize: int = CHUNK_ROWS[0]):
     import datasets
 
@@ -285,8 +287,8 @@ def _read(path: Path, encoding: str, delimiter: str, has_header: bool, skip_line
                "names": names, "features": features, "keep_default_na": False,
                "na_filter": False, "skip_blank_lines": True, "index_col": False,
                "on_bad_lines": "skip" if long_rows else "error", "chunksize": chunksize}
-    if skip_lines:
-        options["skiprows"] = skip_lines
+    if skip_records:
+        options["skiprows"] = skip_records
     try:
         with quiet_datasets(), warnings.catch_warnings():
             # A long first row is cut by pandas and dropped below; its warning says nothing

@@ -197,15 +197,27 @@ def test_quoted_cell_that_is_only_quotes_at_the_end_still_reads(tmp_path, monkey
 
 
 def test_title_line_with_a_quoted_line_break_keeps_the_first_data_row(tmp_path, monkeypatch):
-    """Title lines are skipped by pyarrow as lines, the unit they were counted in: a title
-    cell that spans two lines must not cost the table its first row. (pandas' skiprows counts
-    records here, and the datasets path loses the row: left as it is for files it reads.)"""
+    """A title cell that spans two lines must not cost the table its header or first row on
+    either path: pyarrow skips lines, pandas' skiprows counts records (one here, not two)."""
     path = tmp_path / "titled.csv"
-    path.write_bytes(('"Export of\nreviews"\n' + HEADER + ROWS).encode())
-    table, taken = read(path, True, monkeypatch)
+    path.write_bytes(('"Export of\nreviews"\n\n"second\ntitle"\n' + HEADER + ROWS).encode())
+    fast, taken = read(path, True, monkeypatch)
+    slow, _ = read(path, False, monkeypatch)
     assert taken
+    assert fast.columns == ["text", "label"]
+    assert fast.dataset["text"] == ["a fine film", "awful"]
+    same_table(fast, slow)
+
+
+def test_title_line_break_in_a_file_datasets_reads(tmp_path, monkeypatch):
+    """The same for a file that is not plain (Latin-1): read by datasets, first row kept."""
+    path = tmp_path / "titled_latin1.csv"
+    path.write_bytes(('"Export of\nreviews"\n' + HEADER + "caf\xe9,positive\n" + ROWS)
+                     .encode("latin-1"))
+    table, taken = read(path, True, monkeypatch)
+    assert not taken
     assert table.columns == ["text", "label"]
-    assert table.dataset["text"] == ["a fine film", "awful"]
+    assert table.dataset["text"] == ["caf\xe9", "a fine film", "awful"]
 
 
 @pytest.mark.parametrize("damage", ["empty", "cut", "zeros"])
