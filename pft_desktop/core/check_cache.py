@@ -10,6 +10,7 @@ at most MAX_ENTRIES small JSON files, the least recently used dropped first.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import logging
@@ -115,11 +116,21 @@ def store(key: str | None, token_lengths: dict) -> None:
         log.warning("The data check could not be cached in %s: %s", folder, exc)
 
 
-def trim(folder: Path) -> None:
-    """Drop all but the MAX_ENTRIES most recently used entries."""
-    entries = sorted(folder.glob("*.json"), key=lambda p: p.stat().st_mtime, reverse=True)
-    for old in entries[MAX_ENTRIES:]:
-        old.unlink(missing_ok=True)
+def trim(folder: Path, pattern: str = "*.json", kept: int | None = None) -> None:
+    """Drop all but the ``kept`` (MAX_ENTRIES) most recently used (modified) files matching
+    ``pattern``. A file another process removed meanwhile, or still maps on Windows, is
+    passed over."""
+    kept = MAX_ENTRIES if kept is None else kept
+    for old in sorted(folder.glob(pattern), key=last_used, reverse=True)[kept:]:
+        with contextlib.suppress(OSError):
+            old.unlink()
+
+
+def last_used(path: Path) -> float:
+    try:
+        return path.stat().st_mtime
+    except OSError:  # gone meanwhile
+        return 0.0
 
 
 def reuse_for_run(task, config, info, sink=lambda event: None) -> str | None:

@@ -70,7 +70,7 @@ def read_plain(path: Path, delimiter: str, skip_rows: int, names: list[str]):
             folder.mkdir(parents=True, exist_ok=True)
             if not _write_copy(path, delimiter, skip_rows, names, copy):
                 return None
-            _trim(folder, copy)
+            _trim(folder)
         return datasets.Dataset.from_file(str(copy))
     except (OSError, ValueError) as exc:  # a copy that cannot be written or mapped costs time
         log.warning("%s was read the slower way: its copy in %s failed: %s", path.name,
@@ -139,22 +139,16 @@ def ends_in_open_quote(path: Path, last_cell: str) -> bool:
     return tail == written
 
 
-def _trim(folder: Path, keep: Path) -> None:
+def _trim(folder: Path) -> None:
     """Drop all but the KEPT_COPIES most recently used copies, partial copies left by
     processes that died, and the day-old caches ``datasets`` wrote beside the copies
     (``cache-*.arrow``, from mapping a copy; remade when needed). A file another process
     still maps may refuse to go (Windows): it is tried again next time."""
-    copies = sorted(folder.glob("csv-*.arrow"), key=_used, reverse=True)
-    stale = [p for pattern in ("*.partial", "cache-*.arrow") for p in folder.glob(pattern)
-             if time.time() - _used(p) > STALE_SECONDS]
-    for old in copies[KEPT_COPIES:] + stale:
-        if old != keep:
-            with contextlib.suppress(OSError):
-                old.unlink()
+    from pft_desktop.core.check_cache import last_used, trim
 
-
-def _used(path: Path) -> float:
-    try:
-        return path.stat().st_mtime
-    except OSError:
-        return 0.0
+    trim(folder, "csv-*.arrow", KEPT_COPIES)  # (the copy just written is the newest)
+    for pattern in ("*.partial", "cache-*.arrow"):
+        for old in folder.glob(pattern):
+            if time.time() - last_used(old) > STALE_SECONDS:
+                with contextlib.suppress(OSError):
+                    old.unlink()
